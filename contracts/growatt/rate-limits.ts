@@ -1,0 +1,50 @@
+/**
+ * Per-endpoint rate limits as the showdoc pages state them ("acquisition frequency"), plus the daily caps.
+ * Exceeding one answers 10012 `error_frequently_access` (HTTP 200). Clients describe the window as applying to an
+ * identical call, so a limiter keys on (token, path, normalized params).
+ */
+import type { EndpointId } from './endpoints.js';
+
+export interface RateLimit {
+  /** Minimum spacing between identical calls, or null when the page lists none. */
+  readonly minIntervalMs: number | null;
+  /** Calls allowed per day, or null when uncapped. */
+  readonly dailyCap: number | null;
+}
+
+const SECONDS = 1000;
+const MINUTES = 60 * SECONDS;
+
+export const RATE_LIMITS: { readonly [K in EndpointId]: RateLimit } = {
+  plantList: { minIntervalMs: 5 * MINUTES, dailyCap: 10 },
+  plantDetails: { minIntervalMs: 5 * MINUTES, dailyCap: null },
+  plantData: { minIntervalMs: 5 * MINUTES, dailyCap: null },
+  plantEnergy: { minIntervalMs: 5 * MINUTES, dailyCap: 10 },
+  plantPower: { minIntervalMs: 5 * MINUTES, dailyCap: null },
+  deviceList: { minIntervalMs: 5 * MINUTES, dailyCap: null },
+  mixDataInfo: { minIntervalMs: null, dailyCap: null },
+  mixLastData: { minIntervalMs: 10 * SECONDS, dailyCap: null },
+  mixsData: { minIntervalMs: 10 * SECONDS, dailyCap: null },
+  mixData: { minIntervalMs: 5 * MINUTES, dailyCap: null },
+  alarmData: { minIntervalMs: 10 * SECONDS, dailyCap: null },
+  readMixParam: { minIntervalMs: null, dailyCap: null },
+  mixSet: { minIntervalMs: null, dailyCap: null },
+};
+
+/** Paging and range limits shared by the list, history and batch endpoints. */
+export const PAGING = {
+  /** `perpage` when absent or empty. */
+  defaultPerPage: 20,
+  /** Larger `perpage` answers 10013. */
+  maxPerPage: 100,
+  /** More pages answer 10014. */
+  maxPages: 250,
+  /** SNs per batch request (`mixs`). */
+  maxBatchSns: 100,
+  /** `pageNum` of batch requests: the page says "maximum two pages" without saying what a page is. */
+  maxBatchPageNum: 2,
+  /** History ranges (mix_data, plant/energy by day); longer answers 10004. */
+  maxHistoryDays: 7,
+  /** plant/energy by year. */
+  maxEnergyYears: 20,
+} as const;

@@ -1,0 +1,138 @@
+import { parseDuration, parseInstant } from './duration.js';
+import { ControlInputError } from './errors.js';
+import type { Fault, FaultInjector } from './faults.js';
+import type { RequestLog, LoggedRequest } from './request-log.js';
+import type { ClockSnapshot } from './clock.js';
+import type { World, WorldSnapshot, WorldConfig } from './world/world.js';
+
+/**
+ * What every device emulator offers the control plane, whatever its transport. A device supplies
+ * its own state view, state patch and reset; the rest (clock, world, faults, request log) is shared.
+ */
+export interface DeviceEmulator {
+  /** Short device name used in URLs and the CLI, e.g. "pvs". */
+  readonly device: string;
+  readonly world: World;
+  readonly faults: FaultInjector;
+  readonly requests: RequestLog;
+  state(): unknown;
+  /** Applies a partial change; throws ControlInputError for input it cannot take. */
+  patchState(patch: unknown): unknown;
+  /** Back to the device's initial state at the current virtual time; faults and log cleared. */
+  reset(): void;
+}
+
+export interface ClockCommand {
+  advance?: number | string;
+  set?: number | string;
+  speed?: number;
+}
+
+export interface WorldCommand extends Partial<Omit<WorldConfig, 'seed'>> {
+  /** "down" starts an outage now (optionally `for` a duration), "up" ends it. */
+  grid?: 'up' | 'down';
+  for?: number | string;
+}
+
+/**
+ * The control operations, callable in-process. The HTTP control API (`/__emu/*`) is a thin
+ * mapping onto this class, so tests can drive an emulator either way and get the same results.
+ */
+export class EmulatorControl {
+  constructor(readonly emulator: DeviceEmulator) {}
+
+  health(): { status: 'ok'; device: string; time: string; requests: number; faults: number } {
+    return {
+      status: 'ok',
+      device: this.emulator.device,
+      time: this.emulator.world.clock.snapshot().iso,
+      requests: this.emulator.requests.total,
+      faults: this.emulator.faults.list().length,
+    };
+  }
+
+  state(): unknown {
+    return this.emulator.state();
+  }
+
+  patchState(patch: unknown): unknown {
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+      throw new ControlInputError('state patch must be a JSON object');
+    }
+    return this.emulator.patchState(patch);
+  }
+
+  clock(): ClockSnapshot {
+    return this.emulator.world.clock.snapshot();
+  }
+
+  /** Advance, jump or change speed; several at once apply in that order. */
+  clockCommand(input: unknown): ClockSnapshot {
+    const command = expectObject<ClockCommand>(input, 'clock command', ['advance', 'set', 'speed']);
+    if (command.advance === undefined && command.set === undefined && command.speed === undefined) {
+      throw new ControlInputError('clock command needs "advance" (e.g. "5m"), "set" (ISO time) and/or "speed" (0 = manual, 1 = real time)');
+    }
+    const clock = this.emulator.world.clock;
+    if (command.advance !== undefined) clock.advance(parseDuration(command.advance, 'advance'));
+    if (command.set !== undefined) clock.set(parseInstant(command.set, 'set'));
+    if (command.speed !== undefined) {
+      if (typeof command.speed !== 'number') throw new ControlInputError('speed must be a number');
+      clock.setSpeed(command.speed);
+    }
+    return clock.snapshot();
+  }
+
+  world(): WorldSnapshot {
+    return this.emulator.world.snapshot();
+  }
+
+  worldCommand(input: unknown): WorldSnapshot {
+    const command = expectObject<WorldCommand>(input, 'world command', ['grid', 'for', 'latitude', 'longitude', 'utcOffsetMinutes', 'cloudCover', 'maxCloudCover', 'householdKwhPerDay']);
+    const world = this.emulator.world;
+    const { grid, for: duration, ...config } = command;
+    if (duration !== undefined && grid !== 'down') throw new ControlInputError('"for" only goes with "grid":"down"');
+    if (Object.keys(config).length > 0) world.configure(config);
+    if (grid === 'down') world.setGridDown(duration === undefined ? undefined : parseDuration(duration, 'for'));
+    else if (grid === 'up') world.setGridUp();
+    else if (grid !== undefined) throw new ControlInputError('grid must be "up" or "down"');
+    return world.snapshot();
+  }
+
+  faults(): Fault[] {
+    return this.emulator.faults.list();
+  }
+
+  addFault(spec: unknown): Fault {
+    return this.emulator.faults.add(spec);
+  }
+
+  removeFault(id: string): boolean {
+    return this.emulator.faults.remove(id);
+  }
+
+  clearFaults(): void {
+    this.emulator.faults.clear();
+  }
+
+  requests(limit?: number): LoggedRequest[] {
+    return this.emulator.requests.list(limit);
+  }
+
+  /** `world: true` also rewinds the shared clock and weather, resetting every device on that world. */
+  reset(input: unknown = {}): { reset: string; time: string } {
+    const options = expectObject<{ world?: boolean }>(input ?? {}, 'reset options', ['world']);
+    if (options.world === true) this.emulator.world.reset();
+    else this.emulator.reset();
+    return { reset: options.world === true ? 'world' : this.emulator.device, time: this.emulator.world.clock.snapshot().iso };
+  }
+}
+
+function expectObject<T>(input: unknown, what: string, allowed: string[]): T {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ControlInputError(`${what} must be a JSON object`);
+  }
+  for (const key of Object.keys(input)) {
+    if (!allowed.includes(key)) throw new ControlInputError(`unknown field "${key}" in ${what}; allowed: ${allowed.join(', ')}`);
+  }
+  return input as T;
+}

@@ -1,0 +1,273 @@
+import { parseDuration, parseInstant } from './duration.js';
+import { ControlInputError } from './errors.js';
+import type { Rng } from './rng.js';
+
+/**
+ * Faults sit between a device's protocol layer and its transport, so every device gets every fault
+ * without device code knowing. HTTP transports understand the first group, serial/TCP frame
+ * transports the second; `delay`/`latency` and `corrupt`/`flip` are the same idea named for each.
+ */
+export const HTTP_FAULT_KINDS = ['latency', 'status', 'reset', 'hang', 'truncate', 'corrupt'] as const;
+export const SERIAL_FAULT_KINDS = ['drop', 'delay', 'garbage', 'flip', 'split'] as const;
+export type FaultKind = (typeof HTTP_FAULT_KINDS)[number] | (typeof SERIAL_FAULT_KINDS)[number];
+
+export interface FaultMatch {
+  /** Exact path (without query string), e.g. "/cgi-bin/dl_cgi". */
+  path?: string;
+  /** Device command, e.g. a PVS `Command=` value, a SENEC object, a UPS CID2 such as "42". */
+  command?: string;
+}
+
+/** What a user asks for (control API body or in-process call). */
+export interface FaultSpec {
+  kind: FaultKind;
+  /** latency / delay: fixed part, ms (wall time). */
+  ms?: number | string;
+  /** latency / delay: uniform random extra, 0..jitterMs. */
+  jitterMs?: number;
+  /** status: HTTP status and the page to send. */
+  status?: number;
+  body?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /** truncate: keep this many bytes (or `fraction` of the body). */
+  bytes?: number;
+  fraction?: number;
+  /** corrupt / flip: number of characters changed; garbage: number of junk bytes. */
+  count?: number;
+  /** split: number of pieces and the wall-time gap between them. */
+  pieces?: number;
+  gapMs?: number;
+  match?: FaultMatch;
+  /** Apply to the next N matching requests only. */
+  times?: number;
+  /** Apply to each matching request with this probability (0..1). */
+  probability?: number;
+  /** Virtual-time window: absolute `from`/`to` (ISO or epoch ms) or `for` a duration from now. */
+  from?: number | string;
+  to?: number | string;
+  for?: number | string;
+}
+
+/** A validated, normalised fault as stored and listed. */
+export interface Fault {
+  id: string;
+  kind: FaultKind;
+  ms: number;
+  jitterMs: number;
+  status: number;
+  body: string | undefined;
+  contentType: string | undefined;
+  headers: Record<string, string>;
+  bytes: number | undefined;
+  fraction: number | undefined;
+  count: number;
+  pieces: number;
+  gapMs: number;
+  match: FaultMatch;
+  remaining: number | null;
+  probability: number;
+  from: number | null;
+  to: number | null;
+  hits: number;
+}
+
+export interface FaultRequest {
+  path: string;
+  command?: string | undefined;
+}
+
+const SPEC_KEYS = new Set(['kind', 'ms', 'jitterMs', 'status', 'body', 'contentType', 'headers', 'bytes', 'fraction', 'count', 'pieces', 'gapMs', 'match', 'times', 'probability', 'from', 'to', 'for']);
+
+/**
+ * Holds the active faults of one emulator and decides, per request, which apply. Decisions use the
+ * emulator's seeded generator, so a fault with a probability fires on the same requests in every
+ * run with the same seed and traffic.
+ */
+export class FaultInjector {
+  private faults: Fault[] = [];
+  private nextId = 1;
+
+  constructor(
+    private readonly supported: readonly FaultKind[],
+    private readonly rng: Rng,
+    private readonly now: () => number,
+  ) {}
+
+  add(spec: unknown): Fault {
+    const fault = this.normalise(spec);
+    this.faults.push(fault);
+    return { ...fault };
+  }
+
+  list(): Fault[] {
+    this.expire(this.now());
+    return this.faults.map((f) => ({ ...f }));
+  }
+
+  remove(id: string): boolean {
+    const before = this.faults.length;
+    this.faults = this.faults.filter((f) => f.id !== id);
+    return this.faults.length !== before;
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  get active(): boolean {
+    return this.faults.length > 0;
+  }
+
+  /** The faults that fire for this request, in the order they were added; consumes `times`. */
+  decide(request: FaultRequest): Fault[] {
+    if (this.faults.length === 0) return [];
+    const now = this.now();
+    this.expire(now);
+    const fired: Fault[] = [];
+    for (const fault of this.faults) {
+      if (fault.from !== null && now < fault.from) continue;
+      if (fault.match.path !== undefined && fault.match.path !== request.path) continue;
+      if (fault.match.command !== undefined && fault.match.command !== request.command) continue;
+      if (fault.probability < 1 && this.rng.next() >= fault.probability) continue;
+      fault.hits++;
+      if (fault.remaining !== null) fault.remaining--;
+      fired.push({ ...fault });
+    }
+    this.faults = this.faults.filter((f) => f.remaining === null || f.remaining > 0);
+    return fired;
+  }
+
+  /** Wall-time latency for a fault of kind latency/delay, jitter drawn from the seeded generator. */
+  latencyOf(fault: Fault): number {
+    return fault.ms + (fault.jitterMs > 0 ? this.rng.next() * fault.jitterMs : 0);
+  }
+
+  get random(): Rng {
+    return this.rng;
+  }
+
+  private expire(now: number): void {
+    if (this.faults.some((f) => f.to !== null && now >= f.to)) {
+      this.faults = this.faults.filter((f) => f.to === null || now < f.to);
+    }
+  }
+
+  private normalise(input: unknown): Fault {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      throw new ControlInputError('a fault must be a JSON object with at least a "kind"');
+    }
+    const spec = input as Record<string, unknown>;
+    for (const key of Object.keys(spec)) {
+      if (!SPEC_KEYS.has(key)) throw new ControlInputError(`unknown fault field "${key}"; known fields: ${[...SPEC_KEYS].join(', ')}`);
+    }
+    const kind = spec.kind as FaultKind;
+    if (!this.supported.includes(kind)) {
+      throw new ControlInputError(`fault kind ${JSON.stringify(spec.kind)} is not supported here; use one of: ${this.supported.join(', ')}`);
+    }
+    const num = (key: string, min: number, max: number, fallback: number): number => {
+      const value = spec[key];
+      if (value === undefined) return fallback;
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+        throw new ControlInputError(`fault field "${key}" must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+      }
+      return value;
+    };
+    const str = (key: string): string | undefined => {
+      const value = spec[key];
+      if (value === undefined) return undefined;
+      if (typeof value !== 'string') throw new ControlInputError(`fault field "${key}" must be a string`);
+      return value;
+    };
+    const match = spec.match ?? {};
+    if (typeof match !== 'object' || match === null || Array.isArray(match)) throw new ControlInputError('fault field "match" must be an object like {"path":"/x"} or {"command":"DeviceList"}');
+    const { path, command, ...rest } = match as Record<string, unknown>;
+    if (Object.keys(rest).length > 0) throw new ControlInputError(`unknown match field(s): ${Object.keys(rest).join(', ')}; use "path" and/or "command"`);
+    if (path !== undefined && typeof path !== 'string') throw new ControlInputError('match.path must be a string');
+    if (command !== undefined && typeof command !== 'string') throw new ControlInputError('match.command must be a string');
+    const headers = spec.headers ?? {};
+    if (typeof headers !== 'object' || headers === null || Array.isArray(headers) || Object.values(headers).some((v) => typeof v !== 'string')) {
+      throw new ControlInputError('fault field "headers" must be an object of string values');
+    }
+    const now = this.now();
+    const from = spec.from === undefined ? null : parseInstant(spec.from, 'fault "from"');
+    let to = spec.to === undefined ? null : parseInstant(spec.to, 'fault "to"');
+    if (spec.for !== undefined) {
+      if (to !== null) throw new ControlInputError('give a fault either "to" or "for", not both');
+      to = (from ?? now) + parseDuration(spec.for, 'fault "for"');
+    }
+    if (from !== null && to !== null && to <= from) throw new ControlInputError('fault window must end after it starts');
+    const times = spec.times === undefined ? null : num('times', 1, 1_000_000, 1);
+    if (times !== null && !Number.isInteger(times)) throw new ControlInputError('fault field "times" must be a whole number');
+    const status = num('status', 100, 599, kind === 'status' ? 503 : 200);
+    if (kind === 'status' && spec.status === undefined) throw new ControlInputError('a "status" fault needs a "status" code, e.g. {"kind":"status","status":503}');
+    const fault: Fault = {
+      id: `f${this.nextId++}`,
+      kind,
+      ms: spec.ms === undefined ? 0 : parseDuration(spec.ms, 'fault "ms"'),
+      jitterMs: num('jitterMs', 0, 3_600_000, 0),
+      status,
+      body: str('body'),
+      contentType: str('contentType'),
+      headers: headers as Record<string, string>,
+      bytes: spec.bytes === undefined ? undefined : num('bytes', 0, 1e9, 0),
+      fraction: spec.fraction === undefined ? undefined : num('fraction', 0, 1, 0.5),
+      count: num('count', 1, 1_000_000, 1),
+      pieces: num('pieces', 2, 10_000, 2),
+      gapMs: num('gapMs', 0, 3_600_000, 50),
+      match: { ...(path !== undefined ? { path } : {}), ...(command !== undefined ? { command } : {}) },
+      remaining: times,
+      probability: num('probability', 0, 1, 1),
+      from,
+      to,
+      hits: 0,
+    };
+    if ((kind === 'latency' || kind === 'delay') && fault.ms === 0 && fault.jitterMs === 0) {
+      throw new ControlInputError(`a "${kind}" fault needs "ms" and/or "jitterMs"`);
+    }
+    return fault;
+  }
+}
+
+/** Keeps the first `bytes` (or `fraction`) of a body: a reply cut off mid-way. */
+export function truncateBody(body: Buffer, fault: Pick<Fault, 'bytes' | 'fraction'>): Buffer {
+  const keep = fault.bytes !== undefined ? fault.bytes : Math.floor(body.length * (fault.fraction ?? 0.5));
+  return body.subarray(0, Math.max(0, Math.min(body.length, keep)));
+}
+
+/**
+ * Changes `count` characters at seeded positions to a different printable character, the way line
+ * noise corrupts a reply. Works on HTTP bodies and serial frames alike.
+ */
+export function corruptBytes(body: Buffer, count: number, rng: Rng): Buffer {
+  const out = Buffer.from(body);
+  if (out.length === 0) return out;
+  for (let i = 0; i < count; i++) {
+    const at = Math.floor(rng.next() * out.length);
+    const original = out[at]!;
+    let replacement = 0x21 + Math.floor(rng.next() * 94);
+    if (replacement === original) replacement = replacement === 0x7e ? 0x21 : replacement + 1;
+    out[at] = replacement;
+  }
+  return out;
+}
+
+/** Printable junk for serial "garbage" faults (never contains a frame start `~`). */
+export function garbageBytes(count: number, rng: Rng): Buffer {
+  const out = Buffer.alloc(count);
+  for (let i = 0; i < count; i++) {
+    let b = 0x20 + Math.floor(rng.next() * 95);
+    if (b === 0x7e) b = 0x23;
+    out[i] = b;
+  }
+  return out;
+}
+
+/** Splits a reply into `pieces` chunks of roughly equal size, for gap-between-bytes faults. */
+export function splitBytes(body: Buffer, pieces: number): Buffer[] {
+  const n = Math.max(1, Math.min(pieces, body.length));
+  const size = Math.ceil(body.length / n);
+  const out: Buffer[] = [];
+  for (let at = 0; at < body.length; at += size) out.push(body.subarray(at, at + size));
+  return out;
+}

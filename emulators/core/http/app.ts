@@ -1,0 +1,54 @@
+import { Server as TlsServer } from 'node:tls';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
+import { EmulatorControl, type DeviceEmulator } from '../emulator.js';
+import { CONTROL_PREFIX, controlRoutes } from './control-routes.js';
+import { installFaultHooks, type StatusPage } from './fault-hooks.js';
+
+export interface HttpEmulatorOptions {
+  emulator: DeviceEmulator;
+  /** The device's protocol routes (its wire API). */
+  routes: FastifyPluginAsync;
+  describeRequest?: (request: FastifyRequest) => string | undefined;
+  statusPage?: (status: number) => StatusPage;
+  https?: { key: string | Buffer; cert: string | Buffer };
+}
+
+export interface HttpEmulator {
+  app: FastifyInstance;
+  control: EmulatorControl;
+  emulator: DeviceEmulator;
+}
+
+/**
+ * One Fastify instance per device: its protocol routes, the fault layer around them and the
+ * `/__emu` control API beside them. Use `app.inject()` in tests or `listen()` for real sockets.
+ */
+export async function buildHttpEmulator(options: HttpEmulatorOptions): Promise<HttpEmulator> {
+  // Fastify's HTTPS and HTTP instances differ only in the server type; the routes see the same API.
+  const app = (options.https
+    ? Fastify({ logger: false, forceCloseConnections: true, https: options.https })
+    : Fastify({ logger: false, forceCloseConnections: true })) as unknown as FastifyInstance;
+  const control = new EmulatorControl(options.emulator);
+  const { hungSockets } = installFaultHooks(app, {
+    emulator: options.emulator,
+    ...(options.describeRequest ? { describeRequest: options.describeRequest } : {}),
+    ...(options.statusPage ? { statusPage: options.statusPage } : {}),
+  });
+  app.addHook('onClose', async () => {
+    for (const socket of hungSockets) socket.destroy();
+  });
+  await app.register(controlRoutes, { prefix: CONTROL_PREFIX, control });
+  await app.register(options.routes);
+  await app.ready();
+  return { app, control, emulator: options.emulator };
+}
+
+/** Listens and returns the base URL (port 0 picks a free port). */
+export async function listen(app: FastifyInstance, host: string, port: number): Promise<string> {
+  await app.listen({ host, port });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error(`unexpected listen address ${String(address)}`);
+  const scheme = app.server instanceof TlsServer ? 'https' : 'http';
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `${scheme}://${shownHost}:${address.port}`;
+}

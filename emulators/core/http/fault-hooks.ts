@@ -1,0 +1,137 @@
+import type { Socket } from 'node:net';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { corruptBytes, truncateBody, type Fault } from '../faults.js';
+import type { DeviceEmulator } from '../emulator.js';
+import { CONTROL_PREFIX } from './control-routes.js';
+
+export interface StatusPage {
+  body: string;
+  contentType: string;
+  headers?: Record<string, string>;
+}
+
+export interface FaultHookOptions {
+  emulator: DeviceEmulator;
+  /** Names the device command of a request (PVS `Command=`, a SENEC object...) for matching and the log. */
+  describeRequest?: (request: FastifyRequest) => string | undefined;
+  /** The device's own error page for a status code (used when a status fault has no body). */
+  statusPage?: (status: number) => StatusPage;
+}
+
+interface RequestContext {
+  at: number;
+  command: string | undefined;
+  bodyFaults: Fault[];
+  faultNames: string[];
+}
+
+const CONTEXT = Symbol('voltbench.request');
+type WithContext = FastifyRequest & { [CONTEXT]?: RequestContext };
+
+/**
+ * Applies faults between the device's protocol routes and the HTTP transport, and logs device
+ * traffic. With no active fault the added cost is one clock read and one log entry per request.
+ */
+export function installFaultHooks(app: FastifyInstance, options: FaultHookOptions): { hungSockets: Set<Socket> } {
+  const { emulator } = options;
+  const hungSockets = new Set<Socket>();
+  const clock = emulator.world.clock;
+
+  app.addHook('onRequest', async (request: WithContext, reply: FastifyReply) => {
+    if (request.url.startsWith(CONTROL_PREFIX)) return;
+    const command = options.describeRequest?.(request);
+    const context: RequestContext = { at: clock.now(), command, bodyFaults: [], faultNames: [] };
+    request[CONTEXT] = context;
+    if (!emulator.faults.active) return;
+
+    const fired = emulator.faults.decide({ path: pathOf(request.url), command });
+    context.faultNames = fired.map((f) => f.kind);
+    for (const fault of fired) {
+      if (fault.kind === 'latency') await sleep(emulator.faults.latencyOf(fault));
+    }
+    context.bodyFaults = fired.filter((f) => f.kind === 'truncate' || f.kind === 'corrupt');
+    const terminal = fired.find((f) => f.kind === 'status' || f.kind === 'reset' || f.kind === 'hang');
+    if (!terminal) return;
+
+    if (terminal.kind === 'status') {
+      const page = terminal.body !== undefined
+        ? { body: terminal.body, contentType: terminal.contentType ?? 'text/plain', headers: {} }
+        : options.statusPage?.(terminal.status) ?? { body: '', contentType: 'text/plain', headers: {} };
+      return reply
+        .code(terminal.status)
+        .headers({ ...page.headers, ...terminal.headers })
+        .type(terminal.contentType ?? page.contentType)
+        // A Buffer, so the content type goes out exactly as the device sends it (no added charset).
+        .send(Buffer.from(page.body));
+    }
+
+    logUnanswered(emulator, request, context, terminal.kind === 'reset' ? 'reset' : 'hang');
+    reply.hijack();
+    const socket = request.raw.socket as Socket | undefined;
+    if (terminal.kind === 'reset') {
+      // RST rather than FIN, like a device whose web server crashed mid-request.
+      if (socket && typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+      else request.raw.destroy();
+    } else if (socket) {
+      hungSockets.add(socket);
+      socket.once('close', () => hungSockets.delete(socket));
+    }
+    return reply;
+  });
+
+  app.addHook('onSend', async (request: WithContext, _reply, payload) => {
+    const context = request[CONTEXT];
+    if (!context || context.bodyFaults.length === 0) return payload;
+    let body = toBuffer(payload);
+    if (body === null) return payload;
+    for (const fault of context.bodyFaults) {
+      body = fault.kind === 'truncate' ? truncateBody(body, fault) : corruptBytes(body, fault.count, emulator.faults.random);
+    }
+    return body;
+  });
+
+  app.addHook('onResponse', async (request: WithContext, reply) => {
+    const context = request[CONTEXT];
+    if (!context) return;
+    emulator.requests.record({
+      at: new Date(context.at).toISOString(),
+      method: request.method,
+      url: request.url,
+      ...(context.command !== undefined ? { command: context.command } : {}),
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 100) / 100,
+      faults: context.faultNames,
+      outcome: 'answered',
+    });
+  });
+
+  return { hungSockets };
+}
+
+function logUnanswered(emulator: DeviceEmulator, request: FastifyRequest, context: RequestContext, outcome: 'reset' | 'hang'): void {
+  emulator.requests.record({
+    at: new Date(context.at).toISOString(),
+    method: request.method,
+    url: request.url,
+    ...(context.command !== undefined ? { command: context.command } : {}),
+    status: null,
+    durationMs: 0,
+    faults: context.faultNames,
+    outcome,
+  });
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+function toBuffer(payload: unknown): Buffer | null {
+  if (typeof payload === 'string') return Buffer.from(payload);
+  if (Buffer.isBuffer(payload)) return payload;
+  return null;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

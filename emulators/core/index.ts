@@ -1,0 +1,24 @@
+export { VirtualClock, type ClockMode, type ClockSnapshot, type ClockOptions, type WallClock } from './clock.js';
+export { Rng, hashString } from './rng.js';
+export { ControlInputError } from './errors.js';
+export { parseDuration, parseInstant } from './duration.js';
+export { World, DEFAULT_WORLD, type WorldConfig, type WorldSnapshot } from './world/world.js';
+export { GridTimeline, type Outage } from './world/grid.js';
+export {
+  FaultInjector,
+  HTTP_FAULT_KINDS,
+  SERIAL_FAULT_KINDS,
+  corruptBytes,
+  garbageBytes,
+  splitBytes,
+  truncateBody,
+  type Fault,
+  type FaultKind,
+  type FaultSpec,
+  type FaultMatch,
+} from './faults.js';
+export { RequestLog, type LoggedRequest } from './request-log.js';
+export { EmulatorControl, type DeviceEmulator, type ClockCommand, type WorldCommand } from './emulator.js';
+export { buildHttpEmulator, listen, type HttpEmulator, type HttpEmulatorOptions } from './http/app.js';
+export { CONTROL_PREFIX } from './http/control-routes.js';
+export type { StatusPage } from './http/fault-hooks.js';

@@ -1,0 +1,207 @@
+import { VirtualClock } from '../clock.js';
+import { ControlInputError } from '../errors.js';
+import { hashString, Rng } from '../rng.js';
+import { GridTimeline, type Outage } from './grid.js';
+import { householdLoadW } from './load.js';
+import { clearSkyIrradiance, cloudTransmission, sunPosition } from './sun.js';
+
+export interface WorldConfig {
+  latitude: number;
+  longitude: number;
+  /** Local time offset used for load profiles and device wall clocks. Defaults to longitude / 15 h. */
+  utcOffsetMinutes: number;
+  /** Fixed cloud cover 0..1; `null` lets seeded weather vary it hour by hour. */
+  cloudCover: number | null;
+  /** Upper bound of the seeded hourly cloud cover when `cloudCover` is null. */
+  maxCloudCover: number;
+  householdKwhPerDay: number;
+  seed: number;
+}
+
+export const DEFAULT_WORLD: WorldConfig = {
+  // A sunny Californian suburb: where most PVS6 installations are.
+  latitude: 37.4,
+  longitude: -122.1,
+  utcOffsetMinutes: -480,
+  cloudCover: null,
+  maxCloudCover: 0.5,
+  householdKwhPerDay: 18,
+  seed: 1,
+};
+
+const HOUR_MS = 3_600_000;
+const CLOUD_KEY = hashString('world.cloud');
+const LOAD_KEY = hashString('world.load');
+const TEMP_KEY = hashString('world.temperature');
+
+export interface WorldSnapshot {
+  config: WorldConfig;
+  now: string;
+  irradianceWm2: number;
+  cloudCover: number;
+  householdLoadW: number;
+  ambientTempC: number;
+  gridUp: boolean;
+  outages: Outage[];
+}
+
+/**
+ * The environment every device shares: one clock, one sun, one house, one grid. All functions
+ * are pure in time (plus the seed), so any device can ask about any instant and two devices asking
+ * about the same instant agree; a grid outage set here reaches every device.
+ */
+export class World {
+  readonly clock: VirtualClock;
+  private readonly grid = new GridTimeline();
+  private cfg: WorldConfig;
+  private changeCount = 0;
+  private readonly changeListeners = new Set<() => void>();
+  private rng: Rng;
+  private readonly resetListeners = new Set<() => void>();
+
+  constructor(config: Partial<WorldConfig> = {}, clock: VirtualClock = new VirtualClock()) {
+    this.cfg = normaliseWorld({ ...DEFAULT_WORLD, ...config }, config.utcOffsetMinutes === undefined);
+    this.clock = clock;
+    this.rng = new Rng(this.cfg.seed, 'world');
+  }
+
+  get config(): Readonly<WorldConfig> {
+    return this.cfg;
+  }
+
+  /** Irradiance on the panels, W/m². */
+  irradiance(t: number): number {
+    const sun = sunPosition(t, this.cfg.latitude, this.cfg.longitude);
+    return clearSkyIrradiance(sun.sinElevation) * cloudTransmission(this.cloudCover(t));
+  }
+
+  /** Cloud cover 0..1: fixed, or seeded per hour and interpolated so power changes smoothly. */
+  cloudCover(t: number): number {
+    if (this.cfg.cloudCover !== null) return this.cfg.cloudCover;
+    const hour = Math.floor(t / HOUR_MS);
+    const frac = (t - hour * HOUR_MS) / HOUR_MS;
+    const a = this.rng.noise(CLOUD_KEY, hour);
+    const b = this.rng.noise(CLOUD_KEY, hour + 1);
+    return (a + (b - a) * frac) * this.cfg.maxCloudCover;
+  }
+
+  /** Household consumption in W: the profile plus a few percent of minute-scale noise. */
+  householdLoadW(t: number): number {
+    const base = householdLoadW(this.localHour(t), this.cfg.householdKwhPerDay);
+    const minute = Math.floor(t / 60_000);
+    return base * (1 + 0.08 * this.rng.signedNoise(LOAD_KEY, minute));
+  }
+
+  /** Outdoor temperature, °C: a daily swing peaking mid-afternoon, warmer in summer. */
+  ambientTempC(t: number): number {
+    const hour = this.localHour(t);
+    const date = new Date(t);
+    const season = Math.cos(((date.getUTCMonth() + 0.5 - 6.5) / 12) * 2 * Math.PI) * (this.cfg.latitude >= 0 ? 1 : -1);
+    const daily = Math.cos(((hour - 15) / 24) * 2 * Math.PI);
+    const hourIndex = Math.floor(t / HOUR_MS);
+    return 14 + 9 * season + 6 * daily + this.rng.signedNoise(TEMP_KEY, hourIndex);
+  }
+
+  gridUp(t: number): boolean {
+    return this.grid.isUp(t);
+  }
+
+  /** Starts a grid outage now, open-ended or for `durationMs`; every device sees it. */
+  setGridDown(durationMs?: number): void {
+    this.beforeChange();
+    const now = this.clock.now();
+    this.grid.down(now, durationMs === undefined ? undefined : now + durationMs);
+  }
+
+  /** Ends the outage in progress now. */
+  setGridUp(): void {
+    this.beforeChange();
+    this.grid.up(this.clock.now());
+  }
+
+  outages(): Outage[] {
+    return this.grid.list();
+  }
+
+  /**
+   * Increments whenever weather, location or grid plans change. Devices key response caches on it.
+   */
+  get version(): number {
+    return this.changeCount;
+  }
+
+  /**
+   * Models integrate lazily; before the world changes they must catch up to now, so that the past
+   * is integrated with the world as it was and results do not depend on when requests came in.
+   */
+  onBeforeChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private beforeChange(): void {
+    for (const listener of this.changeListeners) listener();
+    this.changeCount++;
+  }
+
+  /** Local time of day in hours, from the configured UTC offset. */
+  localHour(t: number): number {
+    const local = t + this.cfg.utcOffsetMinutes * 60_000;
+    return (((local % 86_400_000) + 86_400_000) % 86_400_000) / HOUR_MS;
+  }
+
+  /** Changes weather or location; time already integrated by models stays as it was. */
+  configure(patch: Partial<WorldConfig>): void {
+    const next = normaliseWorld({ ...this.cfg, ...patch }, false);
+    this.beforeChange();
+    this.cfg = next;
+    this.rng = new Rng(this.cfg.seed, 'world');
+  }
+
+  snapshot(): WorldSnapshot {
+    const t = this.clock.now();
+    return {
+      config: { ...this.cfg },
+      now: new Date(t).toISOString(),
+      irradianceWm2: round(this.irradiance(t), 1),
+      cloudCover: round(this.cloudCover(t), 3),
+      householdLoadW: round(this.householdLoadW(t), 1),
+      ambientTempC: round(this.ambientTempC(t), 1),
+      gridUp: this.gridUp(t),
+      outages: this.outages(),
+    };
+  }
+
+  /** Devices sharing this world register here so a full reset (clock back to start) resets them too. */
+  onReset(listener: () => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
+  }
+
+  reset(): void {
+    this.clock.reset();
+    this.grid.clear();
+    this.changeCount++;
+    for (const listener of this.resetListeners) listener();
+  }
+}
+
+function normaliseWorld(cfg: WorldConfig, deriveOffset: boolean): WorldConfig {
+  const check = (ok: boolean, message: string): void => {
+    if (!ok) throw new ControlInputError(message);
+  };
+  check(Number.isFinite(cfg.latitude) && Math.abs(cfg.latitude) <= 90, `latitude must be between -90 and 90, got ${cfg.latitude}`);
+  check(Number.isFinite(cfg.longitude) && Math.abs(cfg.longitude) <= 180, `longitude must be between -180 and 180, got ${cfg.longitude}`);
+  check(cfg.cloudCover === null || (cfg.cloudCover >= 0 && cfg.cloudCover <= 1), `cloudCover must be null or between 0 and 1, got ${cfg.cloudCover}`);
+  check(cfg.maxCloudCover >= 0 && cfg.maxCloudCover <= 1, `maxCloudCover must be between 0 and 1, got ${cfg.maxCloudCover}`);
+  check(Number.isFinite(cfg.householdKwhPerDay) && cfg.householdKwhPerDay >= 0 && cfg.householdKwhPerDay <= 500, `householdKwhPerDay must be between 0 and 500, got ${cfg.householdKwhPerDay}`);
+  check(Number.isInteger(cfg.seed), `seed must be an integer, got ${cfg.seed}`);
+  const utcOffsetMinutes = deriveOffset ? Math.round(cfg.longitude / 15) * 60 : cfg.utcOffsetMinutes;
+  check(Number.isFinite(utcOffsetMinutes) && Math.abs(utcOffsetMinutes) <= 14 * 60, `utcOffsetMinutes must be within ±840, got ${utcOffsetMinutes}`);
+  return { ...cfg, utcOffsetMinutes };
+}
+
+function round(value: number, decimals: number): number {
+  const f = 10 ** decimals;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,156 @@
+import { parseArgs } from 'node:util';
+import { AVAILABLE_DEVICES, DEFAULT_PORTS, DEVICES, startVoltbench, type DeviceName, type Voltbench } from '../../emulators/registry.js';
+import { UsageError } from './usage-error.js';
+
+export const UP_USAGE = `Usage: voltbench up [options]
+
+Starts device emulators on one shared simulated world.
+
+Options:
+  --only <list>             devices to start, comma-separated (${DEVICES.join(', ')}); default: all available
+  --host <address>          address to listen on (default 127.0.0.1)
+  --seed <n>                seed for the world and every device (default 1)
+  --speed <n>               clock speed: 1 = real time, N = N times faster, 0 = manual (default 1)
+  --start <iso-time>        virtual start time (default: now)
+  --pvs-port <port>         SunPower PVS port (default ${DEFAULT_PORTS.pvs}; 0 picks a free port)
+  --pvs-panels <n>          PVS panel count, 1-200 (default 24)
+  --pvs-batteries <n>       SunVault batteries, 0 = no ESS (default 0)
+  --pvs-latency             DeviceList takes as long as on a real supervisor (~0.25 s per device)
+  --senec-port <port>       reserved for the SENEC emulator (default ${DEFAULT_PORTS.senec})
+  --senec-https-port <port> reserved for the SENEC emulator (default ${DEFAULT_PORTS.senecHttps})
+  --growatt-port <port>     reserved for the Growatt emulator (default ${DEFAULT_PORTS.growatt})
+  --ups-port <port>         reserved for the KEHUA UPS emulator (default ${DEFAULT_PORTS.ups})
+  --json                    print one JSON line when everything listens
+  -h, --help                show this help
+`;
+
+export interface UpOptions {
+  devices: DeviceName[];
+  host: string;
+  seed: number;
+  speed: number;
+  start?: number;
+  json: boolean;
+  pvsPort: number;
+  pvsPanels: number;
+  pvsBatteries: number;
+  pvsLatency: boolean;
+}
+
+/** Parses `up` flags; throws UsageError with a message a person can act on. */
+export function parseUpArgs(argv: string[]): UpOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        only: { type: 'string' },
+        host: { type: 'string', default: '127.0.0.1' },
+        seed: { type: 'string', default: '1' },
+        speed: { type: 'string', default: '1' },
+        start: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        'pvs-port': { type: 'string', default: String(DEFAULT_PORTS.pvs) },
+        'pvs-panels': { type: 'string', default: '24' },
+        'pvs-batteries': { type: 'string', default: '0' },
+        'pvs-latency': { type: 'boolean', default: false },
+        'senec-port': { type: 'string', default: String(DEFAULT_PORTS.senec) },
+        'senec-https-port': { type: 'string', default: String(DEFAULT_PORTS.senecHttps) },
+        'growatt-port': { type: 'string', default: String(DEFAULT_PORTS.growatt) },
+        'ups-port': { type: 'string', default: String(DEFAULT_PORTS.ups) },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify.*$/s, ''));
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  const devices = parseDevices(v.only);
+  for (const flag of ['senec-port', 'senec-https-port', 'growatt-port', 'ups-port'] as const) port(v[flag], `--${flag}`);
+  const start = v.start === undefined ? undefined : Date.parse(v.start);
+  if (start !== undefined && Number.isNaN(start)) throw new UsageError(`--start must be an ISO-8601 time such as 2026-06-21T12:00:00Z, got "${v.start}"`);
+  return {
+    devices,
+    host: v.host,
+    seed: integer(v.seed, '--seed', -2147483648, 4294967295),
+    speed: number(v.speed, '--speed', 0, 1_000_000),
+    ...(start !== undefined ? { start } : {}),
+    json: v.json,
+    pvsPort: port(v['pvs-port'], '--pvs-port'),
+    pvsPanels: integer(v['pvs-panels'], '--pvs-panels', 1, 200),
+    pvsBatteries: integer(v['pvs-batteries'], '--pvs-batteries', 0, 8),
+    pvsLatency: v['pvs-latency'],
+  };
+}
+
+function parseDevices(only: string | undefined): DeviceName[] {
+  if (only === undefined) return [...AVAILABLE_DEVICES];
+  const names = only.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (names.length === 0) throw new UsageError('--only needs at least one device name');
+  for (const name of names) {
+    if (!(DEVICES as readonly string[]).includes(name)) throw new UsageError(`unknown device "${name}" in --only; known: ${DEVICES.join(', ')}`);
+    if (!AVAILABLE_DEVICES.includes(name as DeviceName)) throw new UsageError(`the ${name} emulator is not available yet; available: ${AVAILABLE_DEVICES.join(', ')}`);
+  }
+  return DEVICES.filter((d) => names.includes(d));
+}
+
+function number(text: string, flag: string, min: number, max: number): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) throw new UsageError(`${flag} must be a number from ${min} to ${max}, got "${text}"`);
+  return value;
+}
+
+function integer(text: string, flag: string, min: number, max: number): number {
+  const value = number(text, flag, min, max);
+  if (!Number.isInteger(value)) throw new UsageError(`${flag} must be a whole number, got "${text}"`);
+  return value;
+}
+
+function port(text: string, flag: string): number {
+  return integer(text, flag, 0, 65535);
+}
+
+export async function startFromOptions(options: UpOptions): Promise<Voltbench> {
+  return startVoltbench({
+    devices: options.devices,
+    host: options.host,
+    seed: options.seed,
+    speed: options.speed,
+    ...(options.start !== undefined ? { start: options.start } : {}),
+    ports: { pvs: options.pvsPort },
+    pvs: {
+      site: { panels: options.pvsPanels, essBatteries: options.pvsBatteries },
+      settings: { deviceListLatency: options.pvsLatency },
+    },
+  });
+}
+
+/** The one-line ready message for `--json`: device → how to reach it. */
+export function readyLine(vb: Voltbench): string {
+  const emulators: Record<string, { url: string }> = {};
+  for (const device of DEVICES) {
+    const running = vb.emulators[device];
+    if (running?.url) emulators[device] = { url: running.url };
+  }
+  return JSON.stringify({ ready: true, emulators });
+}
+
+export function readyTable(vb: Voltbench, options: UpOptions): string {
+  const clock = vb.world.clock.snapshot();
+  const rows = DEVICES.flatMap((device) => {
+    const url = vb.emulators[device]?.url;
+    return url ? [[device, url, `${url}/__emu/`]] : [];
+  });
+  const width = (i: number) => Math.max(...[['device', 'url', 'control'], ...rows].map((r) => r[i]!.length));
+  const line = (r: string[]) => `  ${r[0]!.padEnd(width(0))}  ${r[1]!.padEnd(width(1))}  ${r[2]}`;
+  const speed = clock.speed === 0 ? 'manual clock' : clock.speed === 1 ? 'real time' : `${clock.speed}x real time`;
+  return [
+    `voltbench is running (seed ${options.seed}, ${speed}, virtual time ${clock.iso})`,
+    line(['device', 'url', 'control']),
+    ...rows.map(line),
+    'Press Ctrl+C to stop.',
+  ].join('\n');
+}
