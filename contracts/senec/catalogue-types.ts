@@ -3,6 +3,7 @@
  * small builders the data file uses.
  */
 import type { WireType } from './codec.js';
+import type { EnumRef } from './enums.js';
 import { PROFILE_IDS, type ProfileId } from './profiles.js';
 
 /**
@@ -15,16 +16,6 @@ export type Evidence = 'recorded' | 'notes' | 'inferred';
 
 /** `button`: a register that latches to 01 when written and is cleared by the device. */
 export type Access = 'read' | 'write' | 'button';
-
-export type EnumRef =
-  | 'STAT_STATE'
-  | 'BMS_STATUS'
-  | 'SELFTEST_RESULT'
-  | 'STECA_STARTUP'
-  | 'WALLBOX_STATE'
-  | 'BAT_TYPE'
-  | 'PWR_UNIT_TYPE'
-  | 'SYS_TYPE';
 
 /** A decoded example value as the seed (or a recording) states it. */
 export type ExampleValue = number | string | readonly (number | string)[];

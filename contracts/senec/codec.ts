@@ -232,6 +232,15 @@ function malformed(raw: string, reason: MalformedReason): DecodedValue {
   return { kind: 'malformed', raw, reason };
 }
 
+/** Printable form of a non-string input for `raw`; never throws (bigints, cycles, symbols). */
+function describeInput(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 function decodeNumeric(wire: string, type: NumericType, payload: string, strict: boolean): DecodedValue {
   const width = HEX_WIDTH[type];
   if (payload.length === 0) return malformed(wire, 'empty-payload');
@@ -250,7 +259,7 @@ function decodeNumeric(wire: string, type: NumericType, payload: string, strict:
 
 /** Decodes one wire string. Never throws; anything unparseable comes back as `kind: 'malformed'`. */
 export function decodeValue(wire: string, options: DecodeOptions = {}): DecodedValue {
-  if (typeof wire !== 'string') return malformed(String(wire), 'not-a-string');
+  if (typeof wire !== 'string') return malformed(describeInput(wire), 'not-a-string');
   if (MARKER_SET.has(wire)) return { kind: 'marker', marker: wire as Marker };
   const prefix = wire.slice(0, 2);
   if (wire.charAt(2) !== '_' || !isWireType(prefix)) return malformed(wire, 'unknown-prefix');
@@ -276,11 +285,11 @@ export function isCanonicalWire(wire: string): boolean {
 export function decodeField(field: unknown, options: DecodeOptions = {}): DecodedValue | DecodedValue[] {
   if (Array.isArray(field)) {
     return field.map((item: unknown) =>
-      typeof item === 'string' ? decodeValue(item, options) : malformed(JSON.stringify(item) ?? String(item), 'not-a-string'),
+      typeof item === 'string' ? decodeValue(item, options) : malformed(describeInput(item), 'not-a-string'),
     );
   }
   if (typeof field === 'string') return decodeValue(field, options);
-  return malformed(JSON.stringify(field) ?? String(field), 'not-a-string');
+  return malformed(describeInput(field), 'not-a-string');
 }
 
 /** The plain JS value of a decoded wire string; undefined for markers and malformed input. */

@@ -275,3 +275,29 @@ export function statStateName(code: number, lang: keyof StateName = 'en'): strin
 export function enumName(table: Readonly<Record<number, string>>, code: number): string | undefined {
   return Object.hasOwn(table, code) ? table[code] : undefined;
 }
+
+/** Names of the enum tables a catalogue key can refer to. */
+export type EnumRef =
+  | 'STAT_STATE'
+  | 'BMS_STATUS'
+  | 'SELFTEST_RESULT'
+  | 'STECA_STARTUP'
+  | 'WALLBOX_STATE'
+  | 'BAT_TYPE'
+  | 'PWR_UNIT_TYPE'
+  | 'SYS_TYPE';
+
+const SINGLE_LANGUAGE_TABLES: Readonly<Record<Exclude<EnumRef, 'STAT_STATE'>, Readonly<Record<number, string>>>> = {
+  BMS_STATUS,
+  SELFTEST_RESULT,
+  STECA_STARTUP,
+  WALLBOX_STATE,
+  BAT_TYPE,
+  PWR_UNIT_TYPE,
+  SYS_TYPE,
+};
+
+/** Label of `code` in the referenced table (STAT_STATE in `lang`), or undefined for an unlisted code. */
+export function enumLabel(ref: EnumRef, code: number, lang: keyof StateName = 'en'): string | undefined {
+  return ref === 'STAT_STATE' ? statStateName(code, lang) : enumName(SINGLE_LANGUAGE_TABLES[ref], code);
+}

@@ -4,7 +4,14 @@ export * from './request.js';
 export * from './conventions.js';
 export * from './enums.js';
 export * from './profiles.js';
-export * from './catalogue-types.js';
+export type {
+  Access,
+  Evidence,
+  ExampleValue,
+  KeySpec,
+  ObjectAvailability,
+  ObjectSpec,
+} from './catalogue-types.js';
 export * from './catalogue.js';
 export * from './schemas.js';
 export * from './fixtures/index.js';

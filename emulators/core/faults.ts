@@ -241,9 +241,13 @@ export function truncateBody(body: Buffer, fault: Pick<Fault, 'bytes' | 'fractio
  */
 export function corruptBytes(body: Buffer, count: number, rng: Rng): Buffer {
   const out = Buffer.from(body);
-  if (out.length === 0) return out;
-  for (let i = 0; i < count; i++) {
-    const at = Math.floor(rng.next() * out.length);
+  // Distinct positions (a sparse partial Fisher–Yates), so exactly `count` characters differ:
+  // hitting one position twice could change fewer, or even put the original byte back.
+  const picked = new Map<number, number>();
+  for (let i = 0; i < Math.min(count, out.length); i++) {
+    const j = i + Math.floor(rng.next() * (out.length - i));
+    const at = picked.get(j) ?? j;
+    picked.set(j, picked.get(i) ?? i);
     const original = out[at]!;
     let replacement = 0x21 + Math.floor(rng.next() * 94);
     if (replacement === original) replacement = replacement === 0x7e ? 0x21 : replacement + 1;
@@ -265,9 +269,11 @@ export function garbageBytes(count: number, rng: Rng): Buffer {
 
 /** Splits a reply into `pieces` chunks of roughly equal size, for gap-between-bytes faults. */
 export function splitBytes(body: Buffer, pieces: number): Buffer[] {
-  const n = Math.max(1, Math.min(pieces, body.length));
-  const size = Math.ceil(body.length / n);
+  const n = Math.max(1, Math.min(Math.floor(pieces), body.length));
   const out: Buffer[] = [];
-  for (let at = 0; at < body.length; at += size) out.push(body.subarray(at, at + size));
+  // Boundaries at floor(k·length/n) give exactly n non-empty pieces (a fixed ceil-sized step can give fewer).
+  for (let k = 0; k < n && body.length > 0; k++) {
+    out.push(body.subarray(Math.floor((k * body.length) / n), Math.floor(((k + 1) * body.length) / n)));
+  }
   return out;
 }

@@ -352,12 +352,6 @@ export class PvsModel {
     const s = this.state;
     return { unitKwh: s.unitKwh, importKwh: s.importKwh, exportKwh: s.exportKwh, chargedKwh: s.chargedKwh, dischargedKwh: s.dischargedKwh };
   }
-
-  /** Recomputes the current tick's flow after a world change at the same instant (e.g. grid down). */
-  refreshCurrentTick(): void {
-    this.state.flow = this.flowAt(this.state.tick, this.state.socPct);
-    this.cachedSample = null;
-  }
 }
 
 function meterReading(

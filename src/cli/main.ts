@@ -22,13 +22,14 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     const voltbench = await startFromOptions(options);
-    process.stdout.write(`${options.json ? readyLine(voltbench) : readyTable(voltbench, options)}\n`);
+    // Handlers go in before the ready line: a supervisor may signal as soon as it reads it.
     const stop = (signal: NodeJS.Signals) => {
       if (!options.json) process.stderr.write(`\nvoltbench: ${signal}, shutting down\n`);
       void voltbench.close().then(() => process.exit(0));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    process.stdout.write(`${options.json ? readyLine(voltbench) : readyTable(voltbench, options)}\n`);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`voltbench: ${error.message}\nRun "voltbench ${command === 'up' ? 'up ' : ''}--help" for usage.\n`);

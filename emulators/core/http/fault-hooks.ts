@@ -26,6 +26,9 @@ interface RequestContext {
 }
 
 const CONTEXT = Symbol('voltbench.request');
+// Shared empties: contexts replace these arrays when a fault fires, they never mutate them.
+const NO_FAULTS: Fault[] = [];
+const NO_NAMES: string[] = [];
 type WithContext = FastifyRequest & { [CONTEXT]?: RequestContext };
 
 /**
@@ -40,7 +43,7 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
   app.addHook('onRequest', async (request: WithContext, reply: FastifyReply) => {
     if (request.url.startsWith(CONTROL_PREFIX)) return;
     const command = options.describeRequest?.(request);
-    const context: RequestContext = { at: clock.now(), command, bodyFaults: [], faultNames: [] };
+    const context: RequestContext = { at: clock.now(), command, bodyFaults: NO_FAULTS, faultNames: NO_NAMES };
     request[CONTEXT] = context;
     if (!emulator.faults.active) return;
 
@@ -79,30 +82,32 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
     return reply;
   });
 
-  app.addHook('onSend', async (request: WithContext, _reply, payload) => {
+  app.addHook('onSend', (request: WithContext, _reply, payload, done) => {
     const context = request[CONTEXT];
-    if (!context || context.bodyFaults.length === 0) return payload;
+    if (!context || context.bodyFaults.length === 0) return done(null, payload);
     let body = toBuffer(payload);
-    if (body === null) return payload;
+    if (body === null) return done(null, payload);
     for (const fault of context.bodyFaults) {
       body = fault.kind === 'truncate' ? truncateBody(body, fault) : corruptBytes(body, fault.count, emulator.faults.random);
     }
-    return body;
+    done(null, body);
   });
 
-  app.addHook('onResponse', async (request: WithContext, reply) => {
+  app.addHook('onResponse', (request: WithContext, reply, done) => {
     const context = request[CONTEXT];
-    if (!context) return;
-    emulator.requests.record({
-      at: new Date(context.at).toISOString(),
-      method: request.method,
-      url: request.url,
-      ...(context.command !== undefined ? { command: context.command } : {}),
-      status: reply.statusCode,
-      durationMs: Math.round(reply.elapsedTime * 100) / 100,
-      faults: context.faultNames,
-      outcome: 'answered',
-    });
+    if (context) {
+      emulator.requests.record({
+        at: context.at,
+        method: request.method,
+        url: request.url,
+        command: context.command,
+        status: reply.statusCode,
+        durationMs: reply.elapsedTime,
+        faults: context.faultNames,
+        outcome: 'answered',
+      });
+    }
+    done();
   });
 
   return { hungSockets };
@@ -110,10 +115,10 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
 
 function logUnanswered(emulator: DeviceEmulator, request: FastifyRequest, context: RequestContext, outcome: 'reset' | 'hang'): void {
   emulator.requests.record({
-    at: new Date(context.at).toISOString(),
+    at: context.at,
     method: request.method,
     url: request.url,
-    ...(context.command !== undefined ? { command: context.command } : {}),
+    command: context.command,
     status: null,
     durationMs: 0,
     faults: context.faultNames,

@@ -86,6 +86,12 @@ function describeFailure(error: unknown): { code: string | undefined; message: s
   return { code, message: messages.join(': ') || 'unknown error' };
 }
 
+/** The same promise, with a no-op handler attached so that losing a race to the timeout is not an unhandled rejection. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
 type AttemptOutcome =
   | { kind: 'ok'; response: JsonResponse }
   | { kind: 'fail'; error: PvsError; retryable: boolean; retryAfterMs?: number };
@@ -136,16 +142,22 @@ async function attempt(
   const details: PvsErrorDetails = { command, attempts: attemptNo, url };
   const controller = new AbortController();
   let timedOut = false;
+  let rejectOnTimeout: (reason: Error) => void = () => {};
+  // Races every await against the timer, so a fetch that ignores its signal (or a stalled body) still times out.
+  const timeoutPromise = new Promise<never>((_, reject) => (rejectOnTimeout = reject));
+  timeoutPromise.catch(() => {});
   const timer = setTimeout(() => {
     timedOut = true;
-    controller.abort(new Error(`timeout after ${timeoutMs} ms`));
+    const reason = new Error(`timeout after ${timeoutMs} ms`);
+    controller.abort(reason);
+    rejectOnTimeout(reason);
   }, timeoutMs);
   let response: Response;
   let text: string;
   try {
-    response = await config.fetch(url, { method: 'GET', signal: controller.signal });
+    response = await Promise.race([quiet(config.fetch(url, { method: 'GET', signal: controller.signal })), timeoutPromise]);
     // The body can break or stall after the headers: read it under the same timeout.
-    text = await response.text();
+    text = await Promise.race([quiet(response.text()), timeoutPromise]);
   } catch (error) {
     if (timedOut) {
       return { kind: 'fail', error: new PvsTimeoutError(timeoutMs, { ...details, cause: error }), retryable: true };

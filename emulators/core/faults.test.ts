@@ -1,0 +1,277 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from './clock.js';
+import { ControlInputError } from './errors.js';
+import {
+  FaultInjector,
+  HTTP_FAULT_KINDS,
+  SERIAL_FAULT_KINDS,
+  corruptBytes,
+  garbageBytes,
+  splitBytes,
+  truncateBody,
+  type FaultRequest,
+} from './faults.js';
+import { Rng } from './rng.js';
+
+const START = Date.UTC(2024, 5, 21, 12);
+const MINUTE = 60_000;
+
+function setup(seed = 1): { faults: FaultInjector; clock: VirtualClock } {
+  const clock = new VirtualClock({ start: START, speed: 0, wall: { now: () => 0 } });
+  return { faults: new FaultInjector(HTTP_FAULT_KINDS, new Rng(seed, 'faults'), () => clock.now()), clock };
+}
+
+/** Which of `n` identical requests a fault fires on. */
+function pattern(faults: FaultInjector, n: number, request: FaultRequest = { path: '/x' }): boolean[] {
+  return Array.from({ length: n }, () => faults.decide(request).length > 0);
+}
+
+describe('FaultInjector matching', () => {
+  it('`times` consumes exactly N matching requests, then the fault is gone', () => {
+    const { faults } = setup();
+    const added = faults.add({ kind: 'status', status: 503, times: 3 });
+    expect(added.remaining).toBe(3);
+    expect(pattern(faults, 6)).toEqual([true, true, true, false, false, false]);
+    expect(faults.list()).toEqual([]);
+    expect(faults.active).toBe(false);
+  });
+
+  it('without `times` a fault fires on every request and counts hits', () => {
+    const { faults } = setup();
+    const { id } = faults.add({ kind: 'latency', ms: 5 });
+    expect(pattern(faults, 4)).toEqual([true, true, true, true]);
+    expect(faults.list()).toMatchObject([{ id, hits: 4, remaining: null }]);
+  });
+
+  it('match.path restricts by exact path and non-matching requests do not consume `times`', () => {
+    const { faults } = setup();
+    faults.add({ kind: 'reset', match: { path: '/a' }, times: 1 });
+    expect(faults.decide({ path: '/b' })).toEqual([]);
+    expect(faults.decide({ path: '/a/b' })).toEqual([]);
+    expect(faults.list()).toMatchObject([{ remaining: 1, hits: 0 }]);
+    expect(faults.decide({ path: '/a' }).map((f) => f.kind)).toEqual(['reset']);
+    expect(faults.decide({ path: '/a' })).toEqual([]);
+  });
+
+  it('match.command restricts by device command, and path + command must both match', () => {
+    const { faults } = setup();
+    faults.add({ kind: 'hang', match: { command: 'DeviceList' } });
+    faults.add({ kind: 'truncate', bytes: 5, match: { path: '/cgi', command: 'Start' } });
+    expect(faults.decide({ path: '/cgi', command: 'DeviceList' }).map((f) => f.kind)).toEqual(['hang']);
+    expect(faults.decide({ path: '/cgi' })).toEqual([]);
+    expect(faults.decide({ path: '/cgi', command: 'Start' }).map((f) => f.kind)).toEqual(['truncate']);
+    expect(faults.decide({ path: '/other', command: 'Start' })).toEqual([]);
+  });
+
+  it('returns every fault that fires, in the order added', () => {
+    const { faults } = setup();
+    faults.add({ kind: 'latency', ms: 10 });
+    faults.add({ kind: 'corrupt', count: 2 });
+    expect(faults.decide({ path: '/' }).map((f) => f.kind)).toEqual(['latency', 'corrupt']);
+  });
+
+  it('probability 0 never fires and 1 always fires', () => {
+    const { faults } = setup();
+    faults.add({ kind: 'status', status: 500, probability: 0 });
+    expect(pattern(faults, 200).some(Boolean)).toBe(false);
+    faults.clear();
+    faults.add({ kind: 'status', status: 500, probability: 1 });
+    expect(pattern(faults, 200).every(Boolean)).toBe(true);
+  });
+
+  it('a probability fires on the same requests for the same seed, roughly as often as asked', () => {
+    const run = (seed: number): boolean[] => {
+      const { faults } = setup(seed);
+      faults.add({ kind: 'status', status: 500, probability: 0.3 });
+      return pattern(faults, 400);
+    };
+    const first = run(42);
+    expect(run(42)).toEqual(first);
+    expect(run(43)).not.toEqual(first);
+    const rate = first.filter(Boolean).length / first.length;
+    expect(rate).toBeGreaterThan(0.2);
+    expect(rate).toBeLessThan(0.4);
+  });
+
+  it('`times` with a probability counts only the requests it actually fired on', () => {
+    const { faults } = setup(9);
+    faults.add({ kind: 'status', status: 500, probability: 0.5, times: 4 });
+    const fired = pattern(faults, 200);
+    expect(fired.filter(Boolean)).toHaveLength(4);
+  });
+
+  it('remove and clear delete faults; ids are unique', () => {
+    const { faults } = setup();
+    const a = faults.add({ kind: 'hang' });
+    const b = faults.add({ kind: 'reset' });
+    expect(a.id).not.toBe(b.id);
+    expect(faults.remove(a.id)).toBe(true);
+    expect(faults.remove(a.id)).toBe(false);
+    expect(faults.list().map((f) => f.id)).toEqual([b.id]);
+    faults.clear();
+    expect(faults.active).toBe(false);
+  });
+
+  it('hands out copies, so callers cannot change a stored fault', () => {
+    const { faults } = setup();
+    const added = faults.add({ kind: 'status', status: 503, times: 1 });
+    added.remaining = 100;
+    faults.list()[0]!.remaining = 100;
+    expect(pattern(faults, 2)).toEqual([true, false]);
+  });
+});
+
+describe('FaultInjector virtual-time windows', () => {
+  it('`from` holds a fault back until that instant', () => {
+    const { faults, clock } = setup();
+    faults.add({ kind: 'reset', from: new Date(START + 10 * MINUTE).toISOString() });
+    expect(pattern(faults, 1)).toEqual([false]);
+    clock.advance(10 * MINUTE - 1);
+    expect(pattern(faults, 1)).toEqual([false]);
+    clock.advance(1);
+    expect(pattern(faults, 1)).toEqual([true]);
+  });
+
+  it('`to` ends a fault (exclusive) and removes it from the list', () => {
+    const { faults, clock } = setup();
+    faults.add({ kind: 'reset', to: START + 5 * MINUTE });
+    clock.advance(5 * MINUTE - 1);
+    expect(pattern(faults, 1)).toEqual([true]);
+    clock.advance(1);
+    expect(pattern(faults, 1)).toEqual([false]);
+    expect(faults.list()).toEqual([]);
+  });
+
+  it('`for` runs from now, or from `from` when given', () => {
+    const { faults, clock } = setup();
+    const now = faults.add({ kind: 'hang', for: '10m' });
+    expect(now.from).toBeNull();
+    expect(now.to).toBe(START + 10 * MINUTE);
+    const later = faults.add({ kind: 'reset', from: START + 60 * MINUTE, for: '90s' });
+    expect(later.to).toBe(START + 60 * MINUTE + 90_000);
+    clock.advance(9 * MINUTE);
+    expect(faults.decide({ path: '/' }).map((f) => f.kind)).toEqual(['hang']);
+    clock.advance(MINUTE);
+    expect(faults.decide({ path: '/' })).toEqual([]);
+    clock.set(START + 61 * MINUTE);
+    expect(faults.decide({ path: '/' }).map((f) => f.kind)).toEqual(['reset']);
+    clock.advance(MINUTE);
+    expect(faults.decide({ path: '/' })).toEqual([]);
+  });
+
+  it('rejects a window that ends before it starts, or both `to` and `for`', () => {
+    const { faults } = setup();
+    expect(() => faults.add({ kind: 'hang', from: START + 1000, to: START + 1000 })).toThrow('fault window must end after it starts');
+    expect(() => faults.add({ kind: 'hang', to: START + 1000, for: '5m' })).toThrow('either "to" or "for"');
+    expect(() => faults.add({ kind: 'hang', for: 'a while' })).toThrow(/fault "for" "a while" is not a duration/);
+    expect(() => faults.add({ kind: 'hang', from: 'yesterday-ish' })).toThrow(/fault "from" must be/);
+  });
+});
+
+describe('FaultInjector validation', () => {
+  it.each<[unknown, string | RegExp]>([
+    [null, 'a fault must be a JSON object'],
+    [['status'], 'a fault must be a JSON object'],
+    [{ kind: 'explode' }, 'fault kind "explode" is not supported here; use one of: latency, status, reset, hang, truncate, corrupt'],
+    [{ kind: 'drop' }, /fault kind "drop" is not supported here/],
+    [{}, /fault kind undefined is not supported/],
+    [{ kind: 'hang', tims: 2 }, /unknown fault field "tims"; known fields: kind,/],
+    [{ kind: 'hang', match: { url: '/' } }, 'unknown match field(s): url; use "path" and/or "command"'],
+    [{ kind: 'hang', match: '/x' }, /fault field "match" must be an object/],
+    [{ kind: 'hang', match: { path: 3 } }, 'match.path must be a string'],
+    [{ kind: 'status' }, /a "status" fault needs a "status" code/],
+    [{ kind: 'status', status: 700 }, 'fault field "status" must be a number from 100 to 599, got 700'],
+    [{ kind: 'latency' }, 'a "latency" fault needs "ms" and/or "jitterMs"'],
+    [{ kind: 'latency', ms: 'soon' }, /fault "ms" "soon" is not a duration/],
+    [{ kind: 'hang', probability: 2 }, /"probability" must be a number from 0 to 1/],
+    [{ kind: 'hang', times: 0 }, /"times" must be a number from 1/],
+    [{ kind: 'hang', times: 1.5 }, 'fault field "times" must be a whole number'],
+    [{ kind: 'status', status: 500, body: 42 }, 'fault field "body" must be a string'],
+    [{ kind: 'status', status: 500, headers: { retry: 5 } }, /"headers" must be an object of string values/],
+  ])('rejects %j with a clear message', (spec, message) => {
+    const { faults } = setup();
+    expect(() => faults.add(spec)).toThrow(ControlInputError);
+    expect(() => faults.add(spec)).toThrow(message);
+    expect(faults.list()).toEqual([]);
+  });
+
+  it('a serial injector takes the serial kinds and refuses the HTTP-only ones', () => {
+    const serial = new FaultInjector(SERIAL_FAULT_KINDS, new Rng(1), () => START);
+    for (const kind of ['drop', 'garbage', 'flip', 'split']) expect(serial.add({ kind }).kind).toBe(kind);
+    expect(serial.add({ kind: 'delay', ms: '2s' }).ms).toBe(2000);
+    expect(() => serial.add({ kind: 'status', status: 503 })).toThrow(/use one of: drop, delay, garbage, flip, split/);
+  });
+
+  it('normalises defaults and accepts duration strings for ms', () => {
+    const { faults } = setup();
+    const f = faults.add({ kind: 'latency', ms: '1.5s', jitterMs: 200 });
+    expect(f).toMatchObject({ ms: 1500, jitterMs: 200, probability: 1, remaining: null, from: null, to: null, match: {}, hits: 0 });
+  });
+
+  it('latencyOf draws jitter within [ms, ms + jitterMs)', () => {
+    const { faults } = setup();
+    const f = faults.add({ kind: 'latency', ms: 100, jitterMs: 50 });
+    const samples = Array.from({ length: 200 }, () => faults.latencyOf(f));
+    for (const s of samples) expect(s >= 100 && s < 150).toBe(true);
+    expect(new Set(samples).size).toBeGreaterThan(100);
+    expect(faults.latencyOf(faults.add({ kind: 'latency', ms: 70 }))).toBe(70);
+  });
+});
+
+describe('body mutators', () => {
+  const body = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz');
+
+  it('truncateBody keeps exactly the first N bytes, or a fraction (half by default)', () => {
+    expect(truncateBody(body, { bytes: 10, fraction: undefined }).toString()).toBe('0123456789');
+    expect(truncateBody(body, { bytes: 0, fraction: undefined })).toHaveLength(0);
+    expect(truncateBody(body, { bytes: 1000, fraction: undefined })).toEqual(body);
+    expect(truncateBody(body, { bytes: undefined, fraction: 0.25 }).toString()).toBe('012345678');
+    expect(truncateBody(body, { bytes: undefined, fraction: undefined }).toString()).toBe('0123456789abcdefgh');
+  });
+
+  it('corruptBytes changes exactly `count` bytes to different printable ones and keeps the length', () => {
+    fc.assert(fc.property(
+      fc.uint8Array({ minLength: 1, maxLength: 200 }),
+      fc.integer({ min: 1, max: 300 }),
+      fc.integer(),
+      (bytes, count, seed) => {
+        const original = Buffer.from(bytes);
+        const copy = Buffer.from(original);
+        const out = corruptBytes(original, count, new Rng(seed));
+        expect(original).toEqual(copy); // the input is not modified
+        expect(out).toHaveLength(original.length);
+        const changed = [...out.keys()].filter((i) => out[i] !== original[i]);
+        expect(changed).toHaveLength(Math.min(count, original.length));
+        for (const i of changed) expect(out[i]! >= 0x21 && out[i]! <= 0x7e).toBe(true);
+      },
+    ));
+    expect(corruptBytes(Buffer.alloc(0), 3, new Rng(1))).toHaveLength(0);
+  });
+
+  it('corruptBytes is reproducible for the same seed', () => {
+    expect(corruptBytes(body, 4, new Rng(5))).toEqual(corruptBytes(body, 4, new Rng(5)));
+  });
+
+  it('garbageBytes gives printable junk of the asked length that never contains a frame start "~"', () => {
+    fc.assert(fc.property(fc.nat({ max: 300 }), fc.integer(), (count, seed) => {
+      const junk = garbageBytes(count, new Rng(seed));
+      expect(junk).toHaveLength(count);
+      expect(junk.includes(0x7e)).toBe(false);
+      for (const b of junk) expect(b >= 0x20 && b <= 0x7e).toBe(true);
+    }));
+  });
+
+  it('splitBytes preserves the bytes in order in min(pieces, length) non-empty, near-equal pieces', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.integer({ min: 1, max: 400 }), (bytes, pieces) => {
+      const input = Buffer.from(bytes);
+      const parts = splitBytes(input, pieces);
+      expect(Buffer.concat(parts)).toEqual(input);
+      expect(parts).toHaveLength(Math.min(pieces, input.length));
+      const sizes = parts.map((p) => p.length);
+      expect(Math.min(...sizes)).toBeGreaterThan(0);
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+    }));
+    expect(splitBytes(Buffer.alloc(0), 3)).toEqual([]);
+  });
+});

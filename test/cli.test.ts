@@ -1,0 +1,78 @@
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../bin/voltbench.js', import.meta.url));
+const running: ChildProcessWithoutNullStreams[] = [];
+
+afterEach(() => {
+  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+/** Starts `voltbench up …` and resolves with the first stdout line (the ready line). */
+async function up(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; line: string }> {
+  const child = spawn(process.execPath, [BIN, 'up', ...args]);
+  running.push(child);
+  let out = '';
+  const line = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const nl = out.indexOf('\n');
+      if (nl !== -1) resolve(out.slice(0, nl));
+    });
+    child.once('exit', (code) => reject(new Error(`voltbench exited with ${code} before it was ready`)));
+  });
+  return { child, line };
+}
+
+describe('voltbench up', () => {
+  it('prints exactly one JSON ready line, serves a DeviceList on a real socket and stops cleanly on SIGTERM', async () => {
+    const { child, line } = await up(['--only', 'pvs', '--pvs-port', '0', '--json', '--seed', '5']);
+    const ready = JSON.parse(line) as { ready: boolean; emulators: { pvs: { url: string } } };
+    expect(ready.ready).toBe(true);
+    expect(Object.keys(ready.emulators)).toEqual(['pvs']);
+    expect(ready.emulators.pvs.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const response = await fetch(`${ready.emulators.pvs.url}/cgi-bin/dl_cgi?Command=DeviceList`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { devices: { DEVICE_TYPE: string }[]; result: string };
+    expect(body.result).toBe('succeed');
+    expect(body.devices.filter((d) => d.DEVICE_TYPE === 'Inverter')).toHaveLength(24);
+    const health = await fetch(`${ready.emulators.pvs.url}/__emu/health`);
+    expect((await health.json()) as object).toMatchObject({ status: 'ok', device: 'pvs' });
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+
+  it('stops cleanly on SIGINT and prints a readable table without --json', async () => {
+    const { child, line } = await up(['--pvs-port', '0', '--speed', '60']);
+    expect(line).toContain('voltbench is running');
+    child.kill('SIGINT');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+
+  it.each([
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--only', 'toaster'], /unknown device "toaster"/],
+    [['--pvs-port', '70000'], /--pvs-port must be a number from 0 to 65535/],
+    [['--speed', 'fast'], /--speed must be a number/],
+    [['--seed', '1.5'], /--seed must be a whole number/],
+    [['--pvs-panels', '500'], /--pvs-panels must be a number from 1 to 200/],
+    [['--start', 'yesterday'], /--start must be an ISO-8601 time/],
+  ])('rejects %j with a clear message and exit code 2', (args, message) => {
+    const result = spawnSync(process.execPath, [BIN, 'up', ...args], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('reports a port in use with exit code 1 and a hint', async () => {
+    const { line } = await up(['--pvs-port', '0', '--json']);
+    const port = new URL((JSON.parse(line) as { emulators: { pvs: { url: string } } }).emulators.pvs.url).port;
+    const result = spawnSync(process.execPath, [BIN, 'up', '--pvs-port', port, '--json'], { encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/EADDRINUSE.*--<device>-port/);
+  });
+});
