@@ -74,17 +74,24 @@ function meterHead(site: Site, serial: string, type: string, subtype: Device): D
   };
 }
 
-function productionMeter(site: Site, m: MeterReading, tick: number): Device {
+/** What both meters report: CT size, the net register and the three-phase power triangle. */
+function meterMetrics(m: MeterReading, tick: number, ctSize: string): Device {
   return {
-    ...meterHead(site, site.productionMeterSerial, 'PVS5-METER-P', { production_subtype_enum: 'GROSS_PRODUCTION_SITE', subtype: 'GROSS_PRODUCTION_SITE' }),
     DATATIME: pvsTimestamp(tick),
-    ct_scl_fctr: '50',
+    ct_scl_fctr: ctSize,
     net_ltea_3phsum_kwh: metric(m.netKwh, 2),
     p_3phsum_kw: metric(m.pKw, 4),
     q_3phsum_kvar: metric(m.qKvar, 4),
     s_3phsum_kva: metric(m.sKva, 4),
     tot_pf_rto: metric(m.pf, 4),
     freq_hz: metric(m.freqHz, 4),
+  };
+}
+
+function productionMeter(site: Site, m: MeterReading, tick: number): Device {
+  return {
+    ...meterHead(site, site.productionMeterSerial, 'PVS5-METER-P', { production_subtype_enum: 'GROSS_PRODUCTION_SITE', subtype: 'GROSS_PRODUCTION_SITE' }),
+    ...meterMetrics(m, tick, '50'),
     i_a: metric(m.iA, 4),
     v12_v: metric(m.v12V, 4),
     CAL0: '50',
@@ -97,14 +104,7 @@ function consumptionMeter(site: Site, m: MeterReading, tick: number): Device {
   const subtype = site.config.consumptionSubtype;
   return {
     ...meterHead(site, site.consumptionMeterSerial, 'PVS5-METER-C', { consumption_subtype_enum: subtype, subtype }),
-    DATATIME: pvsTimestamp(tick),
-    ct_scl_fctr: '100',
-    net_ltea_3phsum_kwh: metric(m.netKwh, 2),
-    p_3phsum_kw: metric(m.pKw, 4),
-    q_3phsum_kvar: metric(m.qKvar, 4),
-    s_3phsum_kva: metric(m.sKva, 4),
-    tot_pf_rto: metric(m.pf, 4),
-    freq_hz: metric(m.freqHz, 4),
+    ...meterMetrics(m, tick, '100'),
     i1_a: metric(m.i1A, 4),
     i2_a: metric(m.i2A, 4),
     v1n_v: metric(m.v1V, 4),
