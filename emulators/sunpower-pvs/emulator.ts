@@ -18,10 +18,10 @@ import {
   getCommResponse,
   gridProfileGetResponse,
   gridProfileRefreshResponse,
+  startResponse,
 } from './protocol/commands.js';
 import { buildDeviceList, deviceCount } from './protocol/device-list.js';
 import { essStatusResponse } from './protocol/ess-status.js';
-import { startResponse } from './protocol/commands.js';
 import { createSite, resolveSiteConfig, type Site, type SiteConfig } from './site.js';
 
 export interface PvsSettings {

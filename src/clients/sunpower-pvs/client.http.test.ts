@@ -1,3 +1,4 @@
+import { failure } from './test-support.js';
 /**
  * The client against a real HTTP server on 127.0.0.1 (real sockets, global fetch) that serves the contract fixtures
  * the way dl_cgi does (tab-indented JSON), plus socket-level faults: 503 page, reset, hang, empty body, refused.
@@ -72,15 +73,6 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 
 const client = (options: Partial<PvsClientOptions> = {}) =>
   new PvsClient({ baseUrl, sleep: async () => {}, timeoutMs: 2000, ...options });
-
-async function failure(promise: Promise<unknown>): Promise<PvsError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof PvsError)) throw new Error(`expected a PvsError, got ${String(error)}`);
-  return error;
-}
 
 beforeAll(async () => {
   server = createServer(handle);

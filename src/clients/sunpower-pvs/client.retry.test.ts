@@ -1,3 +1,4 @@
+import { failure } from './test-support.js';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { SERVICE_UNAVAILABLE_HTML, pvsFixtureData } from '../../../contracts/sunpower-pvs/index.js';
@@ -52,15 +53,6 @@ const deviceList2019 = () => json(pvsFixtureData('device-list-2019'));
 /** What undici throws when the peer resets the connection. */
 const fetchFailed = (code: string, message: string) =>
   new TypeError('fetch failed', { cause: Object.assign(new Error(message), { code }) });
-
-async function failure(promise: Promise<unknown>): Promise<PvsError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof PvsError)) throw new Error(`expected a PvsError, got ${String(error)}`);
-  return error;
-}
 
 describe('retries and backoff', () => {
   it('retries a 503 HTML page with exponential backoff, then succeeds', async () => {
