@@ -1,14 +1,19 @@
 import { VirtualClock } from './core/clock.js';
-import { listen, type HttpEmulator } from './core/http/app.js';
+import { listen, listenSecondary, type HttpEmulator } from './core/http/app.js';
+import type { TlsMaterial } from './core/tls/certificates.js';
 import { World, type WorldConfig } from './core/world/world.js';
 import { createPvsServer } from './sunpower-pvs/server.js';
 import type { SiteConfig } from './sunpower-pvs/site.js';
 import type { PvsSettings } from './sunpower-pvs/emulator.js';
+import { PROFILES } from '../contracts/senec/index.js';
+import type { SenecSettings } from './senec/emulator.js';
+import { createSenecServer } from './senec/server.js';
+import type { SenecSiteConfig } from './senec/site.js';
 
 /** Every device voltbench knows, in start order; `available` ones can be started today. */
 export const DEVICES = ['pvs', 'senec', 'growatt', 'ups'] as const;
 export type DeviceName = (typeof DEVICES)[number];
-export const AVAILABLE_DEVICES: readonly DeviceName[] = ['pvs'];
+export const AVAILABLE_DEVICES: readonly DeviceName[] = ['pvs', 'senec'];
 
 export const DEFAULT_PORTS = {
   pvs: 7080,
@@ -27,14 +32,20 @@ export interface VoltbenchOptions {
   /** Virtual start time (epoch ms); defaults to now. */
   start?: number;
   world?: Partial<Omit<WorldConfig, 'seed'>>;
-  ports: { pvs: number };
+  ports: { pvs: number; senec?: number; senecHttps?: number };
   pvs?: { site?: Partial<SiteConfig>; settings?: Partial<PvsSettings> };
+  senec?: { site?: Partial<SenecSiteConfig>; settings?: Partial<SenecSettings>; tls?: TlsMaterial };
   /** Listen on sockets (default) or only build the apps for `inject()`. */
   listen?: boolean;
 }
 
 export interface RunningEmulator extends HttpEmulator {
+  /** Base URL of the device's plain-HTTP listener (null when only built for inject()). */
   url: string | null;
+  /** Base URL of the `/__emu` control API. */
+  controlUrl: string | null;
+  /** This device's entry in the `--json` ready line. */
+  ready: Record<string, string>;
 }
 
 export interface Voltbench {
@@ -54,11 +65,37 @@ export async function startVoltbench(options: VoltbenchOptions): Promise<Voltben
   const started: HttpEmulator[] = [];
   try {
     for (const device of options.devices) {
-      if (device !== 'pvs') throw new Error(`the ${device} emulator is not available yet (available: ${AVAILABLE_DEVICES.join(', ')})`);
-      const server = await createPvsServer({ world, ...(options.pvs?.site ? { site: options.pvs.site } : {}), ...(options.pvs?.settings ? { settings: options.pvs.settings } : {}) });
-      started.push(server);
-      const url = options.listen === false ? null : await listen(server.app, options.host, options.ports.pvs);
-      emulators.pvs = { ...server, url };
+      if (device === 'pvs') {
+        const server = await createPvsServer({ world, ...(options.pvs?.site ? { site: options.pvs.site } : {}), ...(options.pvs?.settings ? { settings: options.pvs.settings } : {}) });
+        started.push(server);
+        const url = options.listen === false ? null : await listen(server.app, options.host, options.ports.pvs);
+        emulators.pvs = { ...server, url, controlUrl: url, ready: url ? { url } : {} };
+      } else if (device === 'senec') {
+        const server = await createSenecServer({
+          world,
+          ...(options.senec?.site ? { site: options.senec.site } : {}),
+          ...(options.senec?.settings ? { settings: options.senec.settings } : {}),
+          ...(options.senec?.tls ? { tls: options.senec.tls } : {}),
+        });
+        started.push(server);
+        let url: string | null = null;
+        let httpsUrl: string | null = null;
+        if (options.listen !== false) {
+          url = await listen(server.app, options.host, options.ports.senec ?? DEFAULT_PORTS.senec);
+          httpsUrl = await listenSecondary(server.secondary!, options.host, options.ports.senecHttps ?? DEFAULT_PORTS.senecHttps);
+        }
+        const profile = PROFILES[server.senec.profile];
+        // Both listeners run (the firmware can change at run time); the ready line names the one the firmware serves.
+        const ready: Record<string, string> = {
+          ...(url && profile.transport === 'http' ? { url } : {}),
+          ...(httpsUrl && profile.transport === 'https' ? { httpsUrl } : {}),
+          firmware: profile.id,
+          ...(url ? { controlUrl: url } : {}),
+        };
+        emulators.senec = { ...server, url, controlUrl: url, ready };
+      } else {
+        throw new Error(`the ${device} emulator is not available yet (available: ${AVAILABLE_DEVICES.join(', ')})`);
+      }
     }
   } catch (error) {
     await Promise.allSettled(started.map((s) => s.app.close()));

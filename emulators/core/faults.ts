@@ -7,7 +7,7 @@ import type { Rng } from './rng.js';
  * without device code knowing. HTTP transports understand the first group, serial/TCP frame
  * transports the second; `delay`/`latency` and `corrupt`/`flip` are the same idea named for each.
  */
-export const HTTP_FAULT_KINDS = ['latency', 'status', 'reset', 'hang', 'truncate', 'corrupt'] as const;
+export const HTTP_FAULT_KINDS = ['latency', 'status', 'reset', 'hang', 'truncate', 'corrupt', 'escape'] as const;
 export const SERIAL_FAULT_KINDS = ['drop', 'delay', 'garbage', 'flip', 'split'] as const;
 export type FaultKind = (typeof HTTP_FAULT_KINDS)[number] | (typeof SERIAL_FAULT_KINDS)[number];
 
@@ -33,7 +33,7 @@ export interface FaultSpec {
   /** truncate: keep this many bytes (or `fraction` of the body). */
   bytes?: number;
   fraction?: number;
-  /** corrupt / flip: number of characters changed; garbage: number of junk bytes. */
+  /** corrupt / flip: number of characters changed; escape: number of quotes escaped; garbage: number of junk bytes. */
   count?: number;
   /** split: number of pieces and the wall-time gap between them. */
   pieces?: number;
@@ -252,6 +252,25 @@ export function corruptBytes(body: Buffer, count: number, rng: Rng): Buffer {
     let replacement = 0x21 + Math.floor(rng.next() * 94);
     if (replacement === original) replacement = replacement === 0x7e ? 0x21 : replacement + 1;
     out[at] = replacement;
+  }
+  return out;
+}
+
+/**
+ * Puts a backslash before `count` double quotes at seeded positions: the stray `\"` escapes some
+ * SENEC devices send (ioBroker strips them before parsing). A body without quotes is unchanged.
+ */
+export function escapeQuotes(body: Buffer, count: number, rng: Rng): Buffer {
+  const quotes: number[] = [];
+  for (let i = 0; i < body.length; i++) if (body[i] === 0x22) quotes.push(i);
+  const chosen = new Set<number>();
+  while (chosen.size < Math.min(count, quotes.length)) chosen.add(quotes[Math.floor(rng.next() * quotes.length)]!);
+  if (chosen.size === 0) return body;
+  const out = Buffer.alloc(body.length + chosen.size);
+  let o = 0;
+  for (let i = 0; i < body.length; i++) {
+    if (chosen.has(i)) out[o++] = 0x5c;
+    out[o++] = body[i]!;
   }
   return out;
 }

@@ -9,6 +9,7 @@ export {
   HTTP_FAULT_KINDS,
   SERIAL_FAULT_KINDS,
   corruptBytes,
+  escapeQuotes,
   garbageBytes,
   splitBytes,
   truncateBody,
@@ -19,6 +20,7 @@ export {
 } from './faults.js';
 export { RequestLog, type LoggedRequest } from './request-log.js';
 export { EmulatorControl, type DeviceEmulator, type ClockCommand, type WorldCommand } from './emulator.js';
-export { buildHttpEmulator, listen, type HttpEmulator, type HttpEmulatorOptions } from './http/app.js';
+export { buildHttpEmulator, listen, listenSecondary, type HttpEmulator, type HttpEmulatorOptions, type TlsKeyPair } from './http/app.js';
 export { CONTROL_PREFIX } from './http/control-routes.js';
-export type { StatusPage } from './http/fault-hooks.js';
+export { refuseRequest, type StatusPage } from './http/fault-hooks.js';
+export { generateTlsMaterial, loadTlsMaterial, type TlsMaterial, type CertificateOptions } from './tls/certificates.js';

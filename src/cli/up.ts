@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AVAILABLE_DEVICES, DEFAULT_PORTS, DEVICES, startVoltbench, type DeviceName, type Voltbench } from '../../emulators/registry.js';
+import { isProfileId, PROFILE_IDS, type ProfileId } from '../../contracts/senec/index.js';
+import { loadTlsMaterial, type TlsMaterial } from '../../emulators/core/tls/certificates.js';
 import { UsageError } from './usage-error.js';
 
 export const UP_USAGE = `Usage: voltbench up [options]
@@ -16,8 +18,11 @@ Options:
   --pvs-panels <n>          PVS panel count, 1-200 (default 24)
   --pvs-batteries <n>       SunVault batteries, 0 = no ESS (default 0)
   --pvs-latency             DeviceList takes as long as on a real supervisor (~0.25 s per device)
-  --senec-port <port>       reserved for the SENEC emulator (default ${DEFAULT_PORTS.senec})
-  --senec-https-port <port> reserved for the SENEC emulator (default ${DEFAULT_PORTS.senecHttps})
+  --senec-port <port>       SENEC plain-HTTP port, also the control API (default ${DEFAULT_PORTS.senec})
+  --senec-https-port <port> SENEC HTTPS port (default ${DEFAULT_PORTS.senecHttps})
+  --senec-firmware <name>   ${PROFILE_IDS.join(', ')} (default v3-0826); v21-0824 serves HTTP, the others HTTPS
+  --senec-cert <file>       PEM certificate (chain) for SENEC HTTPS; default: generated at start
+  --senec-key <file>        PEM private key for --senec-cert
   --growatt-port <port>     reserved for the Growatt emulator (default ${DEFAULT_PORTS.growatt})
   --ups-port <port>         reserved for the KEHUA UPS emulator (default ${DEFAULT_PORTS.ups})
   --json                    print one JSON line when everything listens
@@ -35,6 +40,10 @@ export interface UpOptions {
   pvsPanels: number;
   pvsBatteries: number;
   pvsLatency: boolean;
+  senecPort: number;
+  senecHttpsPort: number;
+  senecFirmware: ProfileId;
+  senecTls?: TlsMaterial;
 }
 
 /** Parses `up` flags; throws UsageError with a message a person can act on. */
@@ -59,6 +68,9 @@ export function parseUpArgs(argv: string[]): UpOptions | 'help' {
         'pvs-latency': { type: 'boolean', default: false },
         'senec-port': { type: 'string', default: String(DEFAULT_PORTS.senec) },
         'senec-https-port': { type: 'string', default: String(DEFAULT_PORTS.senecHttps) },
+        'senec-firmware': { type: 'string', default: 'v3-0826' },
+        'senec-cert': { type: 'string' },
+        'senec-key': { type: 'string' },
         'growatt-port': { type: 'string', default: String(DEFAULT_PORTS.growatt) },
         'ups-port': { type: 'string', default: String(DEFAULT_PORTS.ups) },
       },
@@ -69,7 +81,18 @@ export function parseUpArgs(argv: string[]): UpOptions | 'help' {
   const v = parsed.values;
   if (v.help) return 'help';
   const devices = parseDevices(v.only);
-  for (const flag of ['senec-port', 'senec-https-port', 'growatt-port', 'ups-port'] as const) port(v[flag], `--${flag}`);
+  for (const flag of ['growatt-port', 'ups-port'] as const) port(v[flag], `--${flag}`);
+  const firmware = v['senec-firmware'];
+  if (!isProfileId(firmware)) throw new UsageError(`--senec-firmware must be one of ${PROFILE_IDS.join(', ')}, got "${firmware}"`);
+  if ((v['senec-cert'] === undefined) !== (v['senec-key'] === undefined)) throw new UsageError('--senec-cert and --senec-key go together');
+  let senecTls: TlsMaterial | undefined;
+  if (v['senec-cert'] !== undefined && v['senec-key'] !== undefined) {
+    try {
+      senecTls = loadTlsMaterial(v['senec-key'], v['senec-cert']);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
   const start = v.start === undefined ? undefined : Date.parse(v.start);
   if (start !== undefined && Number.isNaN(start)) throw new UsageError(`--start must be an ISO-8601 time such as 2026-06-21T12:00:00Z, got "${v.start}"`);
   return {
@@ -83,6 +106,10 @@ export function parseUpArgs(argv: string[]): UpOptions | 'help' {
     pvsPanels: integer(v['pvs-panels'], '--pvs-panels', 1, 200),
     pvsBatteries: integer(v['pvs-batteries'], '--pvs-batteries', 0, 8),
     pvsLatency: v['pvs-latency'],
+    senecPort: port(v['senec-port'], '--senec-port'),
+    senecHttpsPort: port(v['senec-https-port'], '--senec-https-port'),
+    senecFirmware: firmware,
+    ...(senecTls ? { senecTls } : {}),
   };
 }
 
@@ -120,20 +147,21 @@ export async function startFromOptions(options: UpOptions): Promise<Voltbench> {
     seed: options.seed,
     speed: options.speed,
     ...(options.start !== undefined ? { start: options.start } : {}),
-    ports: { pvs: options.pvsPort },
+    ports: { pvs: options.pvsPort, senec: options.senecPort, senecHttps: options.senecHttpsPort },
     pvs: {
       site: { panels: options.pvsPanels, essBatteries: options.pvsBatteries },
       settings: { deviceListLatency: options.pvsLatency },
     },
+    senec: { site: { profile: options.senecFirmware }, ...(options.senecTls ? { tls: options.senecTls } : {}) },
   });
 }
 
 /** The one-line ready message for `--json`: device → how to reach it. */
 export function readyLine(vb: Voltbench): string {
-  const emulators: Record<string, { url: string }> = {};
+  const emulators: Record<string, Record<string, string>> = {};
   for (const device of DEVICES) {
     const running = vb.emulators[device];
-    if (running?.url) emulators[device] = { url: running.url };
+    if (running?.url) emulators[device] = running.ready;
   }
   return JSON.stringify({ ready: true, emulators });
 }
@@ -141,8 +169,12 @@ export function readyLine(vb: Voltbench): string {
 export function readyTable(vb: Voltbench, options: UpOptions): string {
   const clock = vb.world.clock.snapshot();
   const rows = DEVICES.flatMap((device) => {
-    const url = vb.emulators[device]?.url;
-    return url ? [[device, url, `${url}/__emu/`]] : [];
+    const running = vb.emulators[device];
+    if (!running?.url) return [];
+    const ready = running.ready;
+    const served = ready.url ?? ready.httpsUrl ?? running.url;
+    const label = ready.firmware ? `${device} (${ready.firmware})` : device;
+    return [[label, served, `${running.controlUrl ?? running.url}/__emu/`]];
   });
   const width = (i: number) => Math.max(...[['device', 'url', 'control'], ...rows].map((r) => r[i]!.length));
   const line = (r: string[]) => `  ${r[0]!.padEnd(width(0))}  ${r[1]!.padEnd(width(1))}  ${r[2]}`;

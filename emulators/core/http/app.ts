@@ -1,3 +1,5 @@
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { Server as TlsServer } from 'node:tls';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
 import { EmulatorControl, type DeviceEmulator } from '../emulator.js';
@@ -10,13 +12,25 @@ export interface HttpEmulatorOptions {
   routes: FastifyPluginAsync;
   describeRequest?: (request: FastifyRequest) => string | undefined;
   statusPage?: (status: number) => StatusPage;
-  https?: { key: string | Buffer; cert: string | Buffer };
+  https?: TlsKeyPair;
+  /**
+   * Serve plain HTTP on `app` and HTTPS with this key pair on a second server sharing the same routes
+   * and state (a device whose firmware decides the transport). Listen on it with `listenSecondary`.
+   */
+  alsoHttps?: TlsKeyPair;
+}
+
+export interface TlsKeyPair {
+  key: string | Buffer;
+  cert: string | Buffer;
 }
 
 export interface HttpEmulator {
   app: FastifyInstance;
   control: EmulatorControl;
   emulator: DeviceEmulator;
+  /** The HTTPS server of `alsoHttps`, not listening until `listenSecondary`. */
+  secondary?: HttpsServer;
 }
 
 /**
@@ -24,10 +38,21 @@ export interface HttpEmulator {
  * `/__emu` control API beside them. Use `app.inject()` in tests or `listen()` for real sockets.
  */
 export async function buildHttpEmulator(options: HttpEmulatorOptions): Promise<HttpEmulator> {
+  let secondary: HttpsServer | undefined;
   // Fastify's HTTPS and HTTP instances differ only in the server type; the routes see the same API.
   const app = (options.https
     ? Fastify({ logger: false, forceCloseConnections: true, https: options.https })
-    : Fastify({ logger: false, forceCloseConnections: true })) as unknown as FastifyInstance;
+    : options.alsoHttps
+      ? Fastify({
+          logger: false,
+          forceCloseConnections: true,
+          serverFactory: (handler) => {
+            // One request handler behind two servers: the same routes, hooks and state on both.
+            secondary = createHttpsServer({ key: options.alsoHttps!.key, cert: options.alsoHttps!.cert }, handler);
+            return createHttpServer(handler);
+          },
+        })
+      : Fastify({ logger: false, forceCloseConnections: true })) as unknown as FastifyInstance;
   const control = new EmulatorControl(options.emulator);
   const { hungSockets } = installFaultHooks(app, {
     emulator: options.emulator,
@@ -36,11 +61,16 @@ export async function buildHttpEmulator(options: HttpEmulatorOptions): Promise<H
   });
   app.addHook('onClose', async () => {
     for (const socket of hungSockets) socket.destroy();
+    if (secondary?.listening) {
+      const closed = new Promise((resolve) => secondary!.close(resolve));
+      secondary.closeAllConnections();
+      await closed;
+    }
   });
   await app.register(controlRoutes, { prefix: CONTROL_PREFIX, control });
   await app.register(options.routes);
   await app.ready();
-  return { app, control, emulator: options.emulator };
+  return { app, control, emulator: options.emulator, ...(secondary ? { secondary } : {}) };
 }
 
 /** Listens and returns the base URL (port 0 picks a free port). */
@@ -51,4 +81,19 @@ export async function listen(app: FastifyInstance, host: string, port: number): 
   const scheme = app.server instanceof TlsServer ? 'https' : 'http';
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return `${scheme}://${shownHost}:${address.port}`;
+}
+
+/** Listens on the `alsoHttps` server and returns its base URL. */
+export async function listenSecondary(server: HttpsServer, host: string, port: number): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error(`unexpected listen address ${String(address)}`);
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `https://${shownHost}:${address.port}`;
 }

@@ -1,6 +1,6 @@
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { corruptBytes, truncateBody, type Fault } from '../faults.js';
+import { corruptBytes, escapeQuotes, truncateBody, type Fault } from '../faults.js';
 import type { DeviceEmulator } from '../emulator.js';
 import { CONTROL_PREFIX } from './control-routes.js';
 
@@ -40,11 +40,18 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
   const hungSockets = new Set<Socket>();
   const clock = emulator.world.clock;
 
-  app.addHook('onRequest', async (request: WithContext, reply: FastifyReply) => {
+  app.addHook('onRequest', async (request: WithContext) => {
     if (request.url.startsWith(CONTROL_PREFIX)) return;
+    request[CONTEXT] = { at: clock.now(), command: undefined, bodyFaults: NO_FAULTS, faultNames: NO_NAMES };
+  });
+
+  // Faults are decided once the body is read, so a device command inside a POST body (a SENEC
+  // object) can be matched; the device has taken the request when it stalls or fails.
+  app.addHook('preHandler', async (request: WithContext, reply: FastifyReply) => {
+    const context = request[CONTEXT];
+    if (!context) return;
     const command = options.describeRequest?.(request);
-    const context: RequestContext = { at: clock.now(), command, bodyFaults: NO_FAULTS, faultNames: NO_NAMES };
-    request[CONTEXT] = context;
+    context.command = command;
     if (!emulator.faults.active) return;
 
     const fired = emulator.faults.decide({ path: pathOf(request.url), command });
@@ -52,7 +59,7 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
     for (const fault of fired) {
       if (fault.kind === 'latency') await sleep(emulator.faults.latencyOf(fault));
     }
-    context.bodyFaults = fired.filter((f) => f.kind === 'truncate' || f.kind === 'corrupt');
+    context.bodyFaults = fired.filter((f) => f.kind === 'truncate' || f.kind === 'corrupt' || f.kind === 'escape');
     const terminal = fired.find((f) => f.kind === 'status' || f.kind === 'reset' || f.kind === 'hang');
     if (!terminal) return;
 
@@ -88,7 +95,9 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
     let body = toBuffer(payload);
     if (body === null) return done(null, payload);
     for (const fault of context.bodyFaults) {
-      body = fault.kind === 'truncate' ? truncateBody(body, fault) : corruptBytes(body, fault.count, emulator.faults.random);
+      if (fault.kind === 'truncate') body = truncateBody(body, fault);
+      else if (fault.kind === 'escape') body = escapeQuotes(body, fault.count, emulator.faults.random);
+      else body = corruptBytes(body, fault.count, emulator.faults.random);
     }
     done(null, body);
   });
@@ -111,6 +120,23 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
   });
 
   return { hungSockets };
+}
+
+/**
+ * Drops the connection without an answer (RST), logged as a reset: what a device route does while
+ * the device reboots or on a port whose service the firmware has turned off.
+ */
+export function refuseRequest(emulator: DeviceEmulator, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const context = (request as WithContext)[CONTEXT] ?? { at: emulator.world.clock.now(), command: undefined, bodyFaults: NO_FAULTS, faultNames: NO_NAMES };
+  // Hooks run for this request's reply no more; log here, once.
+  (request as WithContext)[CONTEXT] = undefined;
+  logUnanswered(emulator, request, context, 'reset');
+  reply.hijack();
+  const socket: unknown = request.raw.socket;
+  if (socket instanceof Socket) socket.resetAndDestroy();
+  // inject(): no socket to reset; destroying the response makes inject() fail like a reset connection.
+  else reply.raw.destroy();
+  return reply;
 }
 
 function logUnanswered(emulator: DeviceEmulator, request: FastifyRequest, context: RequestContext, outcome: 'reset' | 'hang'): void {

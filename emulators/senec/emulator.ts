@@ -1,0 +1,540 @@
+import { randomBytes } from 'node:crypto';
+import {
+  decodeField,
+  isProfileId,
+  keysOf,
+  logPathFor,
+  PROFILE_IDS,
+  PROFILES,
+  sectionsOf,
+  statStateName,
+  type Marker,
+  type ProfileId,
+  type RequestAction,
+  type ResolvedKey,
+} from '../../contracts/senec/index.js';
+import { parseDuration } from '../core/duration.js';
+import type { DeviceEmulator } from '../core/emulator.js';
+import { ControlInputError } from '../core/errors.js';
+import { FaultInjector, HTTP_FAULT_KINDS } from '../core/faults.js';
+import { RequestLog } from '../core/request-log.js';
+import { Rng } from '../core/rng.js';
+import type { World } from '../core/world/world.js';
+import { SenecModel, type OperatingMode } from './model.js';
+import { answerLala, type LalaBackend } from './protocol/lala.js';
+import { formatLogLine, logDayFromPath, varsPage, type LogLine } from './protocol/pages.js';
+import { batteryElectrics, liveReadings, type ObjectReadings, type ReadingContext } from './readings.js';
+import { coerceWrite, encodeReading, Registers, type WireField } from './registers.js';
+import { createSenecSite, type SenecSite, type SenecSiteConfig } from './site.js';
+
+export interface SenecSettings {
+  /** Virtual time between a button write and its effect (`*_RUNNING`, `USER_LEVEL`, reboot start). */
+  effectDelayMs: number;
+  /** Virtual time the device is unreachable after `USER_REBOOT_DEVICE`. */
+  rebootDowntimeMs: number;
+  /** Requests above this many bytes get 200 with a truncated body, as on the device; null turns it off. */
+  maxRequestBytes: number | null;
+  /** Wall-time delay before each lala.cgi answer (the device takes 0.3-0.4 s). */
+  latencyMs: number;
+  /** NPU ≥ 2411 only: answer FORBIDDEN to requests without a valid session cookie (FACTORY reads excepted). */
+  cookieRequired: boolean;
+}
+
+export const DEFAULT_SENEC_SETTINGS: SenecSettings = {
+  effectDelayMs: 2_000,
+  rebootDowntimeMs: 90_000,
+  maxRequestBytes: 11_700,
+  latencyMs: 0,
+  cookieRequired: false,
+};
+
+export interface SenecOptions {
+  world: World;
+  site?: Partial<SenecSiteConfig>;
+  settings?: Partial<SenecSettings>;
+}
+
+export type Transport = 'http' | 'https';
+
+/** What the HTTP layer sends for a lala.cgi request. */
+export type LalaReply =
+  | { readonly kind: 'answer'; readonly status: 200; readonly body: string; readonly setCookie?: string }
+  | { readonly kind: 'error'; readonly status: 400 | 405 }
+  /** Rebooting, or the firmware does not serve this transport: drop the connection. */
+  | { readonly kind: 'refuse' };
+
+type Effect =
+  | { kind: 'mode'; to: OperatingMode; from?: OperatingMode }
+  | { kind: 'reboot' }
+  | { kind: 'login'; ok: boolean }
+  | { kind: 'logout' };
+
+interface Pending {
+  at: number;
+  object: string;
+  key: string;
+  effect: Effect | null;
+}
+
+const SETTING_KEYS = Object.keys(DEFAULT_SENEC_SETTINGS);
+const PATCH_KEYS = [...SETTING_KEYS, 'profile', 'soc', 'spareCapacityPct', 'pvLimitPct', 'mode', 'reboot'];
+const MODES: readonly OperatingMode[] = ['self-consumption', 'safe-charge', 'storage'];
+const COOKIE_NAME = 'senec-homev3-gui';
+const COOKIE_MAX_AGE_S = 3600;
+const MAX_SESSIONS = 256;
+const MAX_JOURNAL = 2_000;
+const INSTALLER_LEVEL = 2;
+
+/** Buttons and what they do once the device gets to them. */
+const BUTTON_EFFECTS: Readonly<Record<string, (emulator: SenecEmulator) => Effect | null>> = {
+  'ENERGY.SAFE_CHARGE_FORCE': () => ({ kind: 'mode', to: 'safe-charge' }),
+  'ENERGY.SAFE_CHARGE_PROHIBIT': () => ({ kind: 'mode', to: 'self-consumption', from: 'safe-charge' }),
+  'ENERGY.LI_STORAGE_MODE_START': () => ({ kind: 'mode', to: 'storage' }),
+  'ENERGY.LI_STORAGE_MODE_STOP': () => ({ kind: 'mode', to: 'self-consumption', from: 'storage' }),
+  'SYS_UPDATE.USER_REBOOT_DEVICE': () => ({ kind: 'reboot' }),
+  'LOG.LOG_IN_BUTT': (emulator) => ({ kind: 'login', ok: emulator.credentialsMatch() }),
+  'LOG.LOG_OUT_BUTT': () => ({ kind: 'logout' }),
+};
+
+/**
+ * The SENEC V3 / V2.1 battery system: registers, physics and lala.cgi semantics, no transport.
+ * `server.ts` puts it on HTTP and HTTPS.
+ */
+export class SenecEmulator implements DeviceEmulator {
+  readonly device = 'senec';
+  readonly world: World;
+  readonly faults: FaultInjector;
+  readonly requests = new RequestLog();
+  site: SenecSite;
+  settings: SenecSettings;
+  readonly model: SenecModel;
+  private registers: Registers;
+  private readonly siteInput: Partial<SenecSiteConfig> & { seed: number };
+  private readonly initialSettings: SenecSettings;
+  private readonly rng: Rng;
+  private pending: Pending[] = [];
+  private userLevel = 0;
+  private loginFailures = 0;
+  private sessions = new Map<string, number>();
+  private journal: LogLine[] = [];
+  private startedAt: number;
+
+  constructor(options: SenecOptions) {
+    this.world = options.world;
+    this.siteInput = { ...options.site, seed: options.site?.seed ?? this.world.config.seed };
+    this.site = createSenecSite(this.siteInput);
+    this.initialSettings = validateSettings({ ...DEFAULT_SENEC_SETTINGS, ...options.settings });
+    this.settings = { ...this.initialSettings };
+    this.rng = new Rng(this.site.seed, 'senec.noise');
+    this.faults = new FaultInjector(HTTP_FAULT_KINDS, new Rng(this.site.seed, 'senec.faults'), () => this.world.clock.now());
+    this.model = new SenecModel(this.world, this.site);
+    this.registers = new Registers(this.site.profile);
+    this.startedAt = this.world.clock.now();
+    this.log(this.startedAt, 'I', 'SYS', 'System start');
+    this.world.onBeforeChange(() => this.sync());
+    this.world.onReset(() => this.reset());
+  }
+
+  get profile(): ProfileId {
+    return this.site.profile;
+  }
+
+  /** Whether the current firmware answers on this transport (HTTP up to 0824, HTTPS from 0825). */
+  servesOn(transport: Transport | undefined): boolean {
+    return transport === undefined || PROFILES[this.site.profile].transport === transport;
+  }
+
+  /** Applies due button effects and integrates the model up to now. */
+  sync(): number {
+    const now = this.world.clock.now();
+    this.settle(now);
+    this.model.advanceTo(now);
+    return now;
+  }
+
+  private settle(now: number): void {
+    while (this.pending.length > 0 && this.pending[0]!.at <= now) {
+      const item = this.pending.shift()!;
+      this.registers.store(item.object, item.key, this.encodeStored(item.object, item.key, 0));
+      if (item.effect) this.apply(item.effect, item.at);
+    }
+  }
+
+  private apply(effect: Effect, at: number): void {
+    switch (effect.kind) {
+      case 'mode':
+        if (effect.from !== undefined && this.model.mode !== effect.from) return;
+        this.model.setMode(effect.to, at);
+        this.log(at, 'I', 'SYS', `Operating mode ${effect.to} requested by user`);
+        return;
+      case 'reboot':
+        this.model.reboot(at, this.settings.rebootDowntimeMs);
+        this.userLevel = 0;
+        this.sessions.clear();
+        // Latched buttons do not survive a restart.
+        for (const p of this.pending) this.registers.store(p.object, p.key, this.encodeStored(p.object, p.key, 0));
+        this.pending = [];
+        this.log(at, 'W', 'NPU', 'Reboot requested by user');
+        this.log(at + this.settings.rebootDowntimeMs, 'I', 'SYS', 'System start');
+        return;
+      case 'login':
+        if (effect.ok) this.userLevel = INSTALLER_LEVEL;
+        else this.loginFailures = Math.min(255, this.loginFailures + 1);
+        this.log(at, effect.ok ? 'I' : 'W', 'NET', effect.ok ? 'Installer login' : 'Login failed');
+        return;
+      case 'logout':
+        this.userLevel = 0;
+        this.log(at, 'I', 'NET', 'Logout');
+        return;
+    }
+  }
+
+  credentialsMatch(): boolean {
+    const text = (key: string) => {
+      const field = this.registers.stored('LOG', key);
+      return typeof field === 'string' && field.startsWith('st_') ? field.slice(3) : undefined;
+    };
+    return text('USERNAME') === this.site.username && text('PASSWORD') === this.site.password;
+  }
+
+  private encodeStored(object: string, key: string, value: number): WireField {
+    const resolved = keysOf(object, this.site.profile).find((k) => k.key === key);
+    return resolved ? encodeReading(resolved, value) : `u8_00`;
+  }
+
+  // ---- lala.cgi --------------------------------------------------------------------------------
+
+  /** One `POST /lala.cgi`. `cookie` is the request's Cookie header. */
+  lala(bodyText: string, transport: Transport | undefined, cookieHeader: string | undefined): LalaReply {
+    const now = this.sync();
+    if (!this.servesOn(transport) || this.model.rebooting(now)) return { kind: 'refuse' };
+    const profile = PROFILES[this.site.profile];
+    let setCookie: string | undefined;
+    let forbidden = false;
+    if (profile.sessionCookie) {
+      const token = this.validSession(cookieHeader);
+      if (token === undefined) {
+        setCookie = this.newSession();
+        forbidden = this.settings.cookieRequired && !isFactoryOnly(bodyText);
+      }
+    }
+    const view = new RequestView(this, now, forbidden);
+    const outcome = answerLala(bodyText, view);
+    if (!outcome.ok) return { kind: 'error', status: 400 };
+    let body = outcome.body;
+    const limit = this.settings.maxRequestBytes;
+    if (limit !== null && Buffer.byteLength(bodyText) > limit) {
+      // The device answers oversized requests with 200 and a body cut short (notes §2, §11 #7).
+      body = body.slice(0, Math.max(1, Math.floor(body.length / 2)));
+    }
+    return { kind: 'answer', status: 200, body, ...(setCookie ? { setCookie } : {}) };
+  }
+
+  private validSession(cookieHeader: string | undefined): string | undefined {
+    if (!cookieHeader) return undefined;
+    const match = new RegExp(`(?:^|;\\s*)${COOKIE_NAME}=([0-9a-f]{64})`).exec(cookieHeader);
+    const token = match?.[1];
+    if (token === undefined) return undefined;
+    const issued = this.sessions.get(token);
+    return issued !== undefined && Date.now() - issued < COOKIE_MAX_AGE_S * 1000 ? token : undefined;
+  }
+
+  private newSession(): string {
+    const token = randomBytes(32).toString('hex');
+    this.sessions.set(token, Date.now());
+    if (this.sessions.size > MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
+    return `${COOKIE_NAME}=${token};Secure;HttpOnly;Max-Age=${COOKIE_MAX_AGE_S};SameSite=Strict`;
+  }
+
+  /** Readings context for one instant (everything live keys are computed from). */
+  readingContext(now: number): ReadingContext {
+    const sample = this.model.sample(now);
+    const numbers = (key: string): number[] => {
+      const field = this.registers.stored('SOCKETS', key);
+      const decoded = field === undefined ? [] : decodeField(field);
+      return (Array.isArray(decoded) ? decoded : [decoded]).map((d) => (d.kind === 'number' ? d.value : 0));
+    };
+    return {
+      sample,
+      site: this.site,
+      profile: this.site.profile,
+      electrics: batteryElectrics(sample, this.site),
+      utcOffsetMinutes: this.world.config.utcOffsetMinutes,
+      safeChargeRunning: this.model.mode === 'safe-charge',
+      liStorageRunning: this.model.mode === 'storage',
+      userLevel: this.userLevel,
+      loginFailures: this.loginFailures,
+      operatingHours: this.site.commissionedHoursAgo + (now - this.startedAt) / 3_600_000,
+      pvLimitPct: this.model.pvLimitPct,
+      spareCapacityPct: this.model.spareCapacityPct,
+      sockets: { enable: numbers('ENABLE'), forceOn: numbers('FORCE_ON'), upperLimitW: numbers('UPPER_LIMIT') },
+      rng: this.rng,
+    };
+  }
+
+  storedField(object: string, key: string): WireField | undefined {
+    return this.registers.stored(object, key);
+  }
+
+  /** A client write, with the device's semantics. Returns a marker when refused. */
+  write(
+    object: string,
+    resolved: ResolvedKey,
+    action: Exclude<RequestAction, { kind: 'read' } | { kind: 'malformed' }>,
+    current: WireField,
+    now: number,
+    live: ObjectReadings | undefined,
+  ): Marker | undefined {
+    const field = mergeWrite(resolved, action, current);
+    if (field === undefined) return 'MALFORMED_VALUE';
+    const name = `${object}.${resolved.key}`;
+    const number = (): number => {
+      const decoded = decodeField(field);
+      return !Array.isArray(decoded) && decoded.kind === 'number' ? decoded.value : 0;
+    };
+    // Configuration the physics uses; everything else that is live ignores writes (the echo shows the live value).
+    if (name === 'BAT1.SPARE_CAPACITY') return this.model.setSpareCapacity(number(), now), undefined;
+    if (name === 'PV1.POWER_RATIO') return this.model.setPvLimit(number(), now), undefined;
+    if (live !== undefined && Object.hasOwn(live, resolved.key)) return undefined;
+    this.registers.store(object, resolved.key, field);
+    if (resolved.spec.access === 'button' && number() !== 0) {
+      const effect = BUTTON_EFFECTS[name]?.(this) ?? null;
+      this.pending.push({ at: now + this.settings.effectDelayMs, object, key: resolved.key, effect });
+      this.pending.sort((a, b) => a.at - b.at);
+    }
+    return undefined;
+  }
+
+  // ---- side paths ------------------------------------------------------------------------------
+
+  /** The variable monitor page for this firmware's path, or undefined for any other path. */
+  varsPage(path: string): string | undefined {
+    if (path !== PROFILES[this.site.profile].varsPagePath) return undefined;
+    const now = this.sync();
+    const view = new RequestView(this, now, false);
+    const rows: [string, string][] = [];
+    for (const object of sectionsOf(this.site.profile)) {
+      for (const resolved of keysOf(object, this.site.profile)) {
+        const field = view.read(object, resolved);
+        rows.push([`${object}.${resolved.key}`, typeof field === 'string' ? field : JSON.stringify(field)]);
+      }
+    }
+    return varsPage(rows);
+  }
+
+  /** The day's log file (UTC date in the path), or undefined for another path or a day not yet begun. */
+  logFile(path: string): string | undefined {
+    const day = logDayFromPath(path, PROFILES[this.site.profile].logPathTemplate);
+    const now = this.sync();
+    if (day === undefined || day > now) return undefined;
+    const end = day + 86_400_000;
+    const lines: LogLine[] = [{ at: day, severity: 'I', source: 'SYS', message: 'Log file opened' }];
+    for (const outage of this.world.outages()) {
+      if (outage.from >= day && outage.from < end && outage.from <= now) {
+        lines.push({ at: outage.from, severity: 'W', source: 'INV_LV', caller: 'GridMonitor', message: 'Grid failure detected, switching to backup operation' });
+      }
+      if (outage.to !== null && outage.to >= day && outage.to < end && outage.to <= now) {
+        lines.push({ at: outage.to, severity: 'I', source: 'INV_LV', caller: 'GridMonitor', message: 'Grid restored, back to grid operation' });
+      }
+    }
+    for (const line of this.journal) if (line.at >= day && line.at < end && line.at <= now) lines.push(line);
+    lines.sort((a, b) => a.at - b.at);
+    return lines.map((line) => `${formatLogLine(line)}\n`).join('');
+  }
+
+  /** This firmware's log path for a UTC instant (for the control API and tests). */
+  logPathFor(at: number): string {
+    return logPathFor(this.site.profile, new Date(at));
+  }
+
+  private log(at: number, severity: LogLine['severity'], source: string, message: string): void {
+    this.journal.push({ at, severity, source, message });
+    if (this.journal.length > MAX_JOURNAL) this.journal.splice(0, this.journal.length - MAX_JOURNAL);
+  }
+
+  // ---- control plane ---------------------------------------------------------------------------
+
+  state(): unknown {
+    const now = this.sync();
+    const sample = this.model.sample(now);
+    const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
+    return {
+      profile: this.site.profile,
+      transports: { http: PROFILES[this.site.profile].transport === 'http', https: PROFILES[this.site.profile].transport === 'https' },
+      rebooting: this.model.rebooting(now),
+      mode: this.model.mode,
+      socPct: round(sample.socPct, 2),
+      statState: sample.state,
+      statStateName: statStateName(sample.state, 'en') ?? null,
+      flow: {
+        pvW: round(sample.flow.pvW),
+        houseW: round(sample.flow.houseW),
+        demandW: round(sample.flow.demandW),
+        gridW: round(sample.flow.gridW),
+        batteryW: round(sample.flow.batteryW),
+        gridUp: sample.flow.gridUp,
+      },
+      totalsKwh: Object.fromEntries(Object.entries(sample.totals).map(([k, v]) => [k, round(v, 3)])),
+      userLevel: this.userLevel,
+      loginFailures: this.loginFailures,
+      pending: this.pending.map((p) => ({ at: new Date(p.at).toISOString(), button: `${p.object}.${p.key}`, effect: p.effect?.kind ?? 'clear' })),
+      site: {
+        peakPvW: this.site.peakPvW,
+        modules: this.site.modules,
+        capacityWh: this.site.capacityWh,
+        spareCapacityPct: this.model.spareCapacityPct,
+        pvLimitPct: this.model.pvLimitPct,
+        deviceId: this.site.deviceId,
+        username: this.site.username,
+      },
+      settings: { ...this.settings },
+      writes: this.registers.writes(),
+      logPath: this.logPathFor(now),
+      varsPath: PROFILES[this.site.profile].varsPagePath,
+    };
+  }
+
+  patchState(input: unknown): unknown {
+    const patch = input as Record<string, unknown>;
+    for (const key of Object.keys(patch)) {
+      if (!PATCH_KEYS.includes(key)) throw new ControlInputError(`unknown SENEC state field "${key}"; allowed: ${PATCH_KEYS.join(', ')}`);
+    }
+    const settingsPatch = Object.fromEntries(Object.entries(patch).filter(([k]) => SETTING_KEYS.includes(k)));
+    const nextSettings = validateSettings({ ...this.settings, ...settingsPatch });
+    const pct = (key: string): number | undefined => {
+      const v = patch[key];
+      if (v === undefined) return undefined;
+      if (typeof v !== 'number' || !(v >= 0 && v <= 100)) throw new ControlInputError(`${key} must be a number from 0 to 100, got ${JSON.stringify(v)}`);
+      return v;
+    };
+    const soc = pct('soc');
+    const spare = pct('spareCapacityPct');
+    const pvLimit = pct('pvLimitPct');
+    if (patch.profile !== undefined && (typeof patch.profile !== 'string' || !isProfileId(patch.profile))) {
+      throw new ControlInputError(`profile must be one of ${PROFILE_IDS.join(', ')}, got ${JSON.stringify(patch.profile)}`);
+    }
+    if (patch.mode !== undefined && !MODES.includes(patch.mode as OperatingMode)) {
+      throw new ControlInputError(`mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(patch.mode)}`);
+    }
+    if (patch.reboot !== undefined && patch.reboot !== true && patch.reboot !== false) throw new ControlInputError('reboot must be true or false');
+
+    const now = this.sync();
+    this.settings = nextSettings;
+    if (typeof patch.profile === 'string' && isProfileId(patch.profile) && patch.profile !== this.site.profile) {
+      // A firmware update: same hardware and history, new behaviour and key types.
+      this.site = { ...this.site, profile: patch.profile };
+      this.registers.setProfile(patch.profile);
+      this.log(now, 'I', 'SYS', `Firmware updated to ${PROFILES[patch.profile].identity.applicationVersion}`);
+    }
+    if (soc !== undefined) this.model.setSoc(soc, now);
+    if (spare !== undefined) this.model.setSpareCapacity(spare, now);
+    if (pvLimit !== undefined) this.model.setPvLimit(pvLimit, now);
+    if (patch.mode !== undefined) this.model.setMode(patch.mode as OperatingMode, now);
+    if (patch.reboot === true) this.apply({ kind: 'reboot' }, now);
+    return this.state();
+  }
+
+  reset(): void {
+    this.site = createSenecSite(this.siteInput);
+    this.settings = { ...this.initialSettings };
+    this.model.reset(this.site);
+    this.registers = new Registers(this.site.profile);
+    this.pending = [];
+    this.userLevel = 0;
+    this.loginFailures = 0;
+    this.sessions.clear();
+    this.journal = [];
+    this.startedAt = this.world.clock.now();
+    this.log(this.startedAt, 'I', 'SYS', 'System start');
+    this.faults.clear();
+    this.requests.clear();
+  }
+}
+
+/** The reads and writes of one request, at one instant. Live values are computed once per object. */
+class RequestView implements LalaBackend {
+  readonly profile: ProfileId;
+  private ctx: ReadingContext | undefined;
+  private readonly live = new Map<string, ObjectReadings | undefined>();
+
+  constructor(
+    private readonly emulator: SenecEmulator,
+    private readonly now: number,
+    private readonly forbidden: boolean,
+  ) {
+    this.profile = emulator.profile;
+  }
+
+  private liveOf(object: string): ObjectReadings | undefined {
+    if (!this.live.has(object)) {
+      this.ctx ??= this.emulator.readingContext(this.now);
+      this.live.set(object, liveReadings(object, this.ctx));
+    }
+    return this.live.get(object);
+  }
+
+  read(object: string, resolved: ResolvedKey): WireField {
+    if (this.forbidden) return 'FORBIDDEN';
+    const live = this.liveOf(object);
+    if (live !== undefined && Object.hasOwn(live, resolved.key)) return encodeReading(resolved, live[resolved.key]!);
+    return this.emulator.storedField(object, resolved.key) ?? encodeReading(resolved, resolved.type === 'st' || resolved.type === 'ch' ? '' : 0);
+  }
+
+  write(object: string, resolved: ResolvedKey, action: Exclude<RequestAction, { kind: 'read' } | { kind: 'malformed' }>): Marker | undefined {
+    if (this.forbidden) return 'FORBIDDEN';
+    const refused = this.emulator.write(object, resolved, action, this.read(object, resolved), this.now, this.liveOf(object));
+    // A write can change live values (spare capacity, PV limit): recompute them for the echo.
+    this.ctx = undefined;
+    this.live.clear();
+    return refused;
+  }
+}
+
+/** The stored field after a write, or undefined when the value does not fit the key (MALFORMED_VALUE). */
+function mergeWrite(resolved: ResolvedKey, action: Exclude<RequestAction, { kind: 'read' } | { kind: 'malformed' }>, current: WireField): WireField | undefined {
+  if (action.kind === 'write') return resolved.length === undefined ? coerceWrite(resolved.type, action.value) : undefined;
+  const written = action.entries.flatMap((entry, index) => (entry === undefined ? [] : [{ entry, index }]));
+  if (resolved.length === undefined) {
+    // Some clients send a scalar as a one-element array write (ioBroker's ALLOW_INTERCHARGE).
+    return written.length === 1 ? coerceWrite(resolved.type, written[0]!.entry) : undefined;
+  }
+  const base = Array.isArray(current) ? [...(current as readonly string[])] : [];
+  const length = resolved.length === 'variable' ? Math.max(base.length, action.entries.length) : resolved.length;
+  if (action.entries.length > length) return undefined;
+  const merged = Array.from({ length }, (_, i) => base[i] ?? encodeReading({ ...resolved, length: undefined } as ResolvedKey, resolved.type === 'st' ? '' : 0) as string);
+  for (const { entry, index } of written) {
+    const wire = coerceWrite(resolved.type, entry);
+    if (wire === undefined) return undefined;
+    merged[index] = wire;
+  }
+  return merged;
+}
+
+function isFactoryOnly(bodyText: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(bodyText);
+    return typeof parsed === 'object' && parsed !== null && Object.keys(parsed).length === 1 && Object.hasOwn(parsed, 'FACTORY');
+  } catch {
+    return false;
+  }
+}
+
+function validateSettings(settings: SenecSettings): SenecSettings {
+  const duration = (key: 'effectDelayMs' | 'rebootDowntimeMs' | 'latencyMs'): number => {
+    const ms = parseDuration(settings[key] as number | string, key);
+    if (ms > 86_400_000) throw new ControlInputError(`${key} must be at most one day`);
+    return ms;
+  };
+  const limit = settings.maxRequestBytes;
+  if (limit !== null && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)) {
+    throw new ControlInputError(`maxRequestBytes must be a positive whole number or null, got ${JSON.stringify(limit)}`);
+  }
+  if (typeof settings.cookieRequired !== 'boolean') throw new ControlInputError('cookieRequired must be true or false');
+  return {
+    effectDelayMs: duration('effectDelayMs'),
+    rebootDowntimeMs: duration('rebootDowntimeMs'),
+    latencyMs: duration('latencyMs'),
+    maxRequestBytes: limit,
+    cookieRequired: settings.cookieRequired,
+  };
+}
