@@ -46,7 +46,7 @@ describe('voltbench up', () => {
   });
 
   it('stops cleanly on SIGINT and prints a readable table without --json', async () => {
-    const { child, line } = await up(['--pvs-port', '0', '--speed', '60']);
+    const { child, line } = await up(['--pvs-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--speed', '60']);
     expect(line).toContain('voltbench is running');
     child.kill('SIGINT');
     const [code] = await once(child, 'exit');
@@ -61,6 +61,10 @@ describe('voltbench up', () => {
     [['--seed', '1.5'], /--seed must be a whole number/],
     [['--pvs-panels', '500'], /--pvs-panels must be a number from 1 to 200/],
     [['--start', 'yesterday'], /--start must be an ISO-8601 time/],
+    [['--senec-firmware', 'v4'], /--senec-firmware must be one of v21-0824, v3-0825, v3-0826, v3-npu2411/],
+    [['--senec-cert', 'cert.pem'], /--senec-cert and --senec-key go together/],
+    [['--senec-cert', '/nonexistent/cert.pem', '--senec-key', '/nonexistent/key.pem'], /\/nonexistent\//],
+    [['--senec-https-port', '70000'], /--senec-https-port must be a number from 0 to 65535/],
   ])('rejects %j with a clear message and exit code 2', (args, message) => {
     const result = spawnSync(process.execPath, [BIN, 'up', ...args], { encoding: 'utf8' });
     expect(result.status).toBe(2);
@@ -69,10 +73,28 @@ describe('voltbench up', () => {
   });
 
   it('reports a port in use with exit code 1 and a hint', async () => {
-    const { line } = await up(['--pvs-port', '0', '--json']);
+    const { line } = await up(['--pvs-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--json']);
     const port = new URL((JSON.parse(line) as { emulators: { pvs: { url: string } } }).emulators.pvs.url).port;
     const result = spawnSync(process.execPath, [BIN, 'up', '--pvs-port', port, '--json'], { encoding: 'utf8' });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/EADDRINUSE.*--<device>-port/);
+  });
+
+  it('starts SENEC on HTTPS by default and lists it with its firmware; v21-0824 on plain HTTP', async () => {
+    const { line } = await up(['--only', 'senec', '--senec-port', '0', '--senec-https-port', '0', '--json']);
+    const senec = (JSON.parse(line) as { emulators: { senec: Record<string, string> } }).emulators.senec;
+    expect(senec.firmware).toBe('v3-0826');
+    expect(senec.url).toBeUndefined();
+    expect(senec.httpsUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const health = await fetch(`${senec.controlUrl}/__emu/health`);
+    expect((await health.json()) as object).toMatchObject({ status: 'ok', device: 'senec' });
+
+    const old = await up(['--only', 'senec', '--senec-firmware', 'v21-0824', '--senec-port', '0', '--senec-https-port', '0', '--json']);
+    const v21 = (JSON.parse(old.line) as { emulators: { senec: Record<string, string> } }).emulators.senec;
+    expect(v21.firmware).toBe('v21-0824');
+    expect(v21.httpsUrl).toBeUndefined();
+    const reply = await fetch(`${v21.url}/lala.cgi`, { method: 'POST', body: '{"STATISTIC":{"LIVE_PV_GEN":""}}' });
+    expect(reply.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(((await reply.json()) as { STATISTIC: { LIVE_PV_GEN: string } }).STATISTIC.LIVE_PV_GEN).toMatch(/^fl_[0-9A-F]{8}$/);
   });
 });

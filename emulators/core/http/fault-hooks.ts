@@ -79,8 +79,7 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
     reply.hijack();
     const socket = request.raw.socket as Socket | undefined;
     if (terminal.kind === 'reset') {
-      // RST rather than FIN, like a device whose web server crashed mid-request.
-      if (socket && typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+      if (socket) resetSocket(socket);
       else request.raw.destroy();
     } else if (socket) {
       hungSockets.add(socket);
@@ -133,10 +132,22 @@ export function refuseRequest(emulator: DeviceEmulator, request: FastifyRequest,
   logUnanswered(emulator, request, context, 'reset');
   reply.hijack();
   const socket: unknown = request.raw.socket;
-  if (socket instanceof Socket) socket.resetAndDestroy();
+  if (socket instanceof Socket) resetSocket(socket);
   // inject(): no socket to reset; destroying the response makes inject() fail like a reset connection.
   else reply.raw.destroy();
   return reply;
+}
+
+/**
+ * RST rather than FIN, like a device whose web server crashed mid-request. A TLS socket has no TCP
+ * handle of its own to reset (Node throws), so it is destroyed instead.
+ */
+function resetSocket(socket: Socket): void {
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
 }
 
 function logUnanswered(emulator: DeviceEmulator, request: FastifyRequest, context: RequestContext, outcome: 'reset' | 'hang'): void {

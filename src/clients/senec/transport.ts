@@ -145,6 +145,9 @@ export class LalaTransport {
       const verify = options.tls.ca !== undefined;
       this.agent = new https.Agent({
         keepAlive: true,
+        // Every connection does a full handshake, so every socket shows its certificate for pinning
+        // (a resumed TLS session after a device reboot would otherwise show none).
+        maxCachedSessions: 0,
         rejectUnauthorized: verify,
         ...(verify ? { ca: options.tls.ca } : {}),
         ...(options.tls.checkHostname === false ? { checkServerIdentity: () => undefined } : {}),
