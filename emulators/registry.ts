@@ -8,12 +8,14 @@ import type { PvsSettings } from './sunpower-pvs/emulator.js';
 import { PROFILES } from '../contracts/senec/index.js';
 import type { SenecSettings } from './senec/emulator.js';
 import { createSenecServer } from './senec/server.js';
+import { createUpsServer } from './kehua-ups/server.js';
+import type { UpsSettings } from './kehua-ups/settings.js';
 import type { SenecSiteConfig } from './senec/site.js';
 
 /** Every device voltbench knows, in start order; `available` ones can be started today. */
 export const DEVICES = ['pvs', 'senec', 'growatt', 'ups'] as const;
 export type DeviceName = (typeof DEVICES)[number];
-export const AVAILABLE_DEVICES: readonly DeviceName[] = ['pvs', 'senec'];
+export const AVAILABLE_DEVICES: readonly DeviceName[] = ['pvs', 'senec', 'ups'];
 
 export const DEFAULT_PORTS = {
   pvs: 7080,
@@ -21,6 +23,7 @@ export const DEFAULT_PORTS = {
   senecHttps: 7443,
   growatt: 7082,
   ups: 7083,
+  upsControl: 7090,
 } as const;
 
 export interface VoltbenchOptions {
@@ -32,9 +35,10 @@ export interface VoltbenchOptions {
   /** Virtual start time (epoch ms); defaults to now. */
   start?: number;
   world?: Partial<Omit<WorldConfig, 'seed'>>;
-  ports: { pvs: number; senec?: number; senecHttps?: number };
+  ports: { pvs: number; senec?: number; senecHttps?: number; ups?: number; upsControl?: number };
   pvs?: { site?: Partial<SiteConfig>; settings?: Partial<PvsSettings> };
   senec?: { site?: Partial<SenecSiteConfig>; settings?: Partial<SenecSettings>; tls?: TlsMaterial };
+  ups?: { settings?: Partial<UpsSettings> };
   /** Listen on sockets (default) or only build the apps for `inject()`. */
   listen?: boolean;
 }
@@ -62,12 +66,12 @@ export async function startVoltbench(options: VoltbenchOptions): Promise<Voltben
   const clock = new VirtualClock({ ...(options.start !== undefined ? { start: options.start } : {}), speed: options.speed });
   const world = new World({ ...options.world, seed: options.seed }, clock);
   const emulators: Partial<Record<DeviceName, RunningEmulator>> = {};
-  const started: HttpEmulator[] = [];
+  const closers: (() => Promise<unknown>)[] = [];
   try {
     for (const device of options.devices) {
       if (device === 'pvs') {
         const server = await createPvsServer({ world, ...(options.pvs?.site ? { site: options.pvs.site } : {}), ...(options.pvs?.settings ? { settings: options.pvs.settings } : {}) });
-        started.push(server);
+        closers.push(() => server.app.close());
         const url = options.listen === false ? null : await listen(server.app, options.host, options.ports.pvs);
         emulators.pvs = { ...server, url, controlUrl: url, ready: url ? { url } : {} };
       } else if (device === 'senec') {
@@ -77,7 +81,7 @@ export async function startVoltbench(options: VoltbenchOptions): Promise<Voltben
           ...(options.senec?.settings ? { settings: options.senec.settings } : {}),
           ...(options.senec?.tls ? { tls: options.senec.tls } : {}),
         });
-        started.push(server);
+        closers.push(() => server.app.close());
         let url: string | null = null;
         let httpsUrl: string | null = null;
         if (options.listen !== false) {
@@ -93,19 +97,29 @@ export async function startVoltbench(options: VoltbenchOptions): Promise<Voltben
           ...(url ? { controlUrl: url } : {}),
         };
         emulators.senec = { ...server, url, controlUrl: url, ready };
+      } else if (device === 'ups') {
+        const server = await createUpsServer({ world, ...(options.ups?.settings ? { settings: options.ups.settings } : {}) });
+        closers.push(() => server.close());
+        let url: string | null = null;
+        let controlUrl: string | null = null;
+        if (options.listen !== false) {
+          url = await server.listenTcp(options.host, options.ports.ups ?? DEFAULT_PORTS.ups);
+          controlUrl = await listen(server.app, options.host, options.ports.upsControl ?? DEFAULT_PORTS.upsControl);
+        }
+        emulators.ups = { ...server, url, controlUrl, ready: url && controlUrl ? { url, controlUrl } : {} };
       } else {
         throw new Error(`the ${device} emulator is not available yet (available: ${AVAILABLE_DEVICES.join(', ')})`);
       }
     }
   } catch (error) {
-    await Promise.allSettled(started.map((s) => s.app.close()));
+    await Promise.allSettled(closers.map((close) => close()));
     throw error;
   }
   return {
     world,
     emulators,
     close: async () => {
-      await Promise.allSettled(started.map((s) => s.app.close()));
+      await Promise.allSettled(closers.map((close) => close()));
     },
   };
 }

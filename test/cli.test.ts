@@ -1,6 +1,8 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { CID1_UPS, Cid2, decodeFrame, encodeFrame } from '../contracts/kehua-ups/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../bin/voltbench.js', import.meta.url));
@@ -46,7 +48,7 @@ describe('voltbench up', () => {
   });
 
   it('stops cleanly on SIGINT and prints a readable table without --json', async () => {
-    const { child, line } = await up(['--pvs-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--speed', '60']);
+    const { child, line } = await up(['--pvs-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--ups-port', '0', '--ups-control-port', '0', '--speed', '60']);
     expect(line).toContain('voltbench is running');
     child.kill('SIGINT');
     const [code] = await once(child, 'exit');
@@ -73,7 +75,7 @@ describe('voltbench up', () => {
   });
 
   it('reports a port in use with exit code 1 and a hint', async () => {
-    const { line } = await up(['--pvs-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--json']);
+    const { line } = await up(['--pvs-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--ups-port', '0', '--ups-control-port', '0', '--json']);
     const port = new URL((JSON.parse(line) as { emulators: { pvs: { url: string } } }).emulators.pvs.url).port;
     const result = spawnSync(process.execPath, [BIN, 'up', '--pvs-port', port, '--json'], { encoding: 'utf8' });
     expect(result.status).toBe(1);
@@ -96,5 +98,27 @@ describe('voltbench up', () => {
     const reply = await fetch(`${v21.url}/lala.cgi`, { method: 'POST', body: '{"STATISTIC":{"LIVE_PV_GEN":""}}' });
     expect(reply.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(((await reply.json()) as { STATISTIC: { LIVE_PV_GEN: string } }).STATISTIC.LIVE_PV_GEN).toMatch(/^fl_[0-9A-F]{8}$/);
+  });
+
+  it('starts the UPS with raw serial bytes on TCP and its control API on HTTP', async () => {
+    const { line } = await up(['--only', 'ups', '--ups-port', '0', '--ups-control-port', '0', '--json']);
+    const ups = (JSON.parse(line) as { emulators: { ups: { url: string; controlUrl: string } } }).emulators.ups;
+    expect(ups.url).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    expect(ups.controlUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const { hostname, port } = new URL(ups.url);
+    const socket = connect(Number(port), hostname);
+    socket.write(encodeFrame({ ver: 0x21, adr: 1, cid1: CID1_UPS, cid2: Cid2.GetProtocolVersion, info: new Uint8Array() }));
+    const reply = await new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('latin1');
+        if (text.endsWith('\r')) resolve(text);
+      });
+    });
+    socket.destroy();
+    const decoded = decodeFrame(reply);
+    expect(decoded.ok).toBe(true);
+    const health = await fetch(`${ups.controlUrl}/__emu/health`);
+    expect((await health.json()) as object).toMatchObject({ status: 'ok', device: 'ups' });
   });
 });

@@ -24,7 +24,8 @@ Options:
   --senec-cert <file>       PEM certificate (chain) for SENEC HTTPS; default: generated at start
   --senec-key <file>        PEM private key for --senec-cert
   --growatt-port <port>     reserved for the Growatt emulator (default ${DEFAULT_PORTS.growatt})
-  --ups-port <port>         reserved for the KEHUA UPS emulator (default ${DEFAULT_PORTS.ups})
+  --ups-port <port>         KEHUA UPS raw serial bytes over TCP (default ${DEFAULT_PORTS.ups})
+  --ups-control-port <port> KEHUA UPS control API over HTTP (default ${DEFAULT_PORTS.upsControl})
   --json                    print one JSON line when everything listens
   -h, --help                show this help
 `;
@@ -44,6 +45,8 @@ export interface UpOptions {
   senecHttpsPort: number;
   senecFirmware: ProfileId;
   senecTls?: TlsMaterial;
+  upsPort: number;
+  upsControlPort: number;
 }
 
 /** Parses `up` flags; throws UsageError with a message a person can act on. */
@@ -73,6 +76,7 @@ export function parseUpArgs(argv: string[]): UpOptions | 'help' {
         'senec-key': { type: 'string' },
         'growatt-port': { type: 'string', default: String(DEFAULT_PORTS.growatt) },
         'ups-port': { type: 'string', default: String(DEFAULT_PORTS.ups) },
+        'ups-control-port': { type: 'string', default: String(DEFAULT_PORTS.upsControl) },
       },
     });
   } catch (error) {
@@ -81,7 +85,7 @@ export function parseUpArgs(argv: string[]): UpOptions | 'help' {
   const v = parsed.values;
   if (v.help) return 'help';
   const devices = parseDevices(v.only);
-  for (const flag of ['growatt-port', 'ups-port'] as const) port(v[flag], `--${flag}`);
+  port(v['growatt-port'], '--growatt-port');
   const firmware = v['senec-firmware'];
   if (!isProfileId(firmware)) throw new UsageError(`--senec-firmware must be one of ${PROFILE_IDS.join(', ')}, got "${firmware}"`);
   if ((v['senec-cert'] === undefined) !== (v['senec-key'] === undefined)) throw new UsageError('--senec-cert and --senec-key go together');
@@ -110,6 +114,8 @@ export function parseUpArgs(argv: string[]): UpOptions | 'help' {
     senecHttpsPort: port(v['senec-https-port'], '--senec-https-port'),
     senecFirmware: firmware,
     ...(senecTls ? { senecTls } : {}),
+    upsPort: port(v['ups-port'], '--ups-port'),
+    upsControlPort: port(v['ups-control-port'], '--ups-control-port'),
   };
 }
 
@@ -147,7 +153,7 @@ export async function startFromOptions(options: UpOptions): Promise<Voltbench> {
     seed: options.seed,
     speed: options.speed,
     ...(options.start !== undefined ? { start: options.start } : {}),
-    ports: { pvs: options.pvsPort, senec: options.senecPort, senecHttps: options.senecHttpsPort },
+    ports: { pvs: options.pvsPort, senec: options.senecPort, senecHttps: options.senecHttpsPort, ups: options.upsPort, upsControl: options.upsControlPort },
     pvs: {
       site: { panels: options.pvsPanels, essBatteries: options.pvsBatteries },
       settings: { deviceListLatency: options.pvsLatency },

@@ -1,5 +1,6 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
 import { EmulatorControl, type DeviceEmulator } from '../emulator.js';
@@ -18,6 +19,11 @@ export interface HttpEmulatorOptions {
    * and state (a device whose firmware decides the transport). Listen on it with `listenSecondary`.
    */
   alsoHttps?: TlsKeyPair;
+  /**
+   * The app only carries the control API (the device speaks serial elsewhere): no HTTP faults or
+   * request logging, which belong to the device's own transport.
+   */
+  controlOnly?: boolean;
 }
 
 export interface TlsKeyPair {
@@ -54,7 +60,7 @@ export async function buildHttpEmulator(options: HttpEmulatorOptions): Promise<H
         })
       : Fastify({ logger: false, forceCloseConnections: true })) as unknown as FastifyInstance;
   const control = new EmulatorControl(options.emulator);
-  const { hungSockets } = installFaultHooks(app, {
+  const { hungSockets } = options.controlOnly ? { hungSockets: new Set<Socket>() } : installFaultHooks(app, {
     emulator: options.emulator,
     ...(options.describeRequest ? { describeRequest: options.describeRequest } : {}),
     ...(options.statusPage ? { statusPage: options.statusPage } : {}),

@@ -1,0 +1,60 @@
+// `/__emu/points`: the 98 UL33 points with their map data and current values, and a PATCH that
+// pins any of them (alarms included) or releases them with null. A thin face of
+// UpsEmulator.points() / patchState({ points }).
+
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { UL33_POINTS } from '../../contracts/kehua-ups/index.js';
+import { ControlInputError } from '../core/errors.js';
+import type { UpsEmulator } from './emulator.js';
+import { hex2 } from './slave.js';
+
+export interface PointView {
+  id: number;
+  key: string;
+  command: string;
+  index: number;
+  type: 'FLOAT' | 'BYTE';
+  nameEn: string;
+  nameZh: string;
+  unit: string | null;
+  value: number;
+  /** The documented meaning of a BYTE value, when there is one. */
+  meaning: string | null;
+  pinned: boolean;
+}
+
+export function pointViews(ups: UpsEmulator): PointView[] {
+  const values = ups.points();
+  const pinned = ups.pinnedPoints;
+  return UL33_POINTS.map((p) => {
+    const value = values[p.key];
+    return {
+      id: p.id,
+      key: p.key,
+      command: hex2(p.cid2),
+      index: p.index,
+      type: p.type,
+      nameEn: p.nameEn,
+      nameZh: p.nameZh,
+      unit: p.unit ?? null,
+      value,
+      meaning: p.values?.meanings[value] ?? null,
+      pinned: p.key in pinned,
+    };
+  });
+}
+
+export function upsControlRoutes(ups: UpsEmulator) {
+  return async function routes(app: FastifyInstance): Promise<void> {
+    app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply: FastifyReply) => {
+      const status = error instanceof ControlInputError ? 400 : (error.statusCode ?? 500);
+      void reply.code(status).send({ error: status >= 500 ? 'Internal Server Error' : 'Bad Request', message: error.message });
+    });
+    app.get('/__emu/points', async () => pointViews(ups));
+    app.patch('/__emu/points', async (request) => {
+      if (typeof request.body !== 'object' || request.body === null) throw new ControlInputError('send a JSON object of {pointKey: value or null}');
+      ups.patchState({ points: request.body });
+      return pointViews(ups);
+    });
+  };
+}

@@ -1,0 +1,270 @@
+// The KEHUA UPS: physics (model.ts) + the YD/T 1363.3 slave (slave.ts) + control, no transport.
+// Transports open a link (`connect`) and move bytes; `server.ts` wires TCP, the mock serial port
+// and the HTTP control API.
+
+import { UL33_POINTS, DataFlag, Rtn, Ul33ValuesCheck } from '../../contracts/kehua-ups/index.js';
+import type { Ul33PointKey } from '../../contracts/kehua-ups/index.js';
+import type { DeviceEmulator } from '../core/emulator.js';
+import { ControlInputError } from '../core/errors.js';
+import { FaultInjector, SERIAL_FAULT_KINDS } from '../core/faults.js';
+import { RequestLog } from '../core/request-log.js';
+import { Rng } from '../core/rng.js';
+import type { World } from '../core/world/world.js';
+import { UpsLink, type LinkOptions } from './link.js';
+import { UpsModel, type UpsFlow } from './model.js';
+import { ALARM_KEYS, SWITCH_KEYS, pointValues, switchAndAlarmBytes, unmappedSlots, type PointValues } from './points.js';
+import { DEFAULT_UPS_SETTINGS, SETTING_KEYS, settingsPatch, validateSettings, type UpsSettings } from './settings.js';
+import { BatteryTestParam, LoadParam, RemoteCommand, type DataRead, type SlaveDevice } from './slave.js';
+
+export interface UpsOptions {
+  world: World;
+  settings?: Partial<UpsSettings>;
+  /** Seed of the measurement noise and fault decisions; defaults to the world's seed. */
+  seed?: number;
+}
+
+/** patchState fields besides the settings. */
+export interface UpsStatePatch extends Partial<UpsSettings> {
+  /** Pin points to values (as sent on the wire) or release them with null. */
+  points?: Partial<Record<Ul33PointKey, number | null>>;
+  batterySocPct?: number;
+  /** A fixed load on the output in W, or null to follow the world's household load × loadShare. */
+  loadW?: number | null;
+  /** The same effects as the 45H commands. */
+  selfTest?: 'start' | 'stop';
+  output?: 'on' | 'off';
+}
+
+const EXTRA_PATCH_KEYS = ['points', 'batterySocPct', 'loadW', 'selfTest', 'output'];
+const PATCH_KEYS = [...SETTING_KEYS, ...EXTRA_PATCH_KEYS];
+const POINT_TYPES = new Map(UL33_POINTS.map((p) => [p.key as string, p.type]));
+
+export class UpsEmulator implements DeviceEmulator, SlaveDevice {
+  readonly device = 'ups';
+  readonly world: World;
+  readonly faults: FaultInjector;
+  readonly requests = new RequestLog();
+  private readonly initialSettings: UpsSettings;
+  private readonly seed: number;
+  private currentSettings: UpsSettings;
+  model!: UpsModel;
+  private overrides: Partial<Record<Ul33PointKey, number>> = {};
+  private flags = 0;
+  private switchSignature = '';
+  private alarmSignature = '';
+  private readonly links = new Set<UpsLink>();
+
+  constructor(options: UpsOptions) {
+    this.world = options.world;
+    this.seed = options.seed ?? this.world.config.seed;
+    this.initialSettings = validateSettings({ ...DEFAULT_UPS_SETTINGS, ...options.settings });
+    this.currentSettings = { ...this.initialSettings };
+    this.faults = new FaultInjector(SERIAL_FAULT_KINDS, new Rng(this.seed, 'ups.faults'), () => this.world.clock.now());
+    this.build();
+    this.world.onBeforeChange(() => this.sync());
+    this.world.onReset(() => this.reset());
+  }
+
+  get settings(): Readonly<UpsSettings> {
+    return this.currentSettings;
+  }
+
+  /** DATAFLAG as the next data reply would carry it (before that reply's own read clears a bit). */
+  get dataflag(): number {
+    this.sync();
+    return this.flags;
+  }
+
+  private build(): void {
+    this.currentSettings = { ...this.initialSettings };
+    this.overrides = {};
+    this.flags = 0;
+    this.model = new UpsModel(this.world, new Rng(this.seed, 'ups.model'), () => this.currentSettings, this.world.clock.now());
+    [this.switchSignature, this.alarmSignature] = this.signatures(this.model.flow);
+    this.model.onTick = (flow) => this.watchFlags(flow);
+  }
+
+  /** Brings the model up to the current virtual time. */
+  sync(): number {
+    const now = this.world.clock.now();
+    this.model.advanceTo(now);
+    return now;
+  }
+
+  // ---- serial side --------------------------------------------------------------------------
+
+  /** Opens a line into the unit; `write` receives the reply bytes. */
+  connect(write: (chunk: Buffer) => void, options: LinkOptions): UpsLink {
+    const link = new UpsLink(this, write, options);
+    this.links.add(link);
+    return link;
+  }
+
+  /** Called by a link when it closes. */
+  detach(link: UpsLink): void {
+    this.links.delete(link);
+  }
+
+  get openLinks(): number {
+    return this.links.size;
+  }
+
+  /** SlaveDevice: the values of a data command now; 43H/44H mark their changes as read. */
+  read(cid2: number): DataRead {
+    this.sync();
+    if (cid2 === 0x43) this.flags &= ~DataFlag.SwitchChanged;
+    if (cid2 === 0x44) this.flags &= ~DataFlag.AlarmChanged;
+    const reading = this.model.reading();
+    return { values: this.effectivePoints(), dataflag: this.flags, slots: unmappedSlots(cid2, reading) };
+  }
+
+  /** SlaveDevice: 45H. Unknown command types are invalid data; a command the unit cannot do now fails. */
+  remoteControl(commandType: number, parameter: number): number {
+    const now = this.sync();
+    let result: 'ok' | 'refused';
+    if (commandType === RemoteCommand.BatteryTest && parameter === BatteryTestParam.Start) result = this.model.startSelfTest(now);
+    else if (commandType === RemoteCommand.BatteryTest && parameter === BatteryTestParam.Stop) result = this.model.stopSelfTest();
+    else if (commandType === RemoteCommand.Load && parameter === LoadParam.On) result = this.model.setOutput(true);
+    else if (commandType === RemoteCommand.Load && parameter === LoadParam.Off) result = this.model.setOutput(false);
+    else return Rtn.InvalidData;
+    return result === 'ok' ? Rtn.Normal : Rtn.OperationFailed;
+  }
+
+  /** Points pinned through the control API. */
+  get pinnedPoints(): Readonly<Partial<Record<Ul33PointKey, number>>> {
+    return { ...this.overrides };
+  }
+
+  /** All 98 points as the unit would send them now, overrides included. */
+  points(): PointValues {
+    this.sync();
+    return this.effectivePoints();
+  }
+
+  private effectivePoints(): PointValues {
+    return { ...pointValues(this.model.reading()), ...this.overrides };
+  }
+
+  // ---- DATAFLAG -----------------------------------------------------------------------------
+
+  private signatures(flow: UpsFlow): [string, string] {
+    const bytes = switchAndAlarmBytes(flow) as Partial<PointValues>;
+    const code = (key: Ul33PointKey): number | undefined => this.overrides[key] ?? bytes[key];
+    return [SWITCH_KEYS.map(code).join(','), ALARM_KEYS.map(code).join(',')];
+  }
+
+  /** Sets bit 4 / bit 0 when the 43H / 44H bytes a master would read have changed. */
+  private watchFlags(flow: UpsFlow): void {
+    const [switches, alarms] = this.signatures(flow);
+    if (switches !== this.switchSignature) this.flags |= DataFlag.SwitchChanged;
+    if (alarms !== this.alarmSignature) this.flags |= DataFlag.AlarmChanged;
+    this.switchSignature = switches;
+    this.alarmSignature = alarms;
+  }
+
+  // ---- control ------------------------------------------------------------------------------
+
+  state(): unknown {
+    const now = this.sync();
+    const flow = this.model.flow;
+    const reading = this.model.reading();
+    const selfTestEnds = this.model.selfTestEndsAt;
+    return {
+      device: this.device,
+      time: new Date(now).toISOString(),
+      settings: { ...this.currentSettings },
+      status: {
+        sampledAt: new Date(flow.tick).toISOString(),
+        gridUp: flow.gridUp,
+        mode: flow.mode,
+        output: this.model.outputCommand,
+        shutdown: this.model.shutdown,
+        chargeStage: flow.stage,
+        batteryAlarm: flow.batteryAlarm,
+        selfTest: { running: flow.selfTest, endsAt: selfTestEnds === null ? null : new Date(selfTestEnds).toISOString(), result: flow.selfTestResult },
+        batterySocPct: round(flow.socPct, 3),
+        batteryVoltage: round(flow.batteryV, 2),
+        batteryCurrent: round(flow.batteryA, 3),
+        backupTimeMin: round(reading.backupMin, 1),
+        loadW: round(flow.loadW, 1),
+        fixedLoadW: this.model.fixedLoadW,
+        ...this.model.totals,
+      },
+      dataflag: this.flags,
+      points: this.effectivePoints(),
+      overrides: { ...this.overrides },
+      links: this.links.size,
+    };
+  }
+
+  /**
+   * Accepts any setting (see UpsSettings), `points` ({key: value | null}), `batterySocPct`,
+   * `loadW` (W or null), `selfTest` ('start' | 'stop') and `output` ('on' | 'off').
+   */
+  patchState(input: unknown): unknown {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ControlInputError('state patch must be a JSON object');
+    const patch = input as Record<string, unknown>;
+    for (const key of Object.keys(patch)) {
+      if (!PATCH_KEYS.includes(key)) throw new ControlInputError(`unknown UPS state field "${key}"; allowed: ${PATCH_KEYS.join(', ')}`);
+    }
+    // Validate everything before changing anything, so a bad patch changes nothing.
+    const nextSettings = validateSettings({ ...this.currentSettings, ...settingsPatch(patch) });
+    const points = patch.points === undefined ? undefined : validatePoints(patch.points);
+    const soc = patch.batterySocPct;
+    if (soc !== undefined && (typeof soc !== 'number' || !(soc >= 0 && soc <= 100))) throw new ControlInputError(`batterySocPct must be a number from 0 to 100, got ${JSON.stringify(soc)}`);
+    const loadW = patch.loadW;
+    if (loadW !== undefined && loadW !== null && (typeof loadW !== 'number' || !(loadW >= 0 && loadW <= 1e7))) throw new ControlInputError(`loadW must be null or a number of watts from 0, got ${JSON.stringify(loadW)}`);
+    if (patch.selfTest !== undefined && patch.selfTest !== 'start' && patch.selfTest !== 'stop') throw new ControlInputError('selfTest must be "start" or "stop"');
+    if (patch.output !== undefined && patch.output !== 'on' && patch.output !== 'off') throw new ControlInputError('output must be "on" or "off"');
+
+    const now = this.sync();
+    if (patch.output === 'on' && this.model.shutdown) throw new ControlInputError('the output cannot be switched on while the battery is exhausted and mains is absent');
+    const outputAfter = patch.output ?? this.model.outputCommand;
+    if (patch.selfTest === 'start' && this.model.selfTestEndsAt === null && (!this.model.flow.gridUp || outputAfter === 'off' || this.model.shutdown)) {
+      throw new ControlInputError('a self-test needs mains present and the output on');
+    }
+
+    this.currentSettings = nextSettings;
+    if (typeof soc === 'number') this.model.setSocPct(soc);
+    if (loadW !== undefined) this.model.setFixedLoadW(loadW as number | null);
+    if (patch.output !== undefined) this.model.setOutput(patch.output === 'on');
+    if (patch.selfTest === 'start') this.model.startSelfTest(now);
+    if (patch.selfTest === 'stop') this.model.stopSelfTest();
+    if (points) {
+      for (const [key, value] of Object.entries(points) as [Ul33PointKey, number | null][]) {
+        if (value === null) delete this.overrides[key];
+        else this.overrides[key] = value;
+      }
+    }
+    this.model.refresh();
+    return this.state();
+  }
+
+  reset(): void {
+    this.build();
+    this.faults.clear();
+    this.requests.clear();
+  }
+}
+
+/** Checks a {key: value | null} point patch against the map's types. */
+function validatePoints(input: unknown): Partial<Record<Ul33PointKey, number | null>> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ControlInputError('points must be an object of {pointKey: value or null}');
+  const entries = Object.entries(input as Record<string, unknown>);
+  for (const [key, value] of entries) {
+    const type = POINT_TYPES.get(key);
+    if (type === undefined) throw new ControlInputError(`unknown point "${key}"; GET /__emu/points lists the 98 keys`);
+    if (value === null) continue;
+    if (type === 'BYTE' && !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xff)) throw new ControlInputError(`point ${key} is a BYTE: give 0…255, got ${JSON.stringify(value)}`);
+    if (type === 'FLOAT' && !(typeof value === 'number' && Number.isFinite(value))) throw new ControlInputError(`point ${key} is a FLOAT: give a finite number, got ${JSON.stringify(value)}`);
+  }
+  const values = Object.fromEntries(entries.filter(([, v]) => v !== null));
+  if (!Ul33ValuesCheck.Check(values)) throw new ControlInputError('points do not match the UL33 map');
+  // FLOAT points travel as single precision; store what the wire will carry.
+  return Object.fromEntries(entries.map(([k, v]) => [k, v === null ? null : POINT_TYPES.get(k) === 'FLOAT' ? Math.fround(v as number) : v]));
+}
+
+function round(value: number, decimals: number): number {
+  const f = 10 ** decimals;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,10 @@
+export { UpsEmulator, type UpsOptions, type UpsStatePatch } from './emulator.js';
+export { createUpsServer, DEFAULT_MOCK_PORT_PATH, type UpsServer, type UpsServerOptions } from './server.js';
+export { DEFAULT_UPS_SETTINGS, type UpsSettings } from './settings.js';
+export { UpsModel, UPS_TICK_MS, type UpsFlow, type UpsReading, type SupplyMode, type ChargeStage } from './model.js';
+export { pointValues, type PointValues } from './points.js';
+export { answerFrame, answerDiscard, RemoteCommand, BatteryTestParam, LoadParam, type SlaveAnswer, type SlaveDevice } from './slave.js';
+export { UpsLink, type LinkOptions } from './link.js';
+export { serveMockPort, mockBinding, type MockSerialPort } from './transports/mock-serial.js';
+export { listenTcp, type TcpBridge } from './transports/tcp.js';
+export { upsControlRoutes, pointViews, type PointView } from './control-routes.js';

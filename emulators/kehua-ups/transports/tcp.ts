@@ -1,0 +1,58 @@
+// The UPS behind a serial-to-network bridge: a TCP server carrying the raw RS-232 bytes, for Docker
+// and for tools outside Node (socat, pyserial's `socket://host:port`, ser2net-style clients). Every
+// connection is its own line into the same unit.
+
+import { createServer, type Server, type Socket } from 'node:net';
+import type { UpsEmulator } from '../emulator.js';
+
+export interface TcpBridge {
+  /** `tcp://host:port` */
+  readonly url: string;
+  readonly port: number;
+  readonly connections: number;
+  close(): Promise<void>;
+}
+
+/** Listens on host:port (0 picks a free port) and resolves once it is accepting connections. */
+export async function listenTcp(ups: UpsEmulator, host: string, port: number): Promise<TcpBridge> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    // Split-with-gaps faults must leave as separate segments, not be coalesced.
+    socket.setNoDelay(true);
+    const link = ups.connect(
+      (chunk) => {
+        if (socket.writable) socket.write(chunk);
+      },
+      { transport: 'tcp' },
+    );
+    socket.on('data', (data: Buffer) => link.receive(data));
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      link.close();
+      sockets.delete(socket);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error(`unexpected listen address ${String(address)}`);
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `tcp://${shownHost}:${address.port}`,
+    port: address.port,
+    get connections() {
+      return sockets.size;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
