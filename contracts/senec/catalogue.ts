@@ -835,6 +835,18 @@ export function objectAvailability(object: string, profile: ProfileId): ObjectAv
  * VARIABLE_NOT_FOUND (or the whole object is missing or empty there).
  */
 export function resolveKey(object: string, key: string, profile: ProfileId): ResolvedKey | undefined {
+  // Emulators resolve every requested key of every request: memoise (the catalogue never changes).
+  const memoKey = `${profile} ${object} ${key}`;
+  const memo = resolved.get(memoKey);
+  if (memo !== undefined || resolved.has(memoKey)) return memo;
+  const result = resolveUncached(object, key, profile);
+  if (resolved.size < 50_000) resolved.set(memoKey, result);
+  return result;
+}
+
+const resolved = new Map<string, ResolvedKey | undefined>();
+
+function resolveUncached(object: string, key: string, profile: ProfileId): ResolvedKey | undefined {
   const objSpec = objectSpec(object);
   if (objSpec === undefined || objSpec.availability[profile] !== 'present') return undefined;
   if (!Object.hasOwn(objSpec.keys, key)) return undefined;

@@ -20,10 +20,17 @@ import { FaultInjector, HTTP_FAULT_KINDS } from '../core/faults.js';
 import { RequestLog } from '../core/request-log.js';
 import { Rng } from '../core/rng.js';
 import type { World } from '../core/world/world.js';
-import { SenecModel, type OperatingMode } from './model.js';
-import { answerLala, type LalaBackend } from './protocol/lala.js';
+import { alignDown, SenecModel, TICK_MS, type OperatingMode } from './model.js';
+import { answerLala, parseBody, type LalaBackend, type ParsedBody } from './protocol/lala.js';
 import { formatLogLine, logDayFromPath, varsPage, type LogLine } from './protocol/pages.js';
 import { batteryElectrics, liveReadings, type ObjectReadings, type ReadingContext } from './readings.js';
+
+interface LiveEntry {
+  stamp: string;
+  readings: ObjectReadings | undefined;
+  /** Encoded fields and their JSON text, filled as keys are asked for. */
+  encoded: Map<string, { field: WireField; json: string }>;
+}
 import { coerceWrite, encodeReading, Registers, type WireField } from './registers.js';
 import { createSenecSite, type SenecSite, type SenecSiteConfig } from './site.js';
 
@@ -118,6 +125,10 @@ export class SenecEmulator implements DeviceEmulator {
   private sessions = new Map<string, number>();
   private journal: LogLine[] = [];
   private startedAt: number;
+  /** Bumped by every change that live values depend on (writes, effects, patches), for the caches below. */
+  private version = 0;
+  private contextCache: { stamp: string; ctx: ReadingContext } | null = null;
+  private readonly liveCache = new Map<string, LiveEntry>();
 
   constructor(options: SenecOptions) {
     this.world = options.world;
@@ -155,12 +166,14 @@ export class SenecEmulator implements DeviceEmulator {
   private settle(now: number): void {
     while (this.pending.length > 0 && this.pending[0]!.at <= now) {
       const item = this.pending.shift()!;
+      this.version++;
       this.registers.store(item.object, item.key, this.encodeStored(item.object, item.key, 0));
       if (item.effect) this.apply(item.effect, item.at);
     }
   }
 
   private apply(effect: Effect, at: number): void {
+    this.version++;
     switch (effect.kind) {
       case 'mode':
         if (effect.from !== undefined && this.model.mode !== effect.from) return;
@@ -205,7 +218,7 @@ export class SenecEmulator implements DeviceEmulator {
   // ---- lala.cgi --------------------------------------------------------------------------------
 
   /** One `POST /lala.cgi`. `cookie` is the request's Cookie header. */
-  lala(bodyText: string, transport: Transport | undefined, cookieHeader: string | undefined): LalaReply {
+  lala(bodyText: string, transport: Transport | undefined, cookieHeader: string | undefined, parsed?: ParsedBody): LalaReply {
     const now = this.sync();
     if (!this.servesOn(transport) || this.model.rebooting(now)) return { kind: 'refuse' };
     const profile = PROFILES[this.site.profile];
@@ -215,11 +228,11 @@ export class SenecEmulator implements DeviceEmulator {
       const token = this.validSession(cookieHeader);
       if (token === undefined) {
         setCookie = this.newSession();
-        forbidden = this.settings.cookieRequired && !isFactoryOnly(bodyText);
+        forbidden = this.settings.cookieRequired && !isFactoryOnly(parsed ?? parseBody(bodyText));
       }
     }
     const view = new RequestView(this, now, forbidden);
-    const outcome = answerLala(bodyText, view);
+    const outcome = answerLala(bodyText, view, parsed);
     if (!outcome.ok) return { kind: 'error', status: 400 };
     let body = outcome.body;
     const limit = this.settings.maxRequestBytes;
@@ -248,6 +261,35 @@ export class SenecEmulator implements DeviceEmulator {
 
   /** Readings context for one instant (everything live keys are computed from). */
   readingContext(now: number): ReadingContext {
+    const stamp = `${this.version}:${this.world.version}:${now}`;
+    if (this.contextCache?.stamp === stamp) return this.contextCache.ctx;
+    const ctx = this.buildContext(now);
+    this.contextCache = { stamp, ctx };
+    return ctx;
+  }
+
+  /**
+   * A live key's wire value at `now`, or undefined when the key is not live. Values are cached per
+   * object for as long as they cannot change: a model tick for most objects, a second for the
+   * meters' noise, a millisecond for the clock.
+   */
+  liveField(object: string, resolved: ResolvedKey, now: number): { field: WireField; json: string } | undefined {
+    return liveFieldOf(this.liveEntry(object, now), resolved);
+  }
+
+  /** The cached live values of one object at `now` (see liveField). */
+  liveEntry(object: string, now: number): LiveEntry {
+    const resolution = object === 'RTC' ? 1 : object === 'PM1OBJ1' || object === 'PM1OBJ2' ? 1000 : TICK_MS;
+    const stamp = `${this.version}:${this.world.version}:${Math.floor(now / resolution)}`;
+    let entry = this.liveCache.get(object);
+    if (entry === undefined || entry.stamp !== stamp) {
+      entry = { stamp, readings: liveReadings(object, this.readingContext(now)), encoded: new Map() };
+      this.liveCache.set(object, entry);
+    }
+    return entry;
+  }
+
+  private buildContext(now: number): ReadingContext {
     const sample = this.model.sample(now);
     const numbers = (key: string): number[] => {
       const field = this.registers.stored('SOCKETS', key);
@@ -264,7 +306,8 @@ export class SenecEmulator implements DeviceEmulator {
       liStorageRunning: this.model.mode === 'storage',
       userLevel: this.userLevel,
       loginFailures: this.loginFailures,
-      operatingHours: this.site.commissionedHoursAgo + (now - this.startedAt) / 3_600_000,
+      // Tick-aligned, so the hour counter changes only where cached ENERGY values are recomputed.
+      operatingHours: this.site.commissionedHoursAgo + (alignDown(now) - alignDown(this.startedAt)) / 3_600_000,
       pvLimitPct: this.model.pvLimitPct,
       spareCapacityPct: this.model.spareCapacityPct,
       sockets: { enable: numbers('ENABLE'), forceOn: numbers('FORCE_ON'), upperLimitW: numbers('UPPER_LIMIT') },
@@ -287,6 +330,7 @@ export class SenecEmulator implements DeviceEmulator {
   ): Marker | undefined {
     const field = mergeWrite(resolved, action, current);
     if (field === undefined) return 'MALFORMED_VALUE';
+    this.version++;
     const name = `${object}.${resolved.key}`;
     const number = (): number => {
       const decoded = decodeField(field);
@@ -419,6 +463,7 @@ export class SenecEmulator implements DeviceEmulator {
     if (patch.reboot !== undefined && patch.reboot !== true && patch.reboot !== false) throw new ControlInputError('reboot must be true or false');
 
     const now = this.sync();
+    this.version++;
     this.settings = nextSettings;
     if (typeof patch.profile === 'string' && isProfileId(patch.profile) && patch.profile !== this.site.profile) {
       // A firmware update: same hardware and history, new behaviour and key types.
@@ -435,6 +480,7 @@ export class SenecEmulator implements DeviceEmulator {
   }
 
   reset(): void {
+    this.version++;
     this.site = createSenecSite(this.siteInput);
     this.settings = { ...this.initialSettings };
     this.model.reset(this.site);
@@ -451,11 +497,23 @@ export class SenecEmulator implements DeviceEmulator {
   }
 }
 
-/** The reads and writes of one request, at one instant. Live values are computed once per object. */
+function liveFieldOf(entry: LiveEntry, resolved: ResolvedKey): { field: WireField; json: string } | undefined {
+  const readings = entry.readings;
+  if (readings === undefined || !Object.hasOwn(readings, resolved.key)) return undefined;
+  let cached = entry.encoded.get(resolved.key);
+  if (cached === undefined) {
+    const field = encodeReading(resolved, readings[resolved.key]!);
+    cached = { field, json: JSON.stringify(field) };
+    entry.encoded.set(resolved.key, cached);
+  }
+  return cached;
+}
+
+/** The reads and writes of one request, at one instant. */
 class RequestView implements LalaBackend {
   readonly profile: ProfileId;
-  private ctx: ReadingContext | undefined;
-  private readonly live = new Map<string, ObjectReadings | undefined>();
+  /** Live entries looked up once per object and request (writes drop them). */
+  private entries = new Map<string, LiveEntry>();
 
   constructor(
     private readonly emulator: SenecEmulator,
@@ -465,27 +523,34 @@ class RequestView implements LalaBackend {
     this.profile = emulator.profile;
   }
 
-  private liveOf(object: string): ObjectReadings | undefined {
-    if (!this.live.has(object)) {
-      this.ctx ??= this.emulator.readingContext(this.now);
-      this.live.set(object, liveReadings(object, this.ctx));
-    }
-    return this.live.get(object);
-  }
-
   read(object: string, resolved: ResolvedKey): WireField {
     if (this.forbidden) return 'FORBIDDEN';
-    const live = this.liveOf(object);
-    if (live !== undefined && Object.hasOwn(live, resolved.key)) return encodeReading(resolved, live[resolved.key]!);
-    return this.emulator.storedField(object, resolved.key) ?? encodeReading(resolved, resolved.type === 'st' || resolved.type === 'ch' ? '' : 0);
+    return (
+      this.live(object, resolved)?.field ??
+      this.emulator.storedField(object, resolved.key) ??
+      encodeReading(resolved, resolved.type === 'st' || resolved.type === 'ch' ? '' : 0)
+    );
+  }
+
+  readJson(object: string, resolved: ResolvedKey): string {
+    if (this.forbidden) return '"FORBIDDEN"';
+    return this.live(object, resolved)?.json ?? JSON.stringify(this.read(object, resolved));
+  }
+
+  private live(object: string, resolved: ResolvedKey): { field: WireField; json: string } | undefined {
+    let entry = this.entries.get(object);
+    if (entry === undefined) {
+      entry = this.emulator.liveEntry(object, this.now);
+      this.entries.set(object, entry);
+    }
+    return liveFieldOf(entry, resolved);
   }
 
   write(object: string, resolved: ResolvedKey, action: Exclude<RequestAction, { kind: 'read' } | { kind: 'malformed' }>): Marker | undefined {
     if (this.forbidden) return 'FORBIDDEN';
-    const refused = this.emulator.write(object, resolved, action, this.read(object, resolved), this.now, this.liveOf(object));
-    // A write can change live values (spare capacity, PV limit): recompute them for the echo.
-    this.ctx = undefined;
-    this.live.clear();
+    const live = liveReadings(object, this.emulator.readingContext(this.now));
+    const refused = this.emulator.write(object, resolved, action, this.read(object, resolved), this.now, live);
+    this.entries.clear();
     return refused;
   }
 }
@@ -510,13 +575,9 @@ function mergeWrite(resolved: ResolvedKey, action: Exclude<RequestAction, { kind
   return merged;
 }
 
-function isFactoryOnly(bodyText: string): boolean {
-  try {
-    const parsed: unknown = JSON.parse(bodyText);
-    return typeof parsed === 'object' && parsed !== null && Object.keys(parsed).length === 1 && Object.hasOwn(parsed, 'FACTORY');
-  } catch {
-    return false;
-  }
+function isFactoryOnly(parsed: ParsedBody): boolean {
+  const value = parsed.kind === 'json' ? parsed.value : undefined;
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 1 && Object.hasOwn(value, 'FACTORY');
 }
 
 function validateSettings(settings: SenecSettings): SenecSettings {

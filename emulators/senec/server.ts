@@ -6,7 +6,7 @@ import { refuseRequest } from '../core/http/fault-hooks.js';
 import { generateTlsMaterial, type TlsMaterial } from '../core/tls/certificates.js';
 import { SenecEmulator, type SenecOptions, type Transport } from './emulator.js';
 import { languageFileFor } from './protocol/language-files.js';
-import { requestedObjects } from './protocol/lala.js';
+import { parseBody, requestedObjects, type ParsedBody } from './protocol/lala.js';
 import { LALA_HEADERS, nginxErrorPage, SERVER_HEADER, senecStatusPage } from './protocol/pages.js';
 
 const LALA = '/lala.cgi';
@@ -25,7 +25,7 @@ export function senecRoutes(senec: SenecEmulator) {
 
     app.post(LALA, async (request, reply) => {
       const body = typeof request.body === 'string' ? request.body : '';
-      const answer = senec.lala(body, transportOf(request), headerValue(request.headers.cookie));
+      const answer = senec.lala(body, transportOf(request), headerValue(request.headers.cookie), parsedBody(request));
       if (answer.kind === 'refuse') return refuseRequest(senec, request, reply);
       if (senec.settings.latencyMs > 0) await sleep(senec.settings.latencyMs);
       if (answer.kind === 'error') return errorPage(reply, answer.status);
@@ -72,10 +72,19 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join('; ') : value;
 }
 
+const PARSED = Symbol('senec.parsedBody');
+type WithParsed = FastifyRequest & { [PARSED]?: ParsedBody };
+
+/** The body parsed once per request (the log and the answer both need it). */
+function parsedBody(request: WithParsed): ParsedBody {
+  request[PARSED] ??= parseBody(typeof request.body === 'string' ? request.body : '');
+  return request[PARSED];
+}
+
 function describeSenecRequest(request: FastifyRequest): string | undefined {
   const path = request.url.split('?')[0];
-  if (path !== LALA || typeof request.body !== 'string') return path;
-  return requestedObjects(request.body).join(',') || undefined;
+  if (path !== LALA || request.method !== 'POST') return path;
+  return requestedObjects(parsedBody(request)).join(',') || undefined;
 }
 
 function sleep(ms: number): Promise<void> {

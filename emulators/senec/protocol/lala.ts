@@ -14,6 +14,8 @@ import type { WireField } from '../registers.js';
 export interface LalaBackend {
   readonly profile: ProfileId;
   read(object: string, resolved: ResolvedKey): WireField;
+  /** The same value as JSON text (lets a backend cache the serialised form). */
+  readJson?(object: string, resolved: ResolvedKey): string;
   /** Applies a write; returns the marker to answer instead of the value when the write is refused. */
   write(object: string, resolved: ResolvedKey, action: Exclude<RequestAction, { kind: 'read' } | { kind: 'malformed' }>): Marker | undefined;
 }
@@ -26,14 +28,11 @@ export type LalaOutcome = { readonly ok: true; readonly body: string } | { reado
  * not a JSON object of objects is refused (`ok: false`); everything inside a valid shape gets a
  * per-key answer (`VARIABLE_NOT_FOUND`, `MALFORMED_VALUE`, `OBJECT_NOT_FOUND`), never an exception.
  */
-export function answerLala(bodyText: string, backend: LalaBackend): LalaOutcome {
-  let request: unknown;
-  if (bodyText.trim() === '') return { ok: true, body: '{}' };
-  try {
-    request = JSON.parse(bodyText);
-  } catch {
-    return { ok: false, reason: 'body is not valid JSON' };
-  }
+export function answerLala(bodyText: string, backend: LalaBackend, parsed?: ParsedBody): LalaOutcome {
+  const body = parsed ?? parseBody(bodyText);
+  if (body.kind === 'empty') return { ok: true, body: '{}' };
+  if (body.kind === 'invalid') return { ok: false, reason: 'body is not valid JSON' };
+  const request = body.value;
   if (!isPlainObject(request)) return { ok: false, reason: 'body is not a JSON object' };
   const parts: string[] = [];
   for (const [object, query] of Object.entries(request)) {
@@ -50,37 +49,52 @@ function answerObject(object: string, query: Record<string, unknown>, backend: L
   const parts: string[] = [];
   if (keys.length === 0) {
     // `{}`: every key of the object, in the device's own order (empty objects answer `{}`).
-    for (const resolved of keysOf(object, backend.profile)) parts.push(`${JSON.stringify(resolved.key)}:${JSON.stringify(backend.read(object, resolved))}`);
+    for (const resolved of keysOf(object, backend.profile)) parts.push(`"${resolved.key}":${valueJson(object, resolved, backend)}`);
     return `{${parts.join(',')}}`;
   }
   for (const key of keys) {
-    parts.push(`${JSON.stringify(key)}:${JSON.stringify(answerKey(object, key, query[key], backend))}`);
+    const resolved = resolveKey(object, key, backend.profile);
+    // Catalogue key names need no escaping; anything else a client sent does.
+    if (resolved === undefined) parts.push(`${JSON.stringify(key)}:"VARIABLE_NOT_FOUND"`);
+    else parts.push(`"${key}":${answerKey(object, resolved, query[key], backend)}`);
   }
   return `{${parts.join(',')}}`;
 }
 
-function answerKey(object: string, key: string, value: unknown, backend: LalaBackend): WireField | Marker {
-  const resolved = resolveKey(object, key, backend.profile);
-  if (resolved === undefined) return 'VARIABLE_NOT_FOUND';
-  const action = interpretRequestValue(value);
-  if (action.kind === 'malformed') return 'MALFORMED_VALUE';
+/** The JSON text answering one known key. */
+function answerKey(object: string, resolved: ResolvedKey, value: unknown, backend: LalaBackend): string {
+  const action = value === '' ? READ : interpretRequestValue(value);
+  if (action.kind === 'malformed') return '"MALFORMED_VALUE"';
   if (action.kind !== 'read') {
     const refused = backend.write(object, resolved, action);
-    if (refused !== undefined) return refused;
+    if (refused !== undefined) return JSON.stringify(refused);
   }
-  return backend.read(object, resolved);
+  return valueJson(object, resolved, backend);
+}
+
+const READ = { kind: 'read' } as const;
+
+function valueJson(object: string, resolved: ResolvedKey, backend: LalaBackend): string {
+  return backend.readJson ? backend.readJson(object, resolved) : JSON.stringify(backend.read(object, resolved));
+}
+
+export type ParsedBody = { readonly kind: 'empty' } | { readonly kind: 'invalid' } | { readonly kind: 'json'; readonly value: unknown };
+
+/** Parses a lala.cgi body once; the result serves both the answer and the request log. Never throws. */
+export function parseBody(bodyText: string): ParsedBody {
+  if (bodyText.trim() === '') return { kind: 'empty' };
+  try {
+    return { kind: 'json', value: JSON.parse(bodyText) };
+  } catch {
+    return { kind: 'invalid' };
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The top-level object names of a body, for logging and fault matching; never throws. */
-export function requestedObjects(bodyText: string): string[] {
-  try {
-    const parsed: unknown = JSON.parse(bodyText);
-    return isPlainObject(parsed) ? Object.keys(parsed) : [];
-  } catch {
-    return [];
-  }
+/** The top-level object names of a parsed body, for logging and fault matching. */
+export function requestedObjects(parsed: ParsedBody): string[] {
+  return parsed.kind === 'json' && isPlainObject(parsed.value) ? Object.keys(parsed.value) : [];
 }
