@@ -1,7 +1,7 @@
-import { PROFILES, sectionsOf, type ProfileId } from '../../contracts/senec/index.js';
+import { PROFILES, resolveKey, sectionsOf, type ProfileId } from '../../contracts/senec/index.js';
 import { hashString, type Rng } from '../core/rng.js';
 import type { SenecSample } from './model.js';
-import { CELLS_PER_MODULE, type SenecSite } from './site.js';
+import { type SenecSite } from './site.js';
 
 /** A decoded value for one key: the codec layer turns it into the profile's wire type. */
 export type Reading = number | string | readonly (number | string)[];
@@ -15,9 +15,21 @@ const PHASE_SHARES = [0.37, 0.3, 0.33] as const;
 /** Values an absent second meter reports: float32 denormals recorded on real devices. */
 const DENORMAL_NOISE_BITS = [0x00400000, 0x00c00000, 0x00000000];
 
-function ocvMv(socPct: number): number {
+/** Open-circuit cell voltage: NMC slopes from 3.35 to 4.15 V; LFP stays near 3.3 V with steep ends. */
+function ocvMv(socPct: number, chemistry: Chemistry): number {
   const s = socPct / 100;
+  if (chemistry === 'lfp') return 3200 + 120 * s + 250 * s ** 12 - 300 * (1 - s) ** 12;
   return 3350 + 800 * s - 120 * (1 - s) ** 3;
+}
+
+export type Chemistry = 'nmc' | 'lfp';
+
+/** Series cells per module and chemistry of the battery a firmware profile describes. */
+export function cellLayout(profile: ProfileId): { cells: number; chemistry: Chemistry } {
+  const length = resolveKey('BMS', 'CELL_VOLTAGES_MODULE_A', profile)?.length;
+  const cells = typeof length === 'number' ? length : 14;
+  // SYS_TYPE 20/21 are the LFP systems.
+  return { cells, chemistry: PROFILES[profile].identity.sysType >= 20 ? 'lfp' : 'nmc' };
 }
 
 /** Battery electrics derived from power and SoC, so voltages, currents and cells agree everywhere. */
@@ -38,8 +50,9 @@ export interface BatteryElectrics {
 
 export function batteryElectrics(sample: SenecSample, site: SenecSite): BatteryElectrics {
   const modules = site.modules;
-  const ocv = ocvMv(sample.socPct);
-  const approxV = (CELLS_PER_MODULE * ocv) / 1000;
+  const { cells: cellCount, chemistry } = cellLayout(site.profile);
+  const ocv = ocvMv(sample.socPct, chemistry);
+  const approxV = (cellCount * ocv) / 1000;
   const currentA = sample.flow.batteryW / approxV;
   const perModuleA = currentA / modules;
   const dropMv = perModuleA * CELL_RESISTANCE_OHM * 1000;
@@ -53,13 +66,13 @@ export function batteryElectrics(sample: SenecSample, site: SenecSite): BatteryE
   const moduleCurrentA: number[] = [];
   for (let m = 0; m < 4; m++) {
     if (m >= modules) {
-      cellMv.push(new Array<number>(CELLS_PER_MODULE).fill(0));
+      cellMv.push(new Array<number>(cellCount).fill(0));
       cellTempC.push(new Array<number>(6).fill(0));
       moduleVoltageV.push(0);
       moduleCurrentA.push(0);
       continue;
     }
-    const cells = site.cellOffsetsMv[m]!.map((offset) => Math.round(ocv + dropMv + offset));
+    const cells = site.cellOffsetsMv[m]!.slice(0, cellCount).map((offset) => Math.round(ocv + dropMv + offset));
     cellMv.push(cells);
     cellTempC.push(site.cellTempOffsetsC[m]!.map((offset) => Math.round(batteryTempC + offset)));
     moduleVoltageV.push(cells.reduce((a, b) => a + b, 0) / 1000);

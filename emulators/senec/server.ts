@@ -10,6 +10,7 @@ import { parseBody, requestedObjects, type ParsedBody } from './protocol/lala.js
 import { LALA_HEADERS, nginxErrorPage, SERVER_HEADER, senecStatusPage } from './protocol/pages.js';
 
 const LALA = '/lala.cgi';
+const MEDIA_TYPE = /^\s*[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+\s*(;.*)?$/;
 
 /** The device's nginx: lala.cgi, the vars page, log files and the GUI's language files. */
 export function senecRoutes(senec: SenecEmulator) {
@@ -17,9 +18,11 @@ export function senecRoutes(senec: SenecEmulator) {
     // The device never looks at Content-Type: JSON arrives as application/json, as a form type or
     // with no type at all. Take every body as text (only inside this plugin; the control API keeps JSON).
     app.removeAllContentTypeParsers();
-    // An empty Content-Type header counts as none (Fastify would reject it as an invalid media type).
+    // A Content-Type that is not a media type (empty, "x", ";;;") counts as none: Fastify would
+    // reject it before the catch-all parser, the device does not look at it.
     app.addHook('onRequest', async (request) => {
-      if (request.headers['content-type'] === '') delete request.headers['content-type'];
+      const type = request.headers['content-type'];
+      if (type !== undefined && !MEDIA_TYPE.test(type)) delete request.headers['content-type'];
     });
     app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 

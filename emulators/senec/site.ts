@@ -6,8 +6,8 @@ import { Rng } from '../core/rng.js';
 export const MODULE_CAPACITY_WH = 2500;
 export const MODULE_CHARGE_W = 625;
 export const MODULE_DISCHARGE_W = 1250;
-/** Cells in series per module: the seed's CELL_VOLTAGES_MODULE_x arrays have 14 entries. */
-export const CELLS_PER_MODULE = 14;
+/** Most cells in series per module: 14 on the NMC modules (the seed), 16 on LFP (the catalogue). */
+export const MAX_CELLS_PER_MODULE = 16;
 
 /** What is installed at a SENEC site: fixed for the life of the emulator (a reset keeps it). */
 export interface SenecSiteConfig {
@@ -96,7 +96,7 @@ export function createSenecSite(config: Partial<SenecSiteConfig> & { seed: numbe
     macAddress: [0x0a, 0x15, ...Array.from({ length: 4 }, () => Math.floor(rng.next() * 256))],
     commissionedHoursAgo: days * 24,
     initialTotals: totals,
-    cellOffsetsMv: Array.from({ length: 4 }, () => Array.from({ length: CELLS_PER_MODULE }, () => Math.round((rng.next() - 0.5) * 8))),
+    cellOffsetsMv: Array.from({ length: 4 }, () => Array.from({ length: MAX_CELLS_PER_MODULE }, () => Math.round((rng.next() - 0.5) * 8))),
     cellTempOffsetsC: Array.from({ length: 4 }, () => Array.from({ length: 6 }, () => (rng.next() - 0.5) * 1.6)),
     sohPct: Array.from({ length: 4 }, (_, i) => (i < cfg.modules ? 96 + Math.floor(rng.next() * 4) : 0)),
   };
