@@ -7,17 +7,30 @@ export interface LoadResult {
   p99Ms: number;
   errors: number;
   non2xx: number;
+  /** Requests answered with 2xx during the run. */
+  completed?: number;
 }
 
-/** A bounded load run against a loopback URL (autocannon, keep-alive connections). */
-export async function load(url: string, seconds: number, connections = 10): Promise<LoadResult> {
-  const result = await autocannon({ url, connections, duration: seconds, pipelining: 1 });
+/** What each load request sends; a GET without a body when absent. */
+export interface LoadRequest {
+  method: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A bounded load run against a loopback URL (autocannon, keep-alive connections). Over https
+ * autocannon never verifies the certificate (its client hard-codes `rejectUnauthorized: false`).
+ */
+export async function load(url: string, seconds: number, connections = 10, request?: LoadRequest): Promise<LoadResult> {
+  const result = await autocannon({ url, connections, duration: seconds, pipelining: 1, ...request });
   return {
     requestsPerSec: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    completed: result['2xx'],
   };
 }
 
@@ -44,6 +57,17 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The median of each figure over several runs; errors and non-2xx replies summed. */
+export function medianOf(runs: LoadResult[]): LoadResult {
+  return {
+    requestsPerSec: median(runs.map((r) => r.requestsPerSec)),
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+    errors: runs.reduce((s, r) => s + r.errors, 0),
+    non2xx: runs.reduce((s, r) => s + r.non2xx, 0),
+  };
 }
 
 export const fmt = (n: number, digits = 0) => n.toFixed(digits);

@@ -1,10 +1,37 @@
-// `npm run bench`: every benchmark, side by side, with ratios and targets. Loopback only.
+// `npm run bench [-- pvs|senec ...]`: the benchmarks named (all without arguments), side by side, with
+// ratios and targets. Loopback only.
 import { benchPvs, reportPvs } from './pvs.js';
+import { benchSenec, reportSenec, senecPassed } from './senec.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+
+/** Each benchmark runs, prints its report and says whether it met its targets. */
+const BENCHMARKS: Record<string, () => Promise<boolean>> = {
+  pvs: async () => {
+    const pvs = await benchPvs({ seconds, rounds });
+    console.log(reportPvs(pvs).join('\n'));
+    return pvs.ratio >= 0.6 && pvs.startupMs.max <= 500;
+  },
+  senec: async () => {
+    const senec = await benchSenec({ seconds, rounds });
+    console.log(reportSenec(senec).join('\n'));
+    return senecPassed(senec);
+  },
+};
+
+const requested = process.argv.slice(2);
+const unknown = requested.filter((name) => !(name in BENCHMARKS));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+  process.exit(2);
+}
+const selected = requested.length > 0 ? requested : Object.keys(BENCHMARKS);
+
 console.log(`voltbench benchmarks (node ${process.version}, ${rounds} rounds of ${seconds} s per server, alternating)\n`);
-const pvs = await benchPvs({ seconds, rounds });
-console.log(reportPvs(pvs).join('\n'));
-const failed = pvs.ratio < 0.6 || pvs.startupMs.max > 500;
+let failed = false;
+for (const [i, name] of selected.entries()) {
+  if (i > 0) console.log('');
+  if (!(await BENCHMARKS[name]!())) failed = true;
+}
 process.exitCode = failed ? 1 : 0;
