@@ -1,7 +1,8 @@
-// `npm run bench [-- pvs|senec ...]`: the benchmarks named (all without arguments), side by side, with
+// `npm run bench [-- pvs|senec|ups ...]`: the benchmarks named (all without arguments), side by side, with
 // ratios and targets. Loopback only.
 import { benchPvs, reportPvs } from './pvs.js';
 import { benchSenec, reportSenec, senecPassed } from './senec.js';
+import { benchUps, reportUps, upsErrors } from './ups.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -17,6 +18,12 @@ const BENCHMARKS: Record<string, () => Promise<boolean>> = {
     const senec = await benchSenec({ seconds, rounds });
     console.log(reportSenec(senec).join('\n'));
     return senecPassed(senec);
+  },
+  ups: async () => {
+    const ups = await benchUps({ seconds, rounds });
+    console.log(reportUps(ups).join('\n'));
+    // Issue #5 sets no throughput target: the run fails only if polls failed.
+    return upsErrors(ups) === 0;
   },
 };
 

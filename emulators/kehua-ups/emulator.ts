@@ -256,7 +256,10 @@ function validatePoints(input: unknown): Partial<Record<Ul33PointKey, number | n
     if (type === undefined) throw new ControlInputError(`unknown point "${key}"; GET /__emu/points lists the 98 keys`);
     if (value === null) continue;
     if (type === 'BYTE' && !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xff)) throw new ControlInputError(`point ${key} is a BYTE: give 0…255, got ${JSON.stringify(value)}`);
-    if (type === 'FLOAT' && !(typeof value === 'number' && Number.isFinite(value))) throw new ControlInputError(`point ${key} is a FLOAT: give a finite number, got ${JSON.stringify(value)}`);
+    // Beyond ±3.4e38 a single-precision float on the wire would turn the value into Infinity.
+    if (type === 'FLOAT' && !(typeof value === 'number' && Number.isFinite(value) && Number.isFinite(Math.fround(value)))) {
+      throw new ControlInputError(`point ${key} is a FLOAT: give a finite number within single precision (±3.4e38), got ${JSON.stringify(value)}`);
+    }
   }
   const values = Object.fromEntries(entries.filter(([, v]) => v !== null));
   if (!Ul33ValuesCheck.Check(values)) throw new ControlInputError('points do not match the UL33 map');

@@ -109,8 +109,12 @@ export class UpsLink {
     }
   }
 
-  /** A timer even for 0 ms: replies never re-enter the caller that wrote the request. */
+  /**
+   * Always asynchronous, so replies never re-enter the caller that wrote the request; 0 ms uses
+   * setImmediate, since a 0 ms timer waits at least 1 ms and would cap a poll at ~1 ms per command.
+   */
   private sleep(ms: number): Promise<void> {
+    if (ms <= 0) return new Promise((resolve) => setImmediate(resolve));
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
