@@ -71,3 +71,27 @@ export function medianOf(runs: LoadResult[]): LoadResult {
 }
 
 export const fmt = (n: number, digits = 0) => n.toFixed(digits);
+
+/**
+ * Reads the server child's CPU time (user + system, µs) on demand. Throughput alone can hide which
+ * side is saturated when load generator and servers share a small machine; CPU per request cannot.
+ * The child answers SIGUSR1 with a `{"cpuMicros":N}` line on stdout.
+ */
+export function childCpu(child: ChildProcess): () => Promise<number> {
+  const waiting: ((micros: number) => void)[] = [];
+  let buffer = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) !== -1) {
+      const text = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      if (text.includes('cpuMicros')) waiting.shift()?.((JSON.parse(text) as { cpuMicros: number }).cpuMicros);
+    }
+  });
+  return () =>
+    new Promise((resolve) => {
+      waiting.push(resolve);
+      child.kill('SIGUSR1');
+    });
+}

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { fileURLToPath } from 'node:url';
-import { fmt, load, median, medianOf, startChild, type LoadRequest, type LoadResult } from './lib.js';
+import { childCpu, fmt, load, median, medianOf, startChild, type LoadRequest, type LoadResult } from './lib.js';
 import { HA_POLL_BODY, HA_POLL_HEADERS, HA_POLL_SHAPE, LALA_PATH, type SenecServersReady } from './senec-poll.js';
 
 const SERVERS = fileURLToPath(new URL('./senec-servers.ts', import.meta.url));
@@ -80,29 +80,6 @@ export async function benchSenec(options: { seconds: number; rounds: number }): 
 interface Measured {
   result: LoadResult;
   cpuMicrosPerRequest: number;
-}
-
-/**
- * Reads the server child's CPU time (user + system, µs) on demand. Throughput alone can hide which
- * side is saturated when load generator and servers share a small machine; CPU per request cannot.
- */
-function childCpu(child: ChildProcess): () => Promise<number> {
-  const waiting: ((micros: number) => void)[] = [];
-  let buffer = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) !== -1) {
-      const text = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      if (text.includes('cpuMicros')) waiting.shift()?.((JSON.parse(text) as { cpuMicros: number }).cpuMicros);
-    }
-  });
-  return () =>
-    new Promise((resolve) => {
-      waiting.push(resolve);
-      child.kill('SIGUSR1');
-    });
 }
 
 /**

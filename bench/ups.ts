@@ -6,7 +6,7 @@ import { World } from '../emulators/core/world/world.js';
 import { createUpsServer } from '../emulators/kehua-ups/server.js';
 import { UL33_COMMANDS, UL33_POINTS } from '../contracts/kehua-ups/index.js';
 import { KehuaUpsClient, type KehuaUpsClientOptions } from '../src/clients/kehua-ups/index.js';
-import { fmt, median, startChild } from './lib.js';
+import { childCpu, fmt, median, startChild } from './lib.js';
 import type { UpsServersReady } from './ups-poll.js';
 
 const SERVERS = fileURLToPath(new URL('./ups-servers.ts', import.meta.url));
@@ -131,26 +131,6 @@ function summarize(runs: Run[]): PollFigures {
     polls: runs.reduce((n, r) => n + r.polls, 0),
     errors: runs.reduce((n, r) => n + r.errors, 0),
   };
-}
-
-/** Reads the server child's CPU time (user + system, µs) on demand (it answers SIGUSR1 on stdout). */
-function childCpu(child: ChildProcess): () => Promise<number> {
-  const waiting: ((micros: number) => void)[] = [];
-  let buffer = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) !== -1) {
-      const text = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      if (text.includes('cpuMicros')) waiting.shift()?.((JSON.parse(text) as { cpuMicros: number }).cpuMicros);
-    }
-  });
-  return () =>
-    new Promise((resolve) => {
-      waiting.push(resolve);
-      child.kill('SIGUSR1');
-    });
 }
 
 export const upsErrors = (r: UpsBenchResult): number => r.mock.errors + r.tcpBare.errors + r.tcpEmulator.errors;

@@ -129,6 +129,7 @@ export class SenecEmulator implements DeviceEmulator {
   private version = 0;
   private contextCache: { stamp: string; ctx: ReadingContext } | null = null;
   private readonly liveCache = new Map<string, LiveEntry>();
+  private answerCache: { bodyText: string; forbidden: boolean; stamp: string; body: string } | null = null;
 
   constructor(options: SenecOptions) {
     this.world = options.world;
@@ -231,16 +232,31 @@ export class SenecEmulator implements DeviceEmulator {
         forbidden = this.settings.cookieRequired && !isFactoryOnly(parsed ?? parseBody(bodyText));
       }
     }
-    const view = new RequestView(this, now, forbidden);
-    const outcome = answerLala(bodyText, view, parsed);
-    if (!outcome.ok) return { kind: 'error', status: 400 };
-    let body = outcome.body;
+    let body = this.cachedAnswer(bodyText, now, forbidden);
+    if (body === undefined) {
+      const view = new RequestView(this, now, forbidden);
+      const outcome = answerLala(bodyText, view, parsed);
+      if (!outcome.ok) return { kind: 'error', status: 400 };
+      body = outcome.body;
+      // Pure reads repeat (integrations poll the same body): keep the answer while it cannot change.
+      if (!view.wrote && !bodyText.includes('"RTC"')) this.answerCache = { bodyText, forbidden, stamp: this.answerStamp(now), body };
+    }
     const limit = this.settings.maxRequestBytes;
     if (limit !== null && Buffer.byteLength(bodyText) > limit) {
       // The device answers oversized requests with 200 and a body cut short (notes §2, §11 #7).
       body = body.slice(0, Math.max(1, Math.floor(body.length / 2)));
     }
     return { kind: 'answer', status: 200, body, ...(setCookie ? { setCookie } : {}) };
+  }
+
+  /** Live values change at most once a second (the meters) outside RTC, which is never cached. */
+  private answerStamp(now: number): string {
+    return `${this.version}:${this.world.version}:${Math.floor(now / 1000)}`;
+  }
+
+  private cachedAnswer(bodyText: string, now: number, forbidden: boolean): string | undefined {
+    const cache = this.answerCache;
+    return cache !== null && cache.bodyText === bodyText && cache.forbidden === forbidden && cache.stamp === this.answerStamp(now) ? cache.body : undefined;
   }
 
   private validSession(cookieHeader: string | undefined): string | undefined {
@@ -514,6 +530,8 @@ class RequestView implements LalaBackend {
   readonly profile: ProfileId;
   /** Live entries looked up once per object and request (writes drop them). */
   private entries = new Map<string, LiveEntry>();
+  /** Whether the request wrote anything (its answer is then not reusable). */
+  wrote = false;
 
   constructor(
     private readonly emulator: SenecEmulator,
@@ -548,6 +566,7 @@ class RequestView implements LalaBackend {
 
   write(object: string, resolved: ResolvedKey, action: Exclude<RequestAction, { kind: 'read' } | { kind: 'malformed' }>): Marker | undefined {
     if (this.forbidden) return 'FORBIDDEN';
+    this.wrote = true;
     const live = liveReadings(object, this.emulator.readingContext(this.now));
     const refused = this.emulator.write(object, resolved, action, this.read(object, resolved), this.now, live);
     this.entries.clear();

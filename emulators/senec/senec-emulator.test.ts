@@ -167,6 +167,22 @@ describe('lala.cgi request handling', () => {
     const small = await s.post({ ENERGY: { STAT_STATE: '', ...Object.fromEntries(Object.entries(keys).slice(0, 50)) } });
     expect(() => JSON.parse(small.body)).not.toThrow();
   });
+  it('answers a repeated poll from cache only while nothing it shows can change', async () => {
+    const s = await testSenec();
+    const poll = { SOCKETS: { ENABLE: '' }, PM1OBJ1: { U_AC: '' } };
+    const first = await s.lala(poll);
+    expect(await s.lala(poll)).toEqual(first);
+    await s.lala({ SOCKETS: { ENABLE: ['u8_01', ''] } });
+    const afterWrite = await s.lala(poll);
+    expect(afterWrite.SOCKETS).toEqual({ ENABLE: ['u8_01', 'u8_00'] });
+    s.clock.advance(1_000);
+    // The meter's voltage noise changes every second.
+    expect((await s.lala(poll)).PM1OBJ1).not.toEqual(afterWrite.PM1OBJ1);
+    const rtc = { RTC: { TIMESTAMP_MS: '' } };
+    const before = await s.lala(rtc);
+    s.clock.advance(1);
+    expect(await s.lala(rtc)).not.toEqual(before);
+  });
 });
 
 describe('writes', () => {

@@ -20,9 +20,10 @@ export function senecRoutes(senec: SenecEmulator) {
     app.removeAllContentTypeParsers();
     // A Content-Type that is not a media type (empty, "x", ";;;") counts as none: Fastify would
     // reject it before the catch-all parser, the device does not look at it.
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', (request, _reply, done) => {
       const type = request.headers['content-type'];
       if (type !== undefined && !MEDIA_TYPE.test(type)) delete request.headers['content-type'];
+      done();
     });
     app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
@@ -78,9 +79,18 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 const PARSED = Symbol('senec.parsedBody');
 type WithParsed = FastifyRequest & { [PARSED]?: ParsedBody };
 
-/** The body parsed once per request (the log and the answer both need it). */
+let lastParse: { text: string; parsed: ParsedBody } | null = null;
+
+/**
+ * The body parsed once per request (the log and the answer both need it). Pollers send the same
+ * body over and over, so the last parse is reused for identical text (parsed bodies are only read).
+ */
 function parsedBody(request: WithParsed): ParsedBody {
-  request[PARSED] ??= parseBody(typeof request.body === 'string' ? request.body : '');
+  if (request[PARSED] === undefined) {
+    const text = typeof request.body === 'string' ? request.body : '';
+    if (lastParse?.text !== text) lastParse = { text, parsed: parseBody(text) };
+    request[PARSED] = lastParse.parsed;
+  }
   return request[PARSED];
 }
 

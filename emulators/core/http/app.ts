@@ -1,6 +1,6 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { Socket } from 'node:net';
+import type { Server as NetServer, Socket } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
 import { EmulatorControl, type DeviceEmulator } from '../emulator.js';
@@ -91,6 +91,12 @@ export async function listen(app: FastifyInstance, host: string, port: number): 
 
 /** Listens on the `alsoHttps` server and returns its base URL. */
 export async function listenSecondary(server: HttpsServer, host: string, port: number): Promise<string> {
+  const { host: shownHost, port: bound } = await listenServer(server, host, port);
+  return `https://${shownHost}:${bound}`;
+}
+
+/** Listens a node server (HTTP, HTTPS or TCP) and gives the bound host, bracketed for IPv6, and port. */
+export async function listenServer(server: NetServer, host: string, port: number): Promise<{ host: string; port: number }> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -100,6 +106,5 @@ export async function listenSecondary(server: HttpsServer, host: string, port: n
   });
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error(`unexpected listen address ${String(address)}`);
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `https://${shownHost}:${address.port}`;
+  return { host: address.family === 'IPv6' ? `[${address.address}]` : address.address, port: address.port };
 }

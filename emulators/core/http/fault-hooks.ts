@@ -40,20 +40,29 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
   const hungSockets = new Set<Socket>();
   const clock = emulator.world.clock;
 
-  app.addHook('onRequest', async (request: WithContext) => {
-    if (request.url.startsWith(CONTROL_PREFIX)) return;
-    request[CONTEXT] = { at: clock.now(), command: undefined, bodyFaults: NO_FAULTS, faultNames: NO_NAMES };
+  // Callback-style hooks: on the hot path (no fault active) they cost no promise per request.
+  app.addHook('onRequest', (request: WithContext, _reply, done) => {
+    if (!request.url.startsWith(CONTROL_PREFIX)) {
+      request[CONTEXT] = { at: clock.now(), command: undefined, bodyFaults: NO_FAULTS, faultNames: NO_NAMES };
+    }
+    done();
   });
 
   // Faults are decided once the body is read, so a device command inside a POST body (a SENEC
   // object) can be matched; the device has taken the request when it stalls or fails.
-  app.addHook('preHandler', async (request: WithContext, reply: FastifyReply) => {
+  app.addHook('preHandler', (request: WithContext, reply: FastifyReply, done) => {
     const context = request[CONTEXT];
-    if (!context) return;
-    const command = options.describeRequest?.(request);
-    context.command = command;
-    if (!emulator.faults.active) return;
+    if (!context) return done();
+    context.command = options.describeRequest?.(request);
+    if (!emulator.faults.active) return done();
+    // A status page, reset or hang answers (or drops) the request here: then `done` is not called.
+    applyFaults(request, reply, context).then((answered) => {
+      if (!answered) done();
+    }, done);
+  });
 
+  async function applyFaults(request: WithContext, reply: FastifyReply, context: RequestContext): Promise<boolean> {
+    const command = context.command;
     const fired = emulator.faults.decide({ path: pathOf(request.url), command });
     context.faultNames = fired.map((f) => f.kind);
     for (const fault of fired) {
@@ -61,18 +70,19 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
     }
     context.bodyFaults = fired.filter((f) => f.kind === 'truncate' || f.kind === 'corrupt' || f.kind === 'escape');
     const terminal = fired.find((f) => f.kind === 'status' || f.kind === 'reset' || f.kind === 'hang');
-    if (!terminal) return;
+    if (!terminal) return false;
 
     if (terminal.kind === 'status') {
       const page = terminal.body !== undefined
         ? { body: terminal.body, contentType: terminal.contentType ?? 'text/plain', headers: {} }
         : options.statusPage?.(terminal.status) ?? { body: '', contentType: 'text/plain', headers: {} };
-      return reply
+      reply
         .code(terminal.status)
         .headers({ ...page.headers, ...terminal.headers })
         .type(terminal.contentType ?? page.contentType)
         // A Buffer, so the content type goes out exactly as the device sends it (no added charset).
         .send(Buffer.from(page.body));
+      return true;
     }
 
     logUnanswered(emulator, request, context, terminal.kind === 'reset' ? 'reset' : 'hang');
@@ -85,8 +95,8 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
       hungSockets.add(socket);
       socket.once('close', () => hungSockets.delete(socket));
     }
-    return reply;
-  });
+    return true;
+  }
 
   app.addHook('onSend', (request: WithContext, _reply, payload, done) => {
     const context = request[CONTEXT];

@@ -4,6 +4,7 @@
 
 import { createServer, type Server, type Socket } from 'node:net';
 import type { UpsEmulator } from '../emulator.js';
+import { listenServer } from '../../core/http/app.js';
 
 export interface TcpBridge {
   /** `tcp://host:port` */
@@ -33,19 +34,10 @@ export async function listenTcp(ups: UpsEmulator, host: string, port: number): P
       sockets.delete(socket);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error(`unexpected listen address ${String(address)}`);
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const bound = await listenServer(server, host, port);
   return {
-    url: `tcp://${shownHost}:${address.port}`,
-    port: address.port,
+    url: `tcp://${bound.host}:${bound.port}`,
+    port: bound.port,
     get connections() {
       return sockets.size;
     },
