@@ -1,4 +1,4 @@
-// `npm run bench [-- pvs|senec|ups ...]`: the benchmarks named (all without arguments), side by side, with
+// `npm run bench [-- pvs|senec|growatt|ups ...]`: the benchmarks named (all without arguments), side by side, with
 // ratios and targets. Loopback only.
 import { benchPvs, reportPvs } from './pvs.js';
 import { benchSenec, reportSenec, senecPassed } from './senec.js';
@@ -19,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<boolean>> = {
     console.log(reportSenec(senec).join('\n'));
     return senecPassed(senec);
   },
+  growatt: async () => (await import('./growatt.js')).runGrowatt({ seconds, rounds }),
   ups: async () => {
     const ups = await benchUps({ seconds, rounds });
     console.log(reportUps(ups).join('\n'));

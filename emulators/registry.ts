@@ -9,13 +9,16 @@ import { PROFILES } from '../contracts/senec/index.js';
 import type { SenecSettings } from './senec/emulator.js';
 import { createSenecServer } from './senec/server.js';
 import { createUpsServer } from './kehua-ups/server.js';
+import { createGrowattServer } from './growatt/server.js';
+import type { GrowattSettings } from './growatt/emulator.js';
+import type { FleetConfig } from './growatt/fleet.js';
 import type { UpsSettings } from './kehua-ups/settings.js';
 import type { SenecSiteConfig } from './senec/site.js';
 
 /** Every device voltbench knows, in start order; `available` ones can be started today. */
 export const DEVICES = ['pvs', 'senec', 'growatt', 'ups'] as const;
 export type DeviceName = (typeof DEVICES)[number];
-export const AVAILABLE_DEVICES: readonly DeviceName[] = ['pvs', 'senec', 'ups'];
+export const AVAILABLE_DEVICES: readonly DeviceName[] = ['pvs', 'senec', 'growatt', 'ups'];
 
 export const DEFAULT_PORTS = {
   pvs: 7080,
@@ -35,10 +38,11 @@ export interface VoltbenchOptions {
   /** Virtual start time (epoch ms); defaults to now. */
   start?: number;
   world?: Partial<Omit<WorldConfig, 'seed'>>;
-  ports: { pvs: number; senec?: number; senecHttps?: number; ups?: number; upsControl?: number };
+  ports: { pvs: number; senec?: number; senecHttps?: number; growatt?: number; ups?: number; upsControl?: number };
   pvs?: { site?: Partial<SiteConfig>; settings?: Partial<PvsSettings> };
   senec?: { site?: Partial<SenecSiteConfig>; settings?: Partial<SenecSettings>; tls?: TlsMaterial };
   ups?: { settings?: Partial<UpsSettings> };
+  growatt?: { fleet?: Partial<Omit<FleetConfig, 'seed'>>; settings?: Partial<GrowattSettings> };
   /** Listen on sockets (default) or only build the apps for `inject()`. */
   listen?: boolean;
 }
@@ -97,6 +101,16 @@ export async function startVoltbench(options: VoltbenchOptions): Promise<Voltben
           ...(url ? { controlUrl: url } : {}),
         };
         emulators.senec = { ...server, url, controlUrl: url, ready };
+      } else if (device === 'growatt') {
+        const server = await createGrowattServer({
+          world,
+          ...(options.growatt?.fleet ? { fleet: options.growatt.fleet } : {}),
+          ...(options.growatt?.settings ? { settings: options.growatt.settings } : {}),
+        });
+        closers.push(() => server.app.close());
+        const url = options.listen === false ? null : await listen(server.app, options.host, options.ports.growatt ?? DEFAULT_PORTS.growatt);
+        // Clients take the server root and append /v1/…; the demo token belongs to the first account.
+        emulators.growatt = { ...server, url, controlUrl: url, ready: url ? { url, token: server.growatt.demoToken } : {} };
       } else if (device === 'ups') {
         const server = await createUpsServer({ world, ...(options.ups?.settings ? { settings: options.ups.settings } : {}) });
         closers.push(() => server.close());

@@ -48,3 +48,33 @@ export const PAGING = {
   /** plant/energy by year. */
   maxEnergyYears: 20,
 } as const;
+
+/** Request parameters as both sides see them: every value a string, repeated keys an array. */
+export type WireParams = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/**
+ * The "identical call" a window applies to: the endpoint plus its non-empty parameters in key order. Empty values
+ * (`page=`) count as absent because the server reads them as defaults. The token is not part of the key; limiters
+ * keep one table per token.
+ */
+export function rateLimitKey(endpoint: EndpointId, params: WireParams): string {
+  const parts: string[] = [];
+  for (const key of Object.keys(params).sort()) {
+    const value = params[key];
+    if (value === undefined) continue;
+    const text = typeof value === 'string' ? value : value.join(',');
+    if (text !== '') parts.push(`${key}=${text}`);
+  }
+  return `${endpoint}?${parts.join('&')}`;
+}
+
+/**
+ * Daily caps count per token and endpoint within a server day. The service runs in China, so the day is taken in
+ * UTC+8 [inferred: the documents say "10 times a day" without a zone].
+ */
+export const DAILY_CAP_UTC_OFFSET_MINUTES = 480;
+
+/** The server day (days since the epoch in UTC+8) an instant falls in. */
+export function capDayOf(epochMs: number): number {
+  return Math.floor((epochMs + DAILY_CAP_UTC_OFFSET_MINUTES * 60_000) / 86_400_000);
+}

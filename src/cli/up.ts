@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { AVAILABLE_DEVICES, DEFAULT_PORTS, DEVICES, startVoltbench, type DeviceName, type Voltbench } from '../../emulators/registry.js';
 import { isProfileId, PROFILE_IDS, type ProfileId } from '../../contracts/senec/index.js';
 import { loadTlsMaterial, type TlsMaterial } from '../../emulators/core/tls/certificates.js';
+import { MAX_FLEET_DEVICES } from '../../emulators/growatt/fleet.js';
 import { UsageError } from './usage-error.js';
 
 export const UP_USAGE = `Usage: voltbench up [options]
@@ -23,7 +24,11 @@ Options:
   --senec-firmware <name>   ${PROFILE_IDS.join(', ')} (default v3-0826); v21-0824 serves HTTP, the others HTTPS
   --senec-cert <file>       PEM certificate (chain) for SENEC HTTPS; default: generated at start
   --senec-key <file>        PEM private key for --senec-cert
-  --growatt-port <port>     reserved for the Growatt emulator (default ${DEFAULT_PORTS.growatt})
+  --growatt-port <port>     Growatt OpenAPI v1 port (default ${DEFAULT_PORTS.growatt}); clients append /v1/
+  --growatt-devices <n>     SPH inverters in the emulated fleet, one plant each (default 1, up to 50000)
+  --growatt-accounts <n>    accounts (tokens) the devices are spread over (default 1; the first gets the demo token)
+  --growatt-token <token>   demo token of the first account (default: derived from the seed)
+  --growatt-no-rate-limit   answer every call; by default calls faster than the documented limits get 10012
   --ups-port <port>         KEHUA UPS raw serial bytes over TCP (default ${DEFAULT_PORTS.ups})
   --ups-control-port <port> KEHUA UPS control API over HTTP (default ${DEFAULT_PORTS.upsControl})
   --json                    print one JSON line when everything listens
@@ -47,6 +52,11 @@ export interface UpOptions {
   senecTls?: TlsMaterial;
   upsPort: number;
   upsControlPort: number;
+  growattPort: number;
+  growattDevices: number;
+  growattAccounts: number;
+  growattToken?: string;
+  growattRateLimits: boolean;
 }
 
 /** Parses `up` flags; throws UsageError with a message a person can act on. */
@@ -75,6 +85,10 @@ export function parseUpArgs(argv: string[]): UpOptions | 'help' {
         'senec-cert': { type: 'string' },
         'senec-key': { type: 'string' },
         'growatt-port': { type: 'string', default: String(DEFAULT_PORTS.growatt) },
+        'growatt-devices': { type: 'string', default: '1' },
+        'growatt-accounts': { type: 'string', default: '1' },
+        'growatt-token': { type: 'string' },
+        'growatt-no-rate-limit': { type: 'boolean', default: false },
         'ups-port': { type: 'string', default: String(DEFAULT_PORTS.ups) },
         'ups-control-port': { type: 'string', default: String(DEFAULT_PORTS.upsControl) },
       },
@@ -85,7 +99,11 @@ export function parseUpArgs(argv: string[]): UpOptions | 'help' {
   const v = parsed.values;
   if (v.help) return 'help';
   const devices = parseDevices(v.only);
-  port(v['growatt-port'], '--growatt-port');
+  const growattDevices = integer(v['growatt-devices'], '--growatt-devices', 1, MAX_FLEET_DEVICES);
+  const growattAccounts = integer(v['growatt-accounts'], '--growatt-accounts', 1, MAX_FLEET_DEVICES);
+  if (growattAccounts > growattDevices) throw new UsageError(`--growatt-accounts (${growattAccounts}) cannot exceed --growatt-devices (${growattDevices})`);
+  const growattToken = v['growatt-token'];
+  if (growattToken !== undefined && !/^[0-9a-zA-Z]{8,64}$/.test(growattToken)) throw new UsageError('--growatt-token must be 8-64 letters or digits');
   const firmware = v['senec-firmware'];
   if (!isProfileId(firmware)) throw new UsageError(`--senec-firmware must be one of ${PROFILE_IDS.join(', ')}, got "${firmware}"`);
   if ((v['senec-cert'] === undefined) !== (v['senec-key'] === undefined)) throw new UsageError('--senec-cert and --senec-key go together');
@@ -116,6 +134,11 @@ export function parseUpArgs(argv: string[]): UpOptions | 'help' {
     ...(senecTls ? { senecTls } : {}),
     upsPort: port(v['ups-port'], '--ups-port'),
     upsControlPort: port(v['ups-control-port'], '--ups-control-port'),
+    growattPort: port(v['growatt-port'], '--growatt-port'),
+    growattDevices,
+    growattAccounts,
+    ...(growattToken !== undefined ? { growattToken } : {}),
+    growattRateLimits: !v['growatt-no-rate-limit'],
   };
 }
 
@@ -153,12 +176,16 @@ export async function startFromOptions(options: UpOptions): Promise<Voltbench> {
     seed: options.seed,
     speed: options.speed,
     ...(options.start !== undefined ? { start: options.start } : {}),
-    ports: { pvs: options.pvsPort, senec: options.senecPort, senecHttps: options.senecHttpsPort, ups: options.upsPort, upsControl: options.upsControlPort },
+    ports: { pvs: options.pvsPort, senec: options.senecPort, senecHttps: options.senecHttpsPort, growatt: options.growattPort, ups: options.upsPort, upsControl: options.upsControlPort },
     pvs: {
       site: { panels: options.pvsPanels, essBatteries: options.pvsBatteries },
       settings: { deviceListLatency: options.pvsLatency },
     },
     senec: { site: { profile: options.senecFirmware }, ...(options.senecTls ? { tls: options.senecTls } : {}) },
+    growatt: {
+      fleet: { devices: options.growattDevices, accounts: options.growattAccounts, ...(options.growattToken ? { demoToken: options.growattToken } : {}) },
+      settings: { rateLimits: options.growattRateLimits },
+    },
   });
 }
 
@@ -179,7 +206,7 @@ export function readyTable(vb: Voltbench, options: UpOptions): string {
     if (!running?.url) return [];
     const ready = running.ready;
     const served = ready.url ?? ready.httpsUrl ?? running.url;
-    const label = ready.firmware ? `${device} (${ready.firmware})` : device;
+    const label = ready.firmware ? `${device} (${ready.firmware})` : ready.token ? `${device} (token ${ready.token})` : device;
     return [[label, served, `${running.controlUrl ?? running.url}/__emu/`]];
   });
   const width = (i: number) => Math.max(...[['device', 'url', 'control'], ...rows].map((r) => r[i]!.length));

@@ -1,0 +1,285 @@
+/**
+ * The emulated ShineServer OpenAPI v1: a fleet of accounts, plants and SPH inverters on the shared world, the
+ * rate limiter, and the control-plane view of all of it. Transport-free: `call()` takes a token, an endpoint and
+ * merged parameters and returns the reply, so HTTP routes and in-process tests share one path.
+ */
+import { errorReply, type EndpointId } from '../../contracts/growatt/index.js';
+import type { DeviceEmulator } from '../core/emulator.js';
+import { ControlInputError } from '../core/errors.js';
+import { FaultInjector, HTTP_FAULT_KINDS } from '../core/faults.js';
+import { RequestLog } from '../core/request-log.js';
+import { Rng } from '../core/rng.js';
+import type { World } from '../core/world/world.js';
+import { HANDLERS, type Params, type Reply } from './api.js';
+import { DEFAULT_FLEET, Fleet, type FleetConfig, type SphDevice } from './fleet.js';
+import type { SimState } from './physics.js';
+import { RateLimiter } from './rate-limiter.js';
+import type { SphSettings } from './settings.js';
+import { GrowattSimulation, type OutageKind } from './simulation.js';
+import { buildTelemetry, gridNominal } from './telemetry.js';
+import { PlantViews } from './views.js';
+import { emptySample } from './world-tape.js';
+
+export interface GrowattSettings {
+  /** Answer 10012 to calls faster than the documented frequencies (on by default, as on the real service). */
+  rateLimits: boolean;
+  /** Added to every API reply, ms. */
+  latencyMs: number;
+}
+
+export const DEFAULT_GROWATT_SETTINGS: GrowattSettings = { rateLimits: true, latencyMs: 0 };
+
+export interface GrowattOptions {
+  world: World;
+  fleet?: Partial<Omit<FleetConfig, 'seed'>> & { seed?: number };
+  settings?: Partial<GrowattSettings>;
+  /** Days simulated before the start (history, today's counters); default 7, the longest history range. */
+  backfillDays?: number;
+}
+
+export interface LatestUpload {
+  slot: number;
+  state: SimState;
+  uploadMs: number;
+}
+
+/** Telemetry JSON kept per device for the slot it was built for; bounded so huge fleets stay small. */
+const TELEMETRY_CACHE_LIMIT = 1024;
+/** Distinct batch requests whose encoded replies are kept (a poller has a handful). */
+const BATCH_CACHE_LIMIT = 8;
+
+export class GrowattEmulator implements DeviceEmulator {
+  readonly device = 'growatt';
+  readonly world: World;
+  readonly fleet: Fleet;
+  readonly faults: FaultInjector;
+  readonly requests = new RequestLog();
+  readonly limiter = new RateLimiter();
+  readonly views = new PlantViews(this);
+  sim: GrowattSimulation;
+  private current: GrowattSettings;
+  private readonly initialSettings: GrowattSettings;
+  private readonly backfillDays: number;
+  private telemetryCache = new Map<string, { slot: number; version: number; json: string }>();
+  private batchCache = new Map<string, { signature: string; bytes: Buffer }>();
+  /** Bumped whenever something already uploaded could read differently (comms outage ends, reset). */
+  private version = 0;
+  private readonly noise: Rng;
+
+  constructor(options: GrowattOptions) {
+    this.world = options.world;
+    const seed = options.fleet?.seed ?? this.world.config.seed;
+    this.fleet = new Fleet({ ...DEFAULT_FLEET, ...options.fleet, seed }, this.world.clock.now());
+    this.initialSettings = validateSettings({ ...DEFAULT_GROWATT_SETTINGS, ...options.settings });
+    this.current = { ...this.initialSettings };
+    this.backfillDays = options.backfillDays ?? 7;
+    this.sim = new GrowattSimulation(this.world, this.fleet, { backfillDays: this.backfillDays });
+    this.faults = new FaultInjector(HTTP_FAULT_KINDS, new Rng(seed, 'growatt.faults'), () => this.world.clock.now());
+    this.noise = new Rng(seed, 'growatt.telemetry');
+    this.world.onReset(() => this.reset());
+  }
+
+  get settings(): Readonly<GrowattSettings> {
+    return this.current;
+  }
+
+  get demoToken(): string {
+    return this.fleet.demoAccount.token;
+  }
+
+  /** One API call: token check, the endpoint's own validation, then the rate limit for calls that would succeed. */
+  call(token: string | undefined, endpoint: EndpointId, params: Params): Reply {
+    const account = this.fleet.accountForToken(token);
+    if (account === undefined) return { body: errorReply(null, 10011) };
+    const reply = HANDLERS[endpoint](this, account, params);
+    if (this.current.rateLimits && succeeded(reply)) {
+      const decision = this.limiter.admit(account.token, endpoint, params, this.world.clock.now());
+      if (!decision.ok) return { body: errorReply(null, 10012) };
+    }
+    return reply;
+  }
+
+  /** The newest upload of a device, or null before its first one. */
+  latest(device: SphDevice): LatestUpload | null {
+    const slot = this.sim.latestSlot(device, this.world.clock.now());
+    if (slot < 0) return null;
+    return { slot, state: this.sim.stateAt(device, slot), uploadMs: this.sim.uploadTime(device, slot) };
+  }
+
+  /** Telemetry JSON of the newest upload (what mix_last_data and mixs_data carry), cached per slot. */
+  telemetryJson(device: SphDevice): string {
+    const slot = Math.max(0, this.sim.latestSlot(device, this.world.clock.now()));
+    const cached = this.telemetryCache.get(device.sn);
+    if (cached !== undefined && cached.slot === slot && cached.version === this.version) return cached.json;
+    const json = JSON.stringify(this.telemetryAt(device, this.sim.stateAt(device, slot), slot));
+    if (this.telemetryCache.size >= TELEMETRY_CACHE_LIMIT && cached === undefined) {
+      this.telemetryCache.delete(this.telemetryCache.keys().next().value!);
+    }
+    this.telemetryCache.delete(device.sn);
+    this.telemetryCache.set(device.sn, { slot, version: this.version, json });
+    return json;
+  }
+
+  telemetryAt(device: SphDevice, state: SimState, slot: number) {
+    const rng = this.noise;
+    const sample = this.sim.tape.sample(slot, emptySample());
+    return buildTelemetry({
+      device,
+      state,
+      settings: this.sim.settingsAt(device.sn, slot),
+      uploadMs: this.sim.uploadTime(device, slot),
+      utcOffsetMinutes: this.world.config.utcOffsetMinutes,
+      grid: gridNominal(this.world.config.longitude),
+      again: this.sim.resent(device, slot),
+      slotMinute: sample.minute,
+      noise: (channel) => rng.signedNoise(device.noiseKey ^ (channel * 0x9e3779b1), slot),
+    });
+  }
+
+  /**
+   * History rows (JSON text) of local days `fromDay..toDay` uploaded by now, oldest first: `offset`/`limit`
+   * select a page, `count` is the total.
+   */
+  historyRows(device: SphDevice, fromDay: number, toDay: number, offset: number, limit: number): { count: number; rows: string[] } {
+    const now = this.world.clock.now();
+    const offsetMs = this.world.config.utcOffsetMinutes * 60_000;
+    // Rows belong to the local day of their upload (`time`), like their today counters.
+    const range = this.sim.slotsUploadedIn(device, fromDay * 86_400_000 - offsetMs, (toDay + 1) * 86_400_000 - offsetMs);
+    const first = range.from;
+    const last = Math.min(this.sim.latestSlot(device, now), range.to);
+    const count = Math.max(0, last - first + 1);
+    const rows: string[] = [];
+    const from = first + offset;
+    const to = Math.min(last, from + limit - 1);
+    this.sim.replay(device, from, to, (state, slot) => rows.push(JSON.stringify(this.telemetryAt(device, state, slot))));
+    return { count, rows };
+  }
+
+  /**
+   * The whole mixs_data reply. Pollers repeat the same batch every few seconds while uploads come every
+   * 5 minutes, so the encoded reply is kept per request until any of its devices uploads again.
+   */
+  mixsDataReply(sns: readonly string[], devices: readonly SphDevice[], pageNum: number): Reply {
+    const now = this.world.clock.now();
+    const key = `${pageNum}|${sns.join(',')}`;
+    let signature = String(this.version);
+    for (const device of devices) signature += `,${this.sim.latestSlot(device, now)}`;
+    const cached = this.batchCache.get(key);
+    if (cached !== undefined && cached.signature === signature) return { bytes: cached.bytes };
+    // `data` is keyed by SN, so a duplicate appears once there while `mixs` echoes the list as sent.
+    const seen = new Set<string>();
+    const entries: string[] = [];
+    for (const device of devices) {
+      if (seen.has(device.sn)) continue;
+      seen.add(device.sn);
+      const sn = JSON.stringify(device.sn);
+      entries.push(`${sn}:{"dataloggerSn":${JSON.stringify(device.dataloggerSn)},${sn}:${this.telemetryJson(device)}}`);
+    }
+    const bytes = Buffer.from(`{"mixs":${JSON.stringify(sns)},"data":{${entries.join(',')}},"error_code":0,"error_msg":"","pageNum":${pageNum}}`);
+    if (this.batchCache.size >= BATCH_CACHE_LIMIT && cached === undefined) this.batchCache.delete(this.batchCache.keys().next().value!);
+    this.batchCache.set(key, { signature, bytes });
+    return { bytes };
+  }
+
+  applySettings(device: SphDevice, settings: SphSettings): void {
+    this.sim.applySettings(device, settings, this.world.clock.now());
+  }
+
+  setOnline(sn: string, online: boolean, kind: OutageKind = 'datalogger'): void {
+    this.sim.setOnline(sn, kind, online, this.world.clock.now());
+    this.version++;
+  }
+
+  // ---- control plane ---------------------------------------------------------------------------
+
+  state(): unknown {
+    const plantsShown = 20;
+    return {
+      device: this.device,
+      time: new Date(this.world.clock.now()).toISOString(),
+      settings: { ...this.current },
+      demoToken: this.demoToken,
+      fleet: {
+        accounts: this.fleet.accounts.length,
+        plants: this.fleet.plants.size,
+        devices: this.fleet.devices.size,
+        simulatedDevices: this.sim.activeDevices,
+      },
+      accounts: this.fleet.accounts.slice(0, plantsShown).map((account) => ({
+        userId: account.userId,
+        name: account.name,
+        token: account.token,
+        plants: account.plantIds.length,
+        firstPlants: account.plantIds.slice(0, plantsShown).map((id) => {
+          const plant = this.fleet.plants.get(id)!;
+          return { plantId: id, name: plant.name, devices: plant.deviceSns.slice(0, plantsShown) };
+        }),
+      })),
+      offline: [...this.fleet.devices.keys()].flatMap((sn) => {
+        const open = this.sim.openOutage(sn);
+        return open === undefined ? [] : [{ sn, kind: open.kind, since: new Date(open.from).toISOString() }];
+      }),
+    };
+  }
+
+  /**
+   * `{settings: {rateLimits, latencyMs}}`, `{rateLimits: "clear"}` to forget past calls, and
+   * `{devices: {SN: {online: false, kind?: "datalogger"|"inverter"}}}` to cut or restore a device's uploads.
+   */
+  patchState(patch: unknown): unknown {
+    const input = patch as Record<string, unknown>;
+    for (const key of Object.keys(input)) {
+      if (!['settings', 'devices', 'rateLimits'].includes(key)) {
+        throw new ControlInputError(`unknown field "${key}" in growatt state patch; allowed: settings, devices, rateLimits`);
+      }
+    }
+    let nextSettings = this.current;
+    if (input['settings'] !== undefined) {
+      const settings = input['settings'];
+      if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) throw new ControlInputError('settings must be an object');
+      nextSettings = validateSettings({ ...this.current, ...(settings as Partial<GrowattSettings>) });
+    }
+    const deviceChanges: [string, boolean, OutageKind][] = [];
+    if (input['devices'] !== undefined) {
+      const devices = input['devices'];
+      if (typeof devices !== 'object' || devices === null || Array.isArray(devices)) throw new ControlInputError('devices must be an object keyed by serial number');
+      for (const [sn, change] of Object.entries(devices as Record<string, unknown>)) {
+        if (!this.fleet.devices.has(sn)) throw new ControlInputError(`no growatt device "${sn}"`);
+        const c = change as { online?: unknown; kind?: unknown };
+        if (typeof change !== 'object' || change === null || typeof c.online !== 'boolean') throw new ControlInputError(`devices.${sn} needs "online": true|false`);
+        const kind = c.kind ?? 'datalogger';
+        if (kind !== 'datalogger' && kind !== 'inverter') throw new ControlInputError(`devices.${sn}.kind must be "datalogger" or "inverter"`);
+        deviceChanges.push([sn, c.online, kind]);
+      }
+    }
+    if (input['rateLimits'] !== undefined && input['rateLimits'] !== 'clear') throw new ControlInputError('rateLimits only takes "clear"');
+    this.current = nextSettings;
+    for (const [sn, online, kind] of deviceChanges) this.setOnline(sn, online, kind);
+    if (input['rateLimits'] === 'clear') this.limiter.clear();
+    return this.state();
+  }
+
+  reset(): void {
+    this.current = { ...this.initialSettings };
+    this.sim.reset();
+    this.limiter.clear();
+    this.telemetryCache = new Map();
+    this.batchCache = new Map();
+    this.version++;
+    this.faults.clear();
+    this.requests.clear();
+  }
+}
+
+function succeeded(reply: Reply): boolean {
+  if ('json' in reply || 'bytes' in reply) return true;
+  return (reply.body as { error_code?: unknown }).error_code === 0;
+}
+
+function validateSettings(settings: GrowattSettings): GrowattSettings {
+  if (typeof settings.rateLimits !== 'boolean') throw new ControlInputError('rateLimits must be true or false');
+  if (!Number.isFinite(settings.latencyMs) || settings.latencyMs < 0 || settings.latencyMs > 60_000) {
+    throw new ControlInputError('latencyMs must be between 0 and 60000');
+  }
+  return { rateLimits: settings.rateLimits, latencyMs: settings.latencyMs };
+}

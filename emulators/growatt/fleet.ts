@@ -1,0 +1,257 @@
+/**
+ * Who owns what on the emulated ShineServer: accounts (one API token each) own plants, plants own an SPH hybrid
+ * inverter with its datalogger and meter. Everything derives from the seed and the fleet size, so the same seed
+ * gives the same serial numbers, tokens and hardware on every run. Devices are plain records; their simulation
+ * state lives elsewhere and is created on first use, which keeps large fleets cheap.
+ */
+import { hashString, Rng } from '../core/rng.js';
+
+export interface FleetConfig {
+  seed: number;
+  /** SPH inverters in total, spread round-robin over the accounts. */
+  devices: number;
+  accounts: number;
+  /** SPH inverters per plant (a home has one; installers see many plants). */
+  sphPerPlant: number;
+  /** Token of the first account; derived from the seed when absent. */
+  demoToken?: string;
+}
+
+export const DEFAULT_FLEET: Omit<FleetConfig, 'seed'> = { devices: 1, accounts: 1, sphPerPlant: 1 };
+
+/** Fleets beyond this would not fit the memory target; refuse early with a clear message. */
+export const MAX_FLEET_DEVICES = 50_000;
+
+export interface Account {
+  readonly userId: number;
+  readonly name: string;
+  readonly token: string;
+  readonly plantIds: number[];
+}
+
+export interface Plant {
+  readonly id: number;
+  readonly userId: number;
+  readonly name: string;
+  readonly city: string;
+  /** `YYYY-MM-DD` of commissioning. */
+  readonly createDate: string;
+  readonly createdAt: number;
+  readonly deviceSns: string[];
+  readonly dataloggerSn: string;
+  readonly meterSn: string;
+  readonly meterDeviceId: number;
+  readonly dataloggerDeviceId: number;
+}
+
+/** One SPH hybrid inverter with its PV strings and battery stack. */
+export interface SphDevice {
+  readonly sn: string;
+  readonly deviceId: number;
+  readonly plantId: number;
+  readonly index: number;
+  readonly dataloggerSn: string;
+  /** Rated AC power, W (SPH 3000-6000). */
+  readonly ratedW: number;
+  /** Installed PV peak, W, and the share of it on string 1. */
+  readonly peakW: number;
+  readonly string1Share: number;
+  /** Battery: usable energy (Wh), charge/discharge limit (W), modules. */
+  readonly batteryWh: number;
+  readonly batteryMaxW: number;
+  readonly batteryModules: number;
+  /** Multiplies the world's household load. */
+  readonly loadScale: number;
+  readonly initialSocPct: number;
+  /** Seconds after each 5-minute boundary at which this datalogger uploads. */
+  readonly uploadPhaseS: number;
+  readonly installedAt: number;
+  /** Lifetime counters (kWh) at the simulation's start. */
+  readonly lifetime: Readonly<Record<CounterName, number>>;
+  readonly initialCycles: number;
+  /** Key for this device's stateless per-slot noise. */
+  readonly noiseKey: number;
+}
+
+/** The energy counters an SPH reports as `…Today` / `…Total` pairs. */
+export const COUNTERS = ['epv1', 'epv2', 'eac', 'charge', 'discharge', 'toUser', 'toGrid', 'localLoad', 'acCharge'] as const;
+export type CounterName = (typeof COUNTERS)[number];
+
+const RATINGS = [3000, 3600, 4000, 5000, 6000] as const;
+const CITIES = ['Freiburg', 'Utrecht', 'Leeds', 'Lyon', 'Bologna', 'Graz', 'Ghent', 'Aarhus', 'Porto', 'Brno'];
+const YEAR_MS = 365.25 * 86_400_000;
+const DAY_MS = 86_400_000;
+
+export class Fleet {
+  readonly accounts: Account[] = [];
+  readonly plants = new Map<number, Plant>();
+  readonly devices = new Map<string, SphDevice>();
+  private readonly byToken = new Map<string, Account>();
+
+  constructor(readonly config: FleetConfig, startMs: number) {
+    if (!Number.isInteger(config.devices) || config.devices < 1 || config.devices > MAX_FLEET_DEVICES) {
+      throw new RangeError(`growatt devices must be a whole number from 1 to ${MAX_FLEET_DEVICES}, got ${config.devices}`);
+    }
+    if (!Number.isInteger(config.accounts) || config.accounts < 1 || config.accounts > config.devices) {
+      throw new RangeError(`growatt accounts must be a whole number from 1 to the device count (${config.devices}), got ${config.accounts}`);
+    }
+    if (!Number.isInteger(config.sphPerPlant) || config.sphPerPlant < 1 || config.sphPerPlant > 100) {
+      throw new RangeError(`growatt sphPerPlant must be a whole number from 1 to 100, got ${config.sphPerPlant}`);
+    }
+    if (config.demoToken !== undefined && !/^[0-9a-zA-Z]{8,64}$/.test(config.demoToken)) {
+      throw new RangeError('growatt demo token must be 8-64 letters or digits');
+    }
+    const rng = new Rng(config.seed, 'growatt-fleet');
+    const serials = new SerialMint(rng.fork('serials'));
+    for (let a = 0; a < config.accounts; a++) {
+      const token = a === 0 && config.demoToken !== undefined ? config.demoToken : hexToken(rng);
+      const account: Account = { userId: 1000 + a * 7 + rng.int(0, 6), name: `user${a + 1}`, token, plantIds: [] };
+      this.accounts.push(account);
+      this.byToken.set(token, account);
+    }
+    // Devices go round-robin over accounts, then fill each account's plants `sphPerPlant` at a time.
+    const perAccount = this.accounts.map(() => 0);
+    let nextPlantId = 1_000_000 + rng.int(0, 99_999);
+    let nextDeviceId = 200_000 + rng.int(0, 9_999);
+    for (let i = 0; i < config.devices; i++) {
+      const accountIndex = i % config.accounts;
+      const account = this.accounts[accountIndex]!;
+      const slot = perAccount[accountIndex]!++;
+      let plant = slot % config.sphPerPlant === 0 ? undefined : this.plants.get(account.plantIds[account.plantIds.length - 1]!);
+      if (plant === undefined) {
+        const createdAt = startMs - Math.round(rng.range(0.5, 5) * YEAR_MS);
+        const city = rng.pick(CITIES);
+        plant = {
+          id: nextPlantId,
+          userId: account.userId,
+          name: `${city} ${account.plantIds.length + 1}`,
+          city,
+          createDate: new Date(createdAt).toISOString().slice(0, 10),
+          createdAt,
+          deviceSns: [],
+          dataloggerSn: serials.datalogger(),
+          meterSn: serials.meter(),
+          meterDeviceId: nextDeviceId++,
+          dataloggerDeviceId: nextDeviceId++,
+        };
+        nextPlantId += rng.int(1, 40);
+        this.plants.set(plant.id, plant);
+        account.plantIds.push(plant.id);
+      }
+      const device = makeDevice(rng.fork(`device-${i}`), serials.inverter(), i, nextDeviceId++, plant, startMs);
+      plant.deviceSns.push(device.sn);
+      this.devices.set(device.sn, device);
+    }
+  }
+
+  accountForToken(token: string | undefined): Account | undefined {
+    return token === undefined ? undefined : this.byToken.get(token);
+  }
+
+  get demoAccount(): Account {
+    return this.accounts[0]!;
+  }
+
+  /** The plant if it exists and belongs to the account. */
+  plantOf(account: Account, plantId: number): Plant | undefined {
+    const plant = this.plants.get(plantId);
+    return plant !== undefined && plant.userId === account.userId ? plant : undefined;
+  }
+
+  /** The device if it exists and belongs to the account. */
+  deviceOf(account: Account, sn: string): SphDevice | undefined {
+    const device = this.devices.get(sn);
+    if (device === undefined) return undefined;
+    return this.plants.get(device.plantId)!.userId === account.userId ? device : undefined;
+  }
+}
+
+function makeDevice(rng: Rng, sn: string, index: number, deviceId: number, plant: Plant, startMs: number): SphDevice {
+  const ratedW = rng.pick(RATINGS);
+  const peakW = Math.round((ratedW * rng.range(0.9, 1.3)) / 10) * 10;
+  const batteryModules = rng.int(2, 5);
+  // ARK-style 2.56 kWh LFP modules; the pack's power limit follows the inverter's battery port (max 3 kW).
+  const batteryWh = batteryModules * 2560;
+  const batteryMaxW = Math.min(3000, ratedW, batteryModules * 1280);
+  const loadScale = rng.range(0.6, 1.6);
+  const years = Math.max(0.05, (startMs - plant.createdAt) / YEAR_MS);
+  const epv = (peakW / 1000) * rng.range(900, 1150) * years;
+  const load = 3500 * loadScale * years;
+  const cycles = Math.round(years * rng.range(200, 300));
+  const discharge = (cycles * batteryWh) / 1000 * 0.9;
+  const toGrid = epv * rng.range(0.25, 0.4);
+  const lifetime: Record<CounterName, number> = {
+    epv1: epv * 0.5,
+    epv2: epv * 0.5,
+    eac: epv * 0.94,
+    charge: discharge * 1.06,
+    discharge,
+    toUser: Math.max(load * 0.25, load - epv * 0.94 + toGrid),
+    toGrid,
+    localLoad: load,
+    acCharge: discharge * rng.range(0, 0.05),
+  };
+  for (const key of Object.keys(lifetime) as CounterName[]) lifetime[key] = Math.round(lifetime[key] * 10) / 10;
+  return {
+    sn,
+    deviceId,
+    plantId: plant.id,
+    index,
+    dataloggerSn: plant.dataloggerSn,
+    ratedW,
+    peakW,
+    string1Share: rng.range(0.42, 0.58),
+    batteryWh,
+    batteryMaxW,
+    batteryModules,
+    loadScale,
+    initialSocPct: rng.range(25, 85),
+    uploadPhaseS: rng.int(0, 299),
+    installedAt: plant.createdAt + rng.int(0, 30) * DAY_MS,
+    lifetime,
+    initialCycles: cycles,
+    noiseKey: hashString(sn),
+  };
+}
+
+function hexToken(rng: Rng): string {
+  let out = '';
+  for (let i = 0; i < 32; i++) out += '0123456789abcdef'[rng.int(0, 15)];
+  return out;
+}
+
+const LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+/** Serial numbers in the shapes the documents show (`NTCF946079`, `NAC59173CA`), never repeated. */
+class SerialMint {
+  private readonly used = new Set<string>();
+  constructor(private readonly rng: Rng) {}
+
+  inverter(): string {
+    return this.unique(() => this.letters(4) + this.rng.digits(6));
+  }
+
+  datalogger(): string {
+    return this.unique(() => this.letters(3) + this.rng.digits(5) + this.letters(2));
+  }
+
+  meter(): string {
+    return this.unique(() => `MTR${this.rng.digits(7)}`);
+  }
+
+  private letters(count: number): string {
+    let out = '';
+    for (let i = 0; i < count; i++) out += LETTERS[this.rng.int(0, LETTERS.length - 1)];
+    return out;
+  }
+
+  private unique(make: () => string): string {
+    for (;;) {
+      const sn = make();
+      if (!this.used.has(sn)) {
+        this.used.add(sn);
+        return sn;
+      }
+    }
+  }
+}
