@@ -14,6 +14,7 @@ import {
   type TimeUnit,
   type WireParams,
 } from '../contracts/growatt/index.js';
+import { REQUEST_PARAM_KEYS } from './support/growatt-params.js';
 import { testGrowatt } from '../emulators/growatt/test-support.js';
 import { GrowattApiError, GrowattClient, type GrowattRequest, type GrowattResponse } from '../src/clients/growatt/index.js';
 
@@ -261,21 +262,7 @@ describe('Growatt: valid calls validate against the contract and parse in the ty
 // ---- invalid input ------------------------------------------------------------------------------------------------
 
 /** The parameters each endpoint reads; invalid maps are drawn over these plus a junk key. */
-const KEYS: { readonly [K in EndpointId]: readonly string[] } = {
-  plantList: ['page', 'perpage', 'search_type', 'search_keyword'],
-  plantDetails: ['plant_id'],
-  plantData: ['plant_id'],
-  plantEnergy: ['plant_id', 'start_date', 'end_date', 'time_unit', 'page', 'perpage'],
-  plantPower: ['plant_id', 'date'],
-  deviceList: ['plant_id', 'page', 'perpage'],
-  mixDataInfo: ['device_sn'],
-  mixLastData: ['mix_sn'],
-  mixsData: ['mixs', 'pageNum'],
-  mixData: ['mix_sn', 'start_date', 'end_date', 'timezone_id', 'page', 'perpage'],
-  alarmData: ['mix_sn', 'date', 'page', 'perpage'],
-  readMixParam: ['device_sn', 'paramId', 'startAddr', 'endAddr'],
-  mixSet: ['mix_sn', 'type', 'param1', 'param2', 'param3'],
-};
+const KEYS = REQUEST_PARAM_KEYS;
 
 /** A parameter value: mostly hostile text, sometimes a real SN, plant id or date so later checks are reached. */
 const hostile = fc.oneof(

@@ -15,6 +15,7 @@ import {
   type EndpointId,
   type MixSetTypeName,
 } from '../contracts/growatt/index.js';
+import { REQUEST_PARAM_KEYS } from './support/growatt-params.js';
 import { testGrowatt } from '../emulators/growatt/test-support.js';
 
 const DAY_MS = 86_400_000;
@@ -119,21 +120,7 @@ const value = fc.oneof(
 );
 
 /** Keys each endpoint reads; the generator draws over these, mixSet's param1..param18, and unknown keys. */
-const KEYS: { readonly [K in EndpointId]: readonly string[] } = {
-  plantList: ['page', 'perpage', 'search_type', 'search_keyword'],
-  plantDetails: ['plant_id'],
-  plantData: ['plant_id'],
-  plantEnergy: ['plant_id', 'start_date', 'end_date', 'time_unit', 'page', 'perpage'],
-  plantPower: ['plant_id', 'date'],
-  deviceList: ['plant_id', 'page', 'perpage'],
-  mixDataInfo: ['device_sn'],
-  mixLastData: ['mix_sn'],
-  mixsData: ['mixs', 'pageNum'],
-  mixData: ['mix_sn', 'start_date', 'end_date', 'timezone_id', 'page', 'perpage'],
-  alarmData: ['mix_sn', 'date', 'page', 'perpage'],
-  readMixParam: ['device_sn', 'paramId', 'startAddr', 'endAddr'],
-  mixSet: ['mix_sn', 'type', ...Array.from({ length: 18 }, (_, i) => `param${i + 1}`)],
-};
+const KEYS = REQUEST_PARAM_KEYS;
 
 const paramValue = fc.oneof({ weight: 4, arbitrary: value }, { weight: 1, arbitrary: fc.array(value, { minLength: 2, maxLength: 3 }) });
 const junkKey = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 10 });

@@ -1,11 +1,10 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { BIN, spawnUp } from './support/voltbench-up.js';
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { CID1_UPS, Cid2, decodeFrame, encodeFrame } from '../contracts/kehua-ups/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const BIN = fileURLToPath(new URL('../bin/voltbench.js', import.meta.url));
 const running: ChildProcessWithoutNullStreams[] = [];
 
 afterEach(() => {
@@ -13,20 +12,7 @@ afterEach(() => {
 });
 
 /** Starts `voltbench up …` and resolves with the first stdout line (the ready line). */
-async function up(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; line: string }> {
-  const child = spawn(process.execPath, [BIN, 'up', ...args]);
-  running.push(child);
-  let out = '';
-  const line = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const nl = out.indexOf('\n');
-      if (nl !== -1) resolve(out.slice(0, nl));
-    });
-    child.once('exit', (code) => reject(new Error(`voltbench exited with ${code} before it was ready`)));
-  });
-  return { child, line };
-}
+const up = (args: string[]) => spawnUp(args, running);
 
 describe('voltbench up', () => {
   it('prints exactly one JSON ready line, serves a DeviceList on a real socket and stops cleanly on SIGTERM', async () => {

@@ -3,9 +3,9 @@
  * CLI itself), driven by the typed client with its default fetch transport, and steered through the `/__emu`
  * control API over HTTP — the way an integration under test would meet it.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { BIN, spawnUp } from './support/voltbench-up.js';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startVoltbench, type Voltbench } from '../emulators/registry.js';
 import {
@@ -238,7 +238,6 @@ describe('Growatt over real sockets with the typed client (default fetch transpo
 // ---------------------------------------------------------------------------------------------------------------
 // The CLI (built dist, like test/cli.test.ts).
 
-const BIN = fileURLToPath(new URL('../bin/voltbench.js', import.meta.url));
 
 interface GrowattReady {
   ready: boolean;
@@ -247,17 +246,7 @@ interface GrowattReady {
 
 /** Starts `voltbench up --only growatt --growatt-port 0 --json …` and resolves with its parsed ready line. */
 async function up(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; ready: GrowattReady }> {
-  const child = spawn(process.execPath, [BIN, 'up', '--only', 'growatt', '--growatt-port', '0', '--json', ...args]);
-  children.push(child);
-  let out = '';
-  const line = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const nl = out.indexOf('\n');
-      if (nl !== -1) resolve(out.slice(0, nl));
-    });
-    child.once('exit', (code) => reject(new Error(`voltbench exited with ${code} before it was ready`)));
-  });
+  const { child, line } = await spawnUp(['--only', 'growatt', '--growatt-port', '0', '--json', ...args], children);
   return { child, ready: JSON.parse(line) as GrowattReady };
 }
 
