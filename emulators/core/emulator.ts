@@ -87,7 +87,7 @@ export class EmulatorControl {
   }
 
   worldCommand(input: unknown): WorldSnapshot {
-    const command = expectObject<WorldCommand>(input, 'world command', ['grid', 'for', 'latitude', 'longitude', 'utcOffsetMinutes', 'cloudCover', 'maxCloudCover', 'householdKwhPerDay']);
+    const command = expectObject<WorldCommand>(input, 'world command', ['grid', 'for', 'latitude', 'longitude', 'utcOffsetMinutes', 'cloudCover', 'maxCloudCover', 'cloudCoverByHour', 'householdKwhPerDay']);
     const world = this.emulator.world;
     const { grid, for: duration, ...config } = command;
     if (duration !== undefined && grid !== 'down') throw new ControlInputError('"for" only goes with "grid":"down"');

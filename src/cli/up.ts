@@ -4,6 +4,7 @@ import { isProfileId, PROFILE_IDS, type ProfileId } from '../../contracts/senec/
 import { loadTlsMaterial, type TlsMaterial } from '../../emulators/core/tls/certificates.js';
 import { MAX_FLEET_DEVICES } from '../../emulators/growatt/fleet.js';
 import { UsageError } from './usage-error.js';
+import { loadScenario, startScenario, type Scenario } from '../scenarios/index.js';
 
 export const UP_USAGE = `Usage: voltbench up [options]
 
@@ -15,6 +16,8 @@ Options:
   --seed <n>                seed for the world and every device (default 1)
   --speed <n>               clock speed: 1 = real time, N = N times faster, 0 = manual (default 1)
   --start <iso-time>        virtual start time (default: now)
+  --scenario <name|file>    play a scenario (library name or .json file): its world, devices, seed and
+                            start time, its timeline at --speed (0 = events fire as the clock is moved)
   --pvs-port <port>         SunPower PVS port (default ${DEFAULT_PORTS.pvs}; 0 picks a free port)
   --pvs-panels <n>          PVS panel count, 1-200 (default 24)
   --pvs-batteries <n>       SunVault batteries, 0 = no ESS (default 0)
@@ -41,6 +44,7 @@ export interface UpOptions {
   seed: number;
   speed: number;
   start?: number;
+  scenario?: Scenario;
   json: boolean;
   pvsPort: number;
   pvsPanels: number;
@@ -70,9 +74,10 @@ export function parseUpArgs(argv: string[]): UpOptions | 'help' {
       options: {
         only: { type: 'string' },
         host: { type: 'string', default: '127.0.0.1' },
-        seed: { type: 'string', default: '1' },
+        seed: { type: 'string' },
         speed: { type: 'string', default: '1' },
         start: { type: 'string' },
+        scenario: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         'pvs-port': { type: 'string', default: String(DEFAULT_PORTS.pvs) },
@@ -98,7 +103,18 @@ export function parseUpArgs(argv: string[]): UpOptions | 'help' {
   }
   const v = parsed.values;
   if (v.help) return 'help';
-  const devices = parseDevices(v.only);
+  let scenario: Scenario | undefined;
+  if (v.scenario !== undefined) {
+    for (const flag of ['only', 'start'] as const) {
+      if (v[flag] !== undefined) throw new UsageError(`--${flag} cannot be combined with --scenario (the scenario sets it)`);
+    }
+    try {
+      scenario = loadScenario(v.scenario);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  const devices = scenario ? scenario.devices : parseDevices(v.only);
   const growattDevices = integer(v['growatt-devices'], '--growatt-devices', 1, MAX_FLEET_DEVICES);
   const growattAccounts = integer(v['growatt-accounts'], '--growatt-accounts', 1, MAX_FLEET_DEVICES);
   if (growattAccounts > growattDevices) throw new UsageError(`--growatt-accounts (${growattAccounts}) cannot exceed --growatt-devices (${growattDevices})`);
@@ -120,9 +136,10 @@ export function parseUpArgs(argv: string[]): UpOptions | 'help' {
   return {
     devices,
     host: v.host,
-    seed: integer(v.seed, '--seed', -2147483648, 4294967295),
+    seed: v.seed !== undefined ? integer(v.seed, '--seed', -2147483648, 4294967295) : (scenario?.seed ?? 1),
     speed: number(v.speed, '--speed', 0, 1_000_000),
     ...(start !== undefined ? { start } : {}),
+    ...(scenario ? { scenario } : {}),
     json: v.json,
     pvsPort: port(v['pvs-port'], '--pvs-port'),
     pvsPanels: integer(v['pvs-panels'], '--pvs-panels', 1, 200),
@@ -169,7 +186,8 @@ function port(text: string, flag: string): number {
   return integer(text, flag, 0, 65535);
 }
 
-export async function startFromOptions(options: UpOptions): Promise<Voltbench> {
+export async function startFromOptions(options: UpOptions, log: (line: string) => void = () => {}): Promise<Voltbench> {
+  if (options.scenario) return startScenarioFromOptions(options, options.scenario, log);
   return startVoltbench({
     devices: options.devices,
     host: options.host,
@@ -187,6 +205,30 @@ export async function startFromOptions(options: UpOptions): Promise<Voltbench> {
       settings: { rateLimits: options.growattRateLimits },
     },
   });
+}
+
+/**
+ * `up --scenario`: the scenario decides world, devices and their configuration; ports, host and
+ * speed come from the flags. The timeline plays in the background; the devices keep running after it.
+ */
+async function startScenarioFromOptions(options: UpOptions, scenario: Scenario, log: (line: string) => void): Promise<Voltbench> {
+  const session = await startScenario({ ...scenario, seed: options.seed }, {
+    speed: options.speed,
+    listen: true,
+    host: options.host,
+    ports: { pvs: options.pvsPort, senec: options.senecPort, senecHttps: options.senecHttpsPort, growatt: options.growattPort, ups: options.upsPort, upsControl: options.upsControlPort },
+    ...(options.senecTls ? { senecTls: options.senecTls } : {}),
+    log: (line) => log(`scenario: ${line}`),
+  });
+  const playing = session.run().catch((error: unknown) => log(`scenario: ${(error as Error).message}`));
+  return {
+    ...session.voltbench,
+    close: async () => {
+      session.stop();
+      await playing;
+      await session.voltbench.close();
+    },
+  };
 }
 
 /** The one-line ready message for `--json`: device → how to reach it. */

@@ -56,6 +56,29 @@ describe('World sun', () => {
   });
 });
 
+describe('World scripted weather', () => {
+  const byHour = Array.from({ length: 24 }, (_, h) => (h >= 12 ? 1 : 0));
+  const world = manualWorld({ latitude: 37, longitude: -122, utcOffsetMinutes: -480, cloudCoverByHour: byHour, cloudCover: 0 });
+
+  it('takes cloud cover from the local hour, interpolated between hours, ahead of a fixed cover', () => {
+    expect(world.cloudCover(JUNE_MIDNIGHT + 10 * HOUR)).toBe(0);
+    expect(world.cloudCover(JUNE_MIDNIGHT + 11 * HOUR + 30 * MINUTE)).toBeCloseTo(0.5, 9);
+    expect(world.cloudCover(JUNE_MIDNIGHT + 13 * HOUR)).toBe(1);
+    // 11:00 and 13:00 are equally far from solar noon near longitude -120, so only the clouds differ.
+    const clear = manualWorld({ latitude: 37, longitude: -120, utcOffsetMinutes: -480, cloudCover: 0 });
+    const scripted = manualWorld({ latitude: 37, longitude: -120, utcOffsetMinutes: -480, cloudCoverByHour: byHour });
+    expect(scripted.irradiance(JUNE_MIDNIGHT + 13 * HOUR)).toBeCloseTo(clear.irradiance(JUNE_MIDNIGHT + 13 * HOUR) * 0.25, 6);
+    expect(scripted.irradiance(JUNE_MIDNIGHT + 11 * HOUR)).toBeCloseTo(clear.irradiance(JUNE_MIDNIGHT + 11 * HOUR), 6);
+  });
+
+  it('keeps its own copy of the hours', () => {
+    const hours = [...byHour];
+    const w = manualWorld({ cloudCoverByHour: hours });
+    hours[0] = 1;
+    expect(w.config.cloudCoverByHour![0]).toBe(0);
+  });
+});
+
 describe('World household load', () => {
   it('integrates over a day to householdKwhPerDay within 1%', () => {
     for (const kwh of [18, 7.5]) {
@@ -163,6 +186,8 @@ describe('World changes', () => {
     [{ householdKwhPerDay: -1 }, /householdKwhPerDay/],
     [{ seed: 1.5 }, /seed/],
     [{ utcOffsetMinutes: 900 }, /utcOffsetMinutes/],
+    [{ cloudCoverByHour: [0.5] }, /cloudCoverByHour/],
+    [{ cloudCoverByHour: Array.from({ length: 24 }, (_, h) => (h === 5 ? 1.2 : 0)) }, /cloudCoverByHour/],
   ])('rejects %j with ControlInputError, in the constructor and in configure', (bad, message) => {
     expect(() => manualWorld(bad)).toThrow(ControlInputError);
     expect(() => manualWorld(bad)).toThrow(message);

@@ -14,6 +14,11 @@ export interface WorldConfig {
   cloudCover: number | null;
   /** Upper bound of the seeded hourly cloud cover when `cloudCover` is null. */
   maxCloudCover: number;
+  /**
+   * Scripted weather: cloud cover 0..1 for each local hour 0-23, interpolated between hours.
+   * Takes precedence over `cloudCover` and the seeded weather when set (scenarios use it).
+   */
+  cloudCoverByHour: number[] | null;
   householdKwhPerDay: number;
   seed: number;
 }
@@ -25,6 +30,7 @@ export const DEFAULT_WORLD: WorldConfig = {
   utcOffsetMinutes: -480,
   cloudCover: null,
   maxCloudCover: 0.5,
+  cloudCoverByHour: null,
   householdKwhPerDay: 18,
   seed: 1,
 };
@@ -77,6 +83,13 @@ export class World {
 
   /** Cloud cover 0..1: fixed, or seeded per hour and interpolated so power changes smoothly. */
   cloudCover(t: number): number {
+    const byHour = this.cfg.cloudCoverByHour;
+    if (byHour !== null) {
+      const h = this.localHour(t);
+      const i = Math.floor(h);
+      const a = byHour[i]!;
+      return a + (byHour[(i + 1) % 24]! - a) * (h - i);
+    }
     if (this.cfg.cloudCover !== null) return this.cfg.cloudCover;
     const hour = Math.floor(t / HOUR_MS);
     const frac = (t - hour * HOUR_MS) / HOUR_MS;
@@ -117,6 +130,12 @@ export class World {
   setGridUp(): void {
     this.beforeChange();
     this.grid.up(this.clock.now());
+  }
+
+  /** Plans an outage ahead of time (scenarios): the grid is down from `from` until `to`. */
+  planOutage(from: number, to: number): void {
+    this.beforeChange();
+    this.grid.down(from, to);
   }
 
   outages(): Outage[] {
@@ -161,7 +180,7 @@ export class World {
   snapshot(): WorldSnapshot {
     const t = this.clock.now();
     return {
-      config: { ...this.cfg },
+      config: { ...this.cfg, cloudCoverByHour: this.cfg.cloudCoverByHour && [...this.cfg.cloudCoverByHour] },
       now: new Date(t).toISOString(),
       irradianceWm2: round(this.irradiance(t), 1),
       cloudCover: round(this.cloudCover(t), 3),
@@ -194,11 +213,16 @@ function normaliseWorld(cfg: WorldConfig, deriveOffset: boolean): WorldConfig {
   check(Number.isFinite(cfg.longitude) && Math.abs(cfg.longitude) <= 180, `longitude must be between -180 and 180, got ${cfg.longitude}`);
   check(cfg.cloudCover === null || (cfg.cloudCover >= 0 && cfg.cloudCover <= 1), `cloudCover must be null or between 0 and 1, got ${cfg.cloudCover}`);
   check(cfg.maxCloudCover >= 0 && cfg.maxCloudCover <= 1, `maxCloudCover must be between 0 and 1, got ${cfg.maxCloudCover}`);
+  const byHour = cfg.cloudCoverByHour;
+  check(
+    byHour === null || (Array.isArray(byHour) && byHour.length === 24 && byHour.every((c) => typeof c === 'number' && c >= 0 && c <= 1)),
+    `cloudCoverByHour must be null or 24 numbers between 0 and 1 (one per local hour), got ${JSON.stringify(byHour)}`,
+  );
   check(Number.isFinite(cfg.householdKwhPerDay) && cfg.householdKwhPerDay >= 0 && cfg.householdKwhPerDay <= 500, `householdKwhPerDay must be between 0 and 500, got ${cfg.householdKwhPerDay}`);
   check(Number.isInteger(cfg.seed), `seed must be an integer, got ${cfg.seed}`);
   const utcOffsetMinutes = deriveOffset ? Math.round(cfg.longitude / 15) * 60 : cfg.utcOffsetMinutes;
   check(Number.isFinite(utcOffsetMinutes) && Math.abs(utcOffsetMinutes) <= 14 * 60, `utcOffsetMinutes must be within ±840, got ${utcOffsetMinutes}`);
-  return { ...cfg, utcOffsetMinutes };
+  return { ...cfg, cloudCoverByHour: byHour && [...byHour], utcOffsetMinutes };
 }
 
 function round(value: number, decimals: number): number {

@@ -1,0 +1,251 @@
+// Plays a scenario: starts its devices on one world, then walks the virtual clock from stop to
+// stop (polls, events, expectation times), applying events, polling every device as a client
+// would and checking expectations. At speed 'max' the runner moves the clock itself, so a day
+// takes as long as the work at its stops; at speed N the clock runs on its own and the runner
+// waits for each stop.
+
+import { createHash, type Hash } from 'node:crypto';
+import { startVoltbench, type DeviceName, type Voltbench, type VoltbenchOptions } from '../../emulators/registry.js';
+import type { TlsMaterial } from '../../emulators/core/tls/certificates.js';
+import { emulatorOf, poll, sendFrame, sendHttp } from './device-io.js';
+import { ExpectationTracker, type CheckResult } from './expectations.js';
+import { formatOffset, ScenarioError, type Scenario, type Timed } from './load.js';
+import type { ScenarioEvent } from './schema.js';
+
+export interface ScenarioRunOptions {
+  /**
+   * 'max': as fast as possible (the runner advances the clock); N: the clock runs at N× real time;
+   * 0: a manual clock moved through the control API, events firing as it passes them.
+   */
+  speed: number | 'max';
+  /** Serve the devices on sockets while the scenario plays (default: in-process only). */
+  listen?: boolean;
+  host?: string;
+  ports?: Partial<VoltbenchOptions['ports']>;
+  senecTls?: TlsMaterial;
+  /** One line per event and at the end. */
+  log?: (line: string) => void;
+  /** Called with every poll's reply, for traces and tests. */
+  onPoll?: (entry: PollEntry) => void;
+}
+
+export interface PollEntry {
+  offsetMs: number;
+  device: DeviceName;
+  status: number;
+  body: Buffer;
+}
+
+export interface ScenarioReport {
+  name: string;
+  seed: number;
+  start: string;
+  end: string;
+  speed: number | 'max';
+  wallMs: number;
+  events: number;
+  polls: number;
+  /** SHA-256 over every poll and event reply in order: equal digests, byte-identical runs. */
+  traceDigest: string;
+  checks: CheckResult[];
+  passed: boolean;
+  /** Set when the run stopped early (an event could not be applied, or stop()). */
+  error?: string;
+}
+
+export class ScenarioSession {
+  private stopped = false;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly voltbench: Voltbench,
+    private readonly options: ScenarioRunOptions,
+  ) {}
+
+  /** Plays the timeline to its end (or until stop()) and reports. Devices keep running afterwards. */
+  async run(): Promise<ScenarioReport> {
+    const { scenario, voltbench, options } = this;
+    const clock = voltbench.world.clock;
+    const log = options.log ?? (() => {});
+    const trace = createHash('sha256');
+    const trackers = scenario.expectations.map((e) => new ExpectationTracker(e));
+    const began = performance.now();
+    let events = 0;
+    let polls = 0;
+    let error: string | undefined;
+    let eventIndex = 0;
+    try {
+      for (const stop of stopPoints(scenario)) {
+        if (options.speed === 'max') clock.set(scenario.start + stop);
+        else await this.waitFor(scenario.start + stop);
+        if (this.stopped) break;
+        for (; eventIndex < scenario.events.length && scenario.events[eventIndex]!.at <= stop; eventIndex++) {
+          const event = scenario.events[eventIndex]!;
+          log(`+${formatOffset(stop)} ${describe(event.item)}`);
+          await applyEvent(voltbench, event, trace);
+          events++;
+        }
+        if (stop % scenario.pollMs === 0 || stop === scenario.durationMs) {
+          for (const device of scenario.devices) {
+            const reply = await poll(voltbench, device);
+            hashReply(trace, stop, device, reply.status, reply.body);
+            options.onPoll?.({ offsetMs: stop, device, status: reply.status, body: reply.body });
+            polls++;
+          }
+        }
+        for (const tracker of trackers) if (tracker.covers(stop)) await tracker.observe(voltbench, stop);
+      }
+    } catch (caught) {
+      error = (caught as Error).message;
+    }
+    const checks = trackers.map((t) => t.finish());
+    const passed = error === undefined && !this.stopped && checks.every((c) => c.ok);
+    const report: ScenarioReport = {
+      name: scenario.name,
+      seed: scenario.seed,
+      start: new Date(scenario.start).toISOString(),
+      end: new Date(clock.now()).toISOString(),
+      speed: options.speed,
+      wallMs: Math.round(performance.now() - began),
+      events,
+      polls,
+      traceDigest: trace.digest('hex'),
+      checks,
+      passed,
+      ...(error !== undefined ? { error } : this.stopped ? { error: 'stopped before the end' } : {}),
+    };
+    const met = checks.filter((c) => c.ok).length;
+    const verdict = passed ? 'passed' : this.stopped ? 'stopped' : 'FAILED';
+    log(`scenario ${scenario.name} ${verdict}: ${met}/${checks.length} expectations met, ${events} events, ${polls} polls${error ? `; ${error}` : ''}`);
+    return report;
+  }
+
+  /** Ends run() at its next stop. */
+  stop(): void {
+    this.stopped = true;
+    this.wake?.();
+  }
+
+  private async waitFor(target: number): Promise<void> {
+    const clock = this.voltbench.world.clock;
+    const speed = this.options.speed as number;
+    while (!this.stopped && clock.now() < target) {
+      // On a manual clock (speed 0) someone else moves time: look again shortly.
+      const waitMs = speed === 0 ? 50 : Math.min(60_000, Math.max(1, (target - clock.now()) / speed));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, waitMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+  }
+}
+
+/** Starts the scenario's devices (not yet playing): call run() on the session. */
+export async function startScenario(scenario: Scenario, options: ScenarioRunOptions): Promise<ScenarioSession> {
+  if (options.speed !== 'max' && !(options.speed >= 0)) throw new ScenarioError('speed must be "max", 0 (events fire as the clock is moved) or a positive number');
+  const voltbench = await startVoltbench({
+    devices: scenario.devices,
+    host: options.host ?? '127.0.0.1',
+    seed: scenario.seed,
+    speed: options.speed === 'max' ? 0 : options.speed,
+    start: scenario.start,
+    world: scenario.world,
+    ports: { pvs: 0, senec: 0, senecHttps: 0, growatt: 0, ups: 0, upsControl: 0, ...options.ports },
+    listen: options.listen ?? false,
+    ...scenario.deviceOptions,
+    ...(options.senecTls ? { senec: { ...scenario.deviceOptions.senec, tls: options.senecTls } } : {}),
+  });
+  try {
+    for (const outage of scenario.outages) voltbench.world.planOutage(outage.from, outage.to);
+  } catch (error) {
+    await voltbench.close();
+    throw new ScenarioError(`${scenario.file}: world.outages: ${(error as Error).message}`);
+  }
+  return new ScenarioSession(scenario, voltbench, options);
+}
+
+/** Starts, plays to the end and closes: what `voltbench scenario run` and the tests do. */
+export async function runScenario(scenario: Scenario, options: ScenarioRunOptions): Promise<ScenarioReport> {
+  const session = await startScenario(scenario, options);
+  try {
+    return await session.run();
+  } finally {
+    await session.voltbench.close();
+  }
+}
+
+/** Every virtual offset the runner stops at, ascending: polls, events, expectation ends, the end. */
+export function stopPoints(scenario: Scenario): number[] {
+  const stops = new Set<number>();
+  for (let t = 0; t < scenario.durationMs; t += scenario.pollMs) stops.add(t);
+  stops.add(scenario.durationMs);
+  for (const e of scenario.events) stops.add(e.at);
+  for (const e of scenario.expectations) {
+    stops.add(e.at);
+    stops.add(e.to);
+  }
+  return [...stops].sort((a, b) => a - b);
+}
+
+async function applyEvent(voltbench: Voltbench, event: Timed<ScenarioEvent>, trace: Hash): Promise<void> {
+  const e = event.item;
+  const world = voltbench.world;
+  try {
+    if ('grid' in e) {
+      const control = anyControl(voltbench);
+      control.worldCommand({ grid: e.grid, ...(e.for !== undefined ? { for: e.for } : {}) });
+    } else if ('weather' in e) {
+      const patch = { ...e.weather };
+      // A fixed cover replaces scripted hours (which would otherwise take precedence).
+      world.configure(patch.cloudCover !== undefined && patch.cloudCoverByHour === undefined ? { ...patch, cloudCoverByHour: null } : patch);
+    } else if ('state' in e) {
+      emulatorOf(voltbench, e.device).control.patchState(e.state);
+    } else if ('fault' in e) {
+      emulatorOf(voltbench, e.device).control.addFault(e.fault);
+    } else if ('clearFaults' in e) {
+      emulatorOf(voltbench, e.device).control.clearFaults();
+    } else if ('reboot' in e) {
+      const control = emulatorOf(voltbench, e.device).control;
+      if (e.device === 'pvs') control.patchState({ restart: e.reboot });
+      else control.patchState({ ...(e.reboot === true ? {} : { rebootDowntimeMs: e.reboot }), reboot: true });
+    } else if ('request' in e) {
+      for (let i = 0; i < (e.repeat ?? 1); i++) {
+        const reply = await sendHttp(voltbench, e.device, e.request);
+        hashReply(trace, event.at, e.device, reply.status, reply.body);
+      }
+    } else {
+      const reply = sendFrame(voltbench, e.frame);
+      hashReply(trace, event.at, 'ups', reply.status, reply.body);
+    }
+  } catch (error) {
+    throw new ScenarioError(`timeline[${event.index}] at ${formatOffset(event.at)} (${describe(e)}): ${(error as Error).message}`);
+  }
+}
+
+function anyControl(voltbench: Voltbench) {
+  const first = Object.values(voltbench.emulators)[0];
+  if (!first) throw new Error('no device is running');
+  return first.control;
+}
+
+function hashReply(trace: Hash, offset: number, device: string, status: number, body: Buffer): void {
+  trace.update(`${offset} ${device} ${status} ${body.length}\n`);
+  trace.update(body);
+}
+
+export function describe(e: ScenarioEvent): string {
+  const note = e.note ? ` (${e.note})` : '';
+  if ('grid' in e) return `grid ${e.grid}${e.for !== undefined ? ` for ${e.for}` : ''}${note}`;
+  if ('weather' in e) return `weather ${JSON.stringify(e.weather)}${note}`;
+  if ('state' in e) return `${e.device} state ${JSON.stringify(e.state)}${note}`;
+  if ('fault' in e) return `${e.device} fault ${JSON.stringify(e.fault)}${note}`;
+  if ('clearFaults' in e) return `${e.device} faults cleared${note}`;
+  if ('reboot' in e) return `${e.device} reboot${e.reboot === true ? '' : ` (${e.reboot})`}${note}`;
+  if ('request' in e) return `${e.device} ${e.request.method ?? 'GET'} ${e.request.path}${e.repeat ? ` ×${e.repeat}` : ''}${note}`;
+  return `ups frame ${JSON.stringify(e.frame)}${note}`;
+}
