@@ -36,7 +36,7 @@ function tokenOf(request: FastifyRequest): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function springError(reply: FastifyReply, status: number, error: string, path: string, now: number): FastifyReply {
+export function springError(reply: FastifyReply, status: number, error: string, path: string, now: number): FastifyReply {
   return reply
     .code(status)
     .header('content-type', JSON_TYPE)

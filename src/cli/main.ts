@@ -1,3 +1,5 @@
+import { runRecord } from './record.js';
+import { runReplay } from './replay.js';
 import { runScenarioCommand } from './scenario.js';
 import { UP_USAGE, parseUpArgs, readyLine, readyTable, startFromOptions } from './up.js';
 import { UsageError } from './usage-error.js';
@@ -7,6 +9,8 @@ const USAGE = `Usage: voltbench <command> [options]
 Commands:
   up         start device emulators (voltbench up --help for options)
   scenario   list scenarios, or play one to its end (voltbench scenario --help)
+  record     record a real device's traffic through a transparent proxy (voltbench record --help)
+  replay     serve a recording as the device did (voltbench replay --help)
 `;
 
 const out = (text: string) => process.stdout.write(text);
@@ -22,6 +26,14 @@ export async function main(argv: string[]): Promise<void> {
     }
     if (command === 'scenario') {
       process.exitCode = await runScenarioCommand(rest, out, err);
+      return;
+    }
+    if (command === 'record') {
+      await runRecord(rest);
+      return;
+    }
+    if (command === 'replay') {
+      await runReplay(rest);
       return;
     }
     if (command !== 'up') throw new UsageError(`unknown command "${command}"`);

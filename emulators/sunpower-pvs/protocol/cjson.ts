@@ -10,6 +10,11 @@ export function formatCJson(value: CJsonValue): string {
   return `${print(value, 0)}\n`;
 }
 
+const TABS = Array.from({ length: 16 }, (_, i) => '\t'.repeat(i));
+const tabs = (n: number): string => TABS[n] ?? '\t'.repeat(n);
+
+// String concatenation rather than map/join: DeviceList is rendered on every poll of a new
+// virtual second, and the intermediate arrays dominated its cost.
 function print(value: CJsonValue, depth: number): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return JSON.stringify(value);
@@ -17,13 +22,18 @@ function print(value: CJsonValue, depth: number): string {
   if (typeof value === 'number') return printNumber(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    return `[${value.map((item) => print(item, depth)).join(', ')}]`;
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ', ') + print(value[i]!, depth);
+    return `${out}]`;
   }
-  const keys = Object.keys(value).filter((k) => value[k] !== undefined);
-  if (keys.length === 0) return '{\n' + '\t'.repeat(depth) + '}';
-  const inner = '\t'.repeat(depth + 1);
-  const lines = keys.map((key) => `${inner}${JSON.stringify(key)}:\t${print(value[key]!, depth + 1)}`);
-  return `{\n${lines.join(',\n')}\n${'\t'.repeat(depth)}}`;
+  const inner = tabs(depth + 1);
+  let out = '';
+  for (const key in value) {
+    const item = value[key];
+    if (item === undefined) continue;
+    out += `${out === '' ? '' : ',\n'}${inner}${JSON.stringify(key)}:\t${print(item, depth + 1)}`;
+  }
+  return out === '' ? `{\n${tabs(depth)}}` : `{\n${out}\n${tabs(depth)}}`;
 }
 
 function printNumber(n: number): string {

@@ -1,0 +1,280 @@
+/**
+ * Record → replay, end to end: each typed client talks to a running emulator (standing in for the real device)
+ * through a capturing proxy that writes the recording format; the recording is written to a file, replayed over
+ * real sockets, and the same client reads the same values from the replay. Then: unmatched requests get the
+ * device's own error behaviour, a recording cut off mid-line still replays, the CLI serves a file, and an
+ * emulator started from a recording shows the recorded site.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SerialPortMock } from 'serialport';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startVoltbench, type Voltbench, type VoltbenchOptions } from '../emulators/registry.js';
+import { parseReplayArgs, runReplayWith } from '../src/cli/replay.js';
+import { UsageError } from '../src/cli/usage-error.js';
+import { GrowattApiError, GrowattClient } from '../src/clients/growatt/index.js';
+import { KehuaUpsClient, UpsTimeoutError } from '../src/clients/kehua-ups/index.js';
+import { SenecClient } from '../src/clients/senec/index.js';
+import { PvsClient, PvsUnknownCommandError } from '../src/clients/sunpower-pvs/index.js';
+import { parseRecording, readRecording, startReplay, startSimulation, type ReplayOptions, type RunningReplay, type RunningSimulation } from '../src/replay/index.js';
+import { captureHttp, captureSerial, type Capture } from '../src/replay/test-support.js';
+
+const START = Date.UTC(2024, 5, 21, 12);
+const dir = mkdtempSync(join(tmpdir(), 'voltbench-replay-'));
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function emulator(options: Partial<VoltbenchOptions> & Pick<VoltbenchOptions, 'devices'>): Promise<Voltbench> {
+  const vb = await startVoltbench({ host: '127.0.0.1', seed: 5, speed: 0, start: START, ports: { pvs: 0, senec: 0, senecHttps: 0, growatt: 0, ups: 0, upsControl: 0 }, ...options });
+  cleanups.push(() => vb.close());
+  return vb;
+}
+
+async function capture(start: Promise<Capture>): Promise<Capture> {
+  const c = await start;
+  cleanups.push(() => c.close());
+  return c;
+}
+
+let files = 0;
+function save(c: Capture, extra = ''): string {
+  const file = join(dir, `recording-${++files}.jsonl`);
+  writeFileSync(file, c.text() + extra);
+  return file;
+}
+
+async function replay(options: ReplayOptions): Promise<{ replay: RunningReplay; logs: string[] }> {
+  const logs: string[] = [];
+  const r = await startReplay({ port: 0, timing: 'compressed', log: (line) => logs.push(line), ...options });
+  cleanups.push(() => r.close());
+  return { replay: r, logs };
+}
+
+async function simulation(file: string): Promise<RunningSimulation> {
+  const sim = await startSimulation(await readRecording(file), { port: 0, speed: 0, seed: 99 });
+  cleanups.push(() => sim.close());
+  return sim;
+}
+
+const pvsClient = (baseUrl: string) => new PvsClient({ baseUrl, retries: 0, timeoutMs: 5_000 });
+
+describe('SunPower PVS: record, replay, simulate', () => {
+  async function recordPvs() {
+    const vb = await emulator({ devices: ['pvs'], pvs: { site: { panels: 12, essBatteries: 2 } } });
+    vb.emulators.pvs!.emulator.patchState({ soc: 63.5 });
+    const c = await capture(captureHttp('pvs', vb.emulators.pvs!.url!));
+    const client = pvsClient(c.url);
+    const live = { list: await client.deviceList(), start: await client.start(), comm: await client.getComm('ZT1'), ess: await client.essStatus() };
+    return { live, file: save(c) };
+  }
+
+  it('serves the client the same values it read live; an unrecorded command gets "unknown command"', async () => {
+    const { live, file } = await recordPvs();
+    const { replay: r, logs } = await replay({ file });
+    const client = pvsClient(r.url);
+    expect(await client.deviceList()).toEqual(live.list);
+    expect(await client.start()).toEqual(live.start);
+    expect(await client.getComm('ZT1')).toEqual(live.comm);
+    expect(await client.essStatus()).toEqual(live.ess);
+    await expect(client.gridProfileGet()).rejects.toBeInstanceOf(PvsUnknownCommandError);
+    expect(logs).toEqual([expect.stringMatching(/^replay pvs: unmatched GET \/cgi-bin\/dl_cgi\?Command=GridProfileGet \(key "GET \/cgi-bin\/dl_cgi Command=GridProfileGet"\).*nearest recorded: /)]);
+  });
+
+  it('still replays a recording whose last line was cut off by a killed recorder', async () => {
+    const vb = await emulator({ devices: ['pvs'] });
+    const c = await capture(captureHttp('pvs', vb.emulators.pvs!.url!));
+    const live = await pvsClient(c.url).deviceList();
+    const file = save(c, '{"type":"http","seq":2,"t":15,"durationMs":3,"request":{"method":"GET","url":"/cgi-bin/dl_');
+    const recording = await readRecording(file);
+    expect(recording.truncated).toBe(true);
+    const { replay: r } = await replay({ recording });
+    expect(await pvsClient(r.url).deviceList()).toEqual(live);
+  });
+
+  it('starts an emulator from the recording with its panel count, firmware and SunVault charge', async () => {
+    const { live, file } = await recordPvs();
+    const sim = await simulation(file);
+    const client = pvsClient(sim.url);
+    const list = await client.deviceList();
+    const inverters = (l: typeof list) => l.devices.filter((d) => d.kind === 'inverter').length;
+    expect(inverters(list)).toBe(12);
+    expect(inverters(live.list)).toBe(12);
+    expect((await client.start()).supervisor.swVersion).toBe(live.start.supervisor.swVersion);
+    const soc = (await client.essStatus()).batteries[0]!.stateOfChargePct;
+    expect(soc).toBeCloseTo(63.5, 1);
+    expect(sim.plan.notApplied.join(' ')).toMatch(/serial numbers \(\d+, e\.g\. ZT/);
+  });
+});
+
+describe('SENEC: record over HTTPS, replay over HTTPS, simulate', () => {
+  async function recordSenec() {
+    const vb = await emulator({ devices: ['senec'], senec: { site: { profile: 'v3-0826', initialSocPct: 73, modules: 2 } } });
+    const c = await capture(captureHttp('senec', vb.emulators.senec!.ready['httpsUrl']!));
+    const client = new SenecClient({ baseUrl: c.url, retries: 0 });
+    cleanups.push(() => client.close());
+    const live = { battery: await client.battery(), flow: await client.powerFlow(), version: await client.version() };
+    return { live, file: save(c), capture: c };
+  }
+
+  it('serves the same battery, power flow and version; a subset read is cut from a recorded reply; unknown keys get VARIABLE_NOT_FOUND', async () => {
+    const { live, file } = await recordSenec();
+    const { replay: r, logs } = await replay({ file });
+    expect(r.url).toMatch(/^https:/);
+    const client = new SenecClient({ baseUrl: r.url, retries: 0 });
+    cleanups.push(() => client.close());
+    expect(await client.battery()).toEqual(live.battery);
+    expect(await client.powerFlow()).toEqual(live.flow);
+    expect(await client.version()).toEqual(live.version);
+    const subset = await client.request({ BMS: { MODULES_CONFIGURED: '' } });
+    expect(subset).toEqual({ BMS: { MODULES_CONFIGURED: 'u8_02' } });
+    expect(await client.request({ ENERGY: { NOT_A_KEY: '' }, NOPE: { X: '' } })).toEqual({ ENERGY: { NOT_A_KEY: 'VARIABLE_NOT_FOUND' }, NOPE: { OBJECT_NOT_FOUND: '' } });
+    expect(logs).toHaveLength(1);
+    expect(r.stats()).toMatchObject({ unmatched: 1 });
+  });
+
+  it('starts an emulator from the recording with its firmware, module count and state of charge', async () => {
+    const { live, file } = await recordSenec();
+    const sim = await simulation(file);
+    expect(sim.url).toMatch(/^https:/);
+    expect(sim.plan.derived).toMatchObject({ profile: 'v3-0826', modules: 2 });
+    const client = new SenecClient({ baseUrl: sim.url, retries: 0 });
+    cleanups.push(() => client.close());
+    const battery = await client.battery();
+    expect(battery.modulesConfigured).toBe(2);
+    expect(battery.socPct).toBeCloseTo(live.battery.socPct, 0);
+    expect((await client.version()).applicationVersion).toBe(live.version.applicationVersion);
+  });
+});
+
+describe('Growatt: record with the token redacted, replay to any token, simulate', () => {
+  async function recordGrowatt() {
+    const vb = await emulator({ devices: ['growatt'], growatt: { fleet: { devices: 3 }, settings: { rateLimits: false } } });
+    const c = await capture(captureHttp('growatt', vb.emulators.growatt!.url!, { redactToken: true }));
+    const client = new GrowattClient({ baseUrl: c.url, token: vb.emulators.growatt!.ready['token']!, scheduler: { enabled: false } });
+    const plants = await client.plantList();
+    const devices = [];
+    for (const plant of plants.plants) devices.push(await client.deviceList(plant.plant_id));
+    const sn = devices[0]!.devices[0]!.device_sn;
+    const live = { plants, devices, last: await client.mixLastData(sn), info: await client.mixDataInfo(sn) };
+    return { live, sn, file: save(c) };
+  }
+
+  it('serves the same plants, devices and telemetry whatever the token; an unrecorded serial gets the endpoint\'s code', async () => {
+    const { live, sn, file } = await recordGrowatt();
+    const recorded = await readRecording(file);
+    expect(recorded.exchanges.every((e) => e.type === 'http' && e.request.headers['token'] === 'REDACTED')).toBe(true);
+    const { replay: r, logs } = await replay({ file });
+    const client = new GrowattClient({ baseUrl: r.url, token: 'someoneelsestoken1', scheduler: { enabled: false } });
+    expect(await client.plantList()).toEqual(live.plants);
+    for (const [i, plant] of live.plants.plants.entries()) expect(await client.deviceList(plant.plant_id)).toEqual(live.devices[i]);
+    expect(await client.mixLastData(sn)).toEqual(live.last);
+    expect(await client.mixDataInfo(sn)).toEqual(live.info);
+    const error = await client.mixLastData('NOSUCHSN01').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GrowattApiError);
+    expect((error as GrowattApiError).code).toBe(10002);
+    expect(logs).toEqual([expect.stringContaining('mix_sn=NOSUCHSN01')]);
+  });
+
+  it('starts an emulator fleet of the recorded size', async () => {
+    const { file } = await recordGrowatt();
+    const sim = await simulation(file);
+    expect(sim.plan.derived).toMatchObject({ devices: 3 });
+    const client = new GrowattClient({ baseUrl: sim.url, token: sim.voltbench.emulators.growatt!.ready['token']!, scheduler: { enabled: false } });
+    expect((await client.plantList()).count).toBe(3);
+    expect(sim.plan.notApplied.join(' ')).toMatch(/token was redacted/);
+  });
+});
+
+describe('KEHUA UPS: record serial frames over TCP, replay over TCP and a mock port, simulate', () => {
+  async function recordUps() {
+    const vb = await emulator({ devices: ['ups'], ups: { settings: { ratedKva: 6, deviceName: 'RPLY-UPS', vendorName: 'ACME POWER', softwareVersion: 0x0203 } } });
+    vb.emulators.ups!.emulator.patchState({ loadW: 1800 });
+    const c = await capture(captureSerial(vb.emulators.ups!.url!));
+    const client = new KehuaUpsClient({ transport: c.url, retries: 0 });
+    const live = { snapshot: await client.snapshot(), vendor: await client.readVendorInfo() };
+    await client.close();
+    return { live, file: save(c) };
+  }
+
+  it('serves the same snapshot over TCP and a serialport mock port; an unrecorded frame gets silence', async () => {
+    const { live, file } = await recordUps();
+    const { replay: r, logs } = await replay({ file, mockPortPath: '/dev/ttyREPLAY-it' });
+    const tcp = new KehuaUpsClient({ transport: r.url, retries: 0, timeoutMs: 150 });
+    cleanups.push(() => tcp.close());
+    expect((await tcp.snapshot()).values).toEqual(live.snapshot.values);
+    expect(await tcp.readVendorInfo()).toEqual(live.vendor);
+    await expect(tcp.readProtocolVersion()).rejects.toBeInstanceOf(UpsTimeoutError);
+    expect(logs).toEqual([expect.stringMatching(/^replay ups: unmatched frame ~21012A4F.*answered with silence/)]);
+    const serial = new KehuaUpsClient({ transport: { path: '/dev/ttyREPLAY-it', binding: SerialPortMock.binding }, retries: 0 });
+    cleanups.push(() => serial.close());
+    expect(await serial.readVendorInfo()).toEqual(live.vendor);
+  });
+
+  it('starts an emulator with the recorded vendor information and rating', async () => {
+    const { live, file } = await recordUps();
+    const sim = await simulation(file);
+    expect(sim.plan.derived).toMatchObject({ ratedKva: 6, deviceName: 'RPLY-UPS' });
+    const client = new KehuaUpsClient({ transport: sim.url, retries: 0 });
+    cleanups.push(() => client.close());
+    expect(await client.readVendorInfo()).toEqual(live.vendor);
+    expect(sim.plan.notApplied.join(' ')).toMatch(/no SOC point/);
+  });
+});
+
+describe('voltbench replay (CLI, in-process)', () => {
+  function run(argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    let stop!: (signal: string) => void;
+    const stopped = new Promise<string>((resolve) => (stop = resolve));
+    const done = runReplayWith(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), stopped });
+    const ready = async () => {
+      for (let i = 0; i < 200 && out.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      return JSON.parse(out[0]!) as Record<string, unknown>;
+    };
+    return { done, ready, stop, err };
+  }
+
+  it('serves a file until stopped, printing a JSON ready line and logging unmatched requests on stderr', async () => {
+    const vb = await emulator({ devices: ['pvs'] });
+    const c = await capture(captureHttp('pvs', vb.emulators.pvs!.url!));
+    const live = await pvsClient(c.url).deviceList();
+    const cli = run([save(c), '--listen', '127.0.0.1:0', '--json', '--timing', 'compressed', '--mode', 'latest']);
+    const line = await cli.ready();
+    expect(line).toMatchObject({ ready: true, device: 'pvs', mode: 'latest', timing: 'compressed', exchanges: 1 });
+    expect(await pvsClient(String(line['url'])).deviceList()).toEqual(live);
+    expect((await fetch(`${String(line['url'])}/cgi-bin/dl_cgi?Command=Nope`)).status).toBe(200);
+    cli.stop('SIGTERM');
+    await cli.done;
+    expect(cli.err.join('')).toMatch(/unmatched GET \/cgi-bin\/dl_cgi\?Command=Nope/);
+    await expect(fetch(String(line['url']))).rejects.toThrow();
+  });
+
+  it('--simulate serves the emulator set up from the recording', async () => {
+    const vb = await emulator({ devices: ['pvs'], pvs: { site: { panels: 7 } } });
+    const c = await capture(captureHttp('pvs', vb.emulators.pvs!.url!));
+    await pvsClient(c.url).deviceList();
+    const cli = run([save(c), '--simulate', '--listen', '127.0.0.1:0', '--json']);
+    const line = await cli.ready();
+    expect(line).toMatchObject({ ready: true, device: 'pvs', derived: { panels: 7 } });
+    expect((await pvsClient(String(line['url'])).deviceList()).devices.filter((d) => d.kind === 'inverter')).toHaveLength(7);
+    cli.stop('SIGINT');
+    await cli.done;
+  });
+
+  it('rejects bad flags with a UsageError and an unreadable file with a clear error', async () => {
+    expect(() => parseReplayArgs(['x.jsonl', '--mode', 'random'])).toThrow(UsageError);
+    expect(() => parseReplayArgs(['x.jsonl', '--listen', 'localhost'])).toThrow(/host:port/);
+    expect(() => parseReplayArgs([])).toThrow(/needs a recording file/);
+    expect(() => parseReplayArgs(['x.jsonl', '--simulate', '--timing', 'compressed'])).toThrow(UsageError);
+    expect(parseReplayArgs(['x.jsonl', '--listen', ':0'])).toMatchObject({ listen: { host: '127.0.0.1', port: 0 } });
+    await expect(run([join(dir, 'missing.jsonl')]).done).rejects.toThrow(/cannot read recording .*missing\.jsonl/);
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, '{"type":"header"}\n');
+    await expect(run([bad]).done).rejects.toThrow(/bad\.jsonl:1: expected the header line/);
+    expect(parseRecording('{"type":"header","version":1,"device":"pvs","transport":"http","target":"t","startedAt":"x","redacted":[]}\n').exchanges).toEqual([]);
+  });
+});
