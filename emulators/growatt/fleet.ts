@@ -15,6 +15,20 @@ export interface FleetConfig {
   sphPerPlant: number;
   /** Token of the first account; derived from the seed when absent. */
   demoToken?: string;
+  /** Identities to use instead of minted ones (a fleet simulated from a recording keeps its own). */
+  serials?: FleetSerials;
+}
+
+/**
+ * Given identities, in creation order: `inverters[i]` is the i-th SPH, `dataloggers[p]`, `meters[p]` and
+ * `plantIds[p]` belong to the p-th plant (with one account, plant p holds SPH p·sphPerPlant onwards). Each entry
+ * left out is minted from the seed as usual.
+ */
+export interface FleetSerials {
+  inverters?: string[];
+  dataloggers?: string[];
+  meters?: string[];
+  plantIds?: number[];
 }
 
 export const DEFAULT_FLEET: Omit<FleetConfig, 'seed'> = { devices: 1, accounts: 1, sphPerPlant: 1 };
@@ -101,8 +115,10 @@ export class Fleet {
     if (config.demoToken !== undefined && !/^[0-9a-zA-Z]{8,64}$/.test(config.demoToken)) {
       throw new RangeError('growatt demo token must be 8-64 letters or digits');
     }
+    const given = checkSerials(config.serials ?? {});
     const rng = new Rng(config.seed, 'growatt-fleet');
-    const serials = new SerialMint(rng.fork('serials'));
+    const serials = new SerialMint(rng.fork('serials'), [...given.inverters, ...given.dataloggers, ...given.meters]);
+    const usedPlantIds = new Set(given.plantIds);
     for (let a = 0; a < config.accounts; a++) {
       const token = a === 0 && config.demoToken !== undefined ? config.demoToken : hexToken(rng);
       const account: Account = { userId: 1000 + a * 7 + rng.int(0, 6), name: `user${a + 1}`, token, plantIds: [] };
@@ -121,24 +137,32 @@ export class Fleet {
       if (plant === undefined) {
         const createdAt = startMs - Math.round(rng.range(0.5, 5) * YEAR_MS);
         const city = rng.pick(CITIES);
+        const p = this.plants.size;
+        // Minted serials are drawn even where given, so the rest of the fleet stays the seed's.
+        const [dataloggerSn, meterSn] = [serials.datalogger(), serials.meter()];
+        while (usedPlantIds.has(nextPlantId)) nextPlantId++; // never mint an id that was given
+        const id = given.plantIds[p] ?? nextPlantId;
+        usedPlantIds.add(id);
         plant = {
-          id: nextPlantId,
+          id,
           userId: account.userId,
           name: `${city} ${account.plantIds.length + 1}`,
           city,
           createDate: new Date(createdAt).toISOString().slice(0, 10),
           createdAt,
           deviceSns: [],
-          dataloggerSn: serials.datalogger(),
-          meterSn: serials.meter(),
+          dataloggerSn: given.dataloggers[p] ?? dataloggerSn,
+          meterSn: given.meters[p] ?? meterSn,
           meterDeviceId: nextDeviceId++,
           dataloggerDeviceId: nextDeviceId++,
         };
-        nextPlantId += rng.int(1, 40);
+        const step = rng.int(1, 40);
+        if (given.plantIds[p] === undefined) nextPlantId += step;
         this.plants.set(plant.id, plant);
         account.plantIds.push(plant.id);
       }
-      const device = makeDevice(rng.fork(`device-${i}`), serials.inverter(), i, nextDeviceId++, plant, startMs);
+      const minted = serials.inverter();
+      const device = makeDevice(rng.fork(`device-${i}`), given.inverters[i] ?? minted, i, nextDeviceId++, plant, startMs);
       plant.deviceSns.push(device.sn);
       this.devices.set(device.sn, device);
     }
@@ -214,6 +238,31 @@ function makeDevice(rng: Rng, sn: string, index: number, deviceId: number, plant
   };
 }
 
+const GIVEN_SERIAL = /^[0-9A-Za-z]{1,32}$/;
+
+/** Refuses given identities that could not be a fleet's: bad shapes, repeats. */
+function checkSerials(serials: FleetSerials): Required<FleetSerials> {
+  const known = ['inverters', 'dataloggers', 'meters', 'plantIds'];
+  if (typeof serials !== 'object' || serials === null || Array.isArray(serials)) throw new RangeError('growatt serials must be an object');
+  for (const key of Object.keys(serials)) if (!known.includes(key)) throw new RangeError(`unknown growatt serials option "${key}"; known: ${known.join(', ')}`);
+  const all: string[] = [];
+  const texts = (name: 'inverters' | 'dataloggers' | 'meters'): string[] => {
+    const list: unknown = serials[name] ?? [];
+    if (!Array.isArray(list) || !list.every((sn) => typeof sn === 'string' && GIVEN_SERIAL.test(sn))) {
+      throw new RangeError(`growatt serials.${name} must be serial numbers of 1-32 letters or digits, got ${JSON.stringify(list)}`);
+    }
+    all.push(...(list as string[]));
+    return list as string[];
+  };
+  const result = { inverters: texts('inverters'), dataloggers: texts('dataloggers'), meters: texts('meters'), plantIds: serials.plantIds ?? [] };
+  if (new Set(all).size !== all.length) throw new RangeError('growatt serials repeat a serial number');
+  const ids: unknown = result.plantIds;
+  if (!Array.isArray(ids) || !ids.every((id) => Number.isSafeInteger(id) && id > 0) || new Set(ids).size !== ids.length) {
+    throw new RangeError(`growatt serials.plantIds must be distinct positive whole numbers, got ${JSON.stringify(ids)}`);
+  }
+  return result;
+}
+
 function hexToken(rng: Rng): string {
   let out = '';
   for (let i = 0; i < 32; i++) out += '0123456789abcdef'[rng.int(0, 15)];
@@ -224,8 +273,11 @@ const LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 
 /** Serial numbers in the shapes the documents show (`NTCF946079`, `NAC59173CA`), never repeated. */
 class SerialMint {
-  private readonly used = new Set<string>();
-  constructor(private readonly rng: Rng) {}
+  private readonly used: Set<string>;
+  /** `reserved`: given serials, which minted ones must not repeat. */
+  constructor(private readonly rng: Rng, reserved: readonly string[] = []) {
+    this.used = new Set(reserved);
+  }
 
   inverter(): string {
     return this.unique(() => this.letters(4) + this.rng.digits(6));

@@ -27,6 +27,20 @@ export interface SenecSiteConfig {
   password: string;
   /** Serials, MAC and lifetime counters are derived from this. */
   seed: number;
+  /** Identity to use instead of the seeded one (a site simulated from a recording keeps its own). */
+  serials?: SenecSerials;
+}
+
+/** Given identity; each part left out is drawn from the seed as usual. */
+export interface SenecSerials {
+  /** `FACTORY.DEVICE_ID` (ha-senec-v3 shows `S<DEVICE_ID>`). */
+  deviceId?: string;
+  /** `BAT1.SERIAL`. */
+  batterySerial?: string;
+  /** `BMS.SN`: one per configured module (the unused slots stay 0). */
+  moduleSerials?: number[];
+  /** `WIZARD.MAC_ADDRESS_BYTES`: six bytes. */
+  macAddress?: number[];
 }
 
 export const DEFAULT_SENEC_SITE: Omit<SenecSiteConfig, 'seed'> = {
@@ -85,15 +99,23 @@ export function createSenecSite(config: Partial<SenecSiteConfig> & { seed: numbe
     houseKwh: pvKwh * 0.55 + days * 6.5 - chargeKwh * 0.07,
   };
   const firstSn = 44_000_000 + Math.floor(rng.next() * 900_000);
+  // Everything is drawn even where given, so the rest of the site stays the seed's.
+  const drawn = {
+    deviceId: digits(25),
+    batterySerial: `${digits(6)}JD${digits(12)}`,
+    moduleSerials: Array.from({ length: 4 }, (_, i) => (i < cfg.modules ? firstSn + i : 0)),
+    macAddress: [0x0a, 0x15, ...Array.from({ length: 4 }, () => Math.floor(rng.next() * 256))],
+  };
+  const given = cfg.serials ?? {};
   return {
     ...cfg,
     capacityWh: cfg.modules * MODULE_CAPACITY_WH,
     maxChargeW: cfg.modules * MODULE_CHARGE_W,
     maxDischargeW: cfg.modules * MODULE_DISCHARGE_W,
-    deviceId: digits(25),
-    batterySerial: `${digits(6)}JD${digits(12)}`,
-    moduleSerials: Array.from({ length: 4 }, (_, i) => (i < cfg.modules ? firstSn + i : 0)),
-    macAddress: [0x0a, 0x15, ...Array.from({ length: 4 }, () => Math.floor(rng.next() * 256))],
+    deviceId: given.deviceId ?? drawn.deviceId,
+    batterySerial: given.batterySerial ?? drawn.batterySerial,
+    moduleSerials: given.moduleSerials === undefined ? drawn.moduleSerials : Array.from({ length: 4 }, (_, i) => given.moduleSerials![i] ?? 0),
+    macAddress: given.macAddress ?? drawn.macAddress,
     commissionedHoursAgo: days * 24,
     initialTotals: totals,
     cellOffsetsMv: Array.from({ length: 4 }, () => Array.from({ length: MAX_CELLS_PER_MODULE }, () => Math.round((rng.next() - 0.5) * 8))),
@@ -114,4 +136,27 @@ function validateSite(cfg: SenecSiteConfig): void {
   }
   check(typeof cfg.username === 'string' && typeof cfg.password === 'string', 'username and password must be strings');
   check(Number.isInteger(cfg.seed), `seed must be an integer, got ${cfg.seed}`);
+  if (cfg.serials !== undefined) validateSerials(cfg.serials, cfg.modules, check);
+}
+
+const SERIAL_KEYS = ['deviceId', 'batterySerial', 'moduleSerials', 'macAddress'];
+const u32 = (n: unknown) => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 0xffff_ffff;
+const u8 = (n: unknown) => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 0xff;
+
+function validateSerials(serials: unknown, modules: number, check: (ok: boolean, message: string) => void): void {
+  const given = serials as Record<string, unknown>;
+  check(typeof serials === 'object' && serials !== null && !Array.isArray(serials), 'serials must be an object');
+  for (const key of Object.keys(given)) check(SERIAL_KEYS.includes(key), `unknown SENEC serials option "${key}"; known: ${SERIAL_KEYS.join(', ')}`);
+  // Wire strings are `st_…`; keep them printable so the reply stays what the device would send.
+  for (const key of ['deviceId', 'batterySerial']) {
+    const value = given[key];
+    if (value !== undefined) check(typeof value === 'string' && /^[\x20-\x7e]{0,64}$/.test(value), `serials.${key} must be up to 64 printable characters, got ${JSON.stringify(value)}`);
+  }
+  const modulesSn = given['moduleSerials'];
+  if (modulesSn !== undefined) {
+    check(Array.isArray(modulesSn) && modulesSn.every(u32), `serials.moduleSerials must be whole numbers from 0 to 4294967295, got ${JSON.stringify(modulesSn)}`);
+    check((modulesSn as unknown[]).length === modules, `serials.moduleSerials has ${(modulesSn as unknown[]).length} serial numbers but the site has ${modules} modules`);
+  }
+  const mac = given['macAddress'];
+  if (mac !== undefined) check(Array.isArray(mac) && mac.length === 6 && mac.every(u8), `serials.macAddress must be six bytes (0-255), got ${JSON.stringify(mac)}`);
 }

@@ -265,3 +265,52 @@ describe('PVS firmware variants', () => {
     expect(devices[2]!.pos_ltea_3phsum_kwh).toBeUndefined();
   });
 });
+
+describe('PVS site serial overrides', () => {
+  const INVERTERS = ['E00122147052001', 'E00122147052002', 'E00122147052003'];
+
+  it('reports given serials in DeviceList, Start and the ESS status instead of the seeded ones, other values unchanged', async () => {
+    const seeded = await testPvs({ site: { panels: 3, essBatteries: 2 } });
+    const given = await testPvs({
+      site: {
+        essBatteries: 2,
+        serials: {
+          supervisor: 'ZT184585000549A0069',
+          productionMeter: 'PVS6M22250834p',
+          consumptionMeter: 'PVS6M22250834c',
+          inverters: INVERTERS,
+          ess: { bmsSerial: 'BC2140091000000012345678', storageInverterSerial: '00001ABC1234', batterySerials: ['M00122109A0355', 'M00122109A0356'] },
+        },
+      },
+    });
+    const { devices } = await given.deviceList();
+    expect(byType(devices, 'PVS')[0]!.SERIAL).toBe('ZT184585000549A0069');
+    expect(byType(devices, 'Power Meter').map((d) => d.SERIAL)).toEqual(['PVS6M22250834p', 'PVS6M22250834c']);
+    // The panel count follows the given inverter serials.
+    expect(byType(devices, 'Inverter').map((d) => d.SERIAL)).toEqual(INVERTERS);
+    expect(byType(devices, 'Battery').map((d) => d.SERIAL)).toEqual(['M00122109A0355', 'M00122109A0356']);
+    // The ESS serial is made of the storage inverter's and the batteries', as on a real site.
+    expect(byType(devices, 'Energy Storage System')[0]!.SERIAL).toBe('00001ABC1234_M00122109A0355_M00122109A0356');
+    expect(JSON.parse((await given.get('Start')).body).supervisor.SERIAL).toBe('ZT184585000549A0069');
+    const ess = JSON.parse((await given.app.inject({ url: '/cgi-bin/dl_cgi/energy-storage-system/status' })).body);
+    expect(ess.ess_report.battery_status[0].serial_number).toBe('BC2140091000000012345678');
+    // Serials left out stay the seeded ones, and the per-panel output is the seed's whatever the serials.
+    const seededList = (await seeded.deviceList()).devices;
+    expect(byType(devices, 'HUB+')[0]!.SERIAL).toBe(byType(seededList, 'HUB+')[0]!.SERIAL);
+    expect(byType(devices, 'Inverter').map((d) => d.p_3phsum_kw)).toEqual(byType(seededList, 'Inverter').map((d) => d.p_3phsum_kw));
+    expect((given.pvs.state() as { serials: { inverters: string[] } }).serials.inverters).toEqual(INVERTERS);
+  });
+
+  it('refuses serials that do not fit the site with a clear message', async () => {
+    await expect(testPvs({ site: { panels: 4, serials: { inverters: INVERTERS } } })).rejects.toThrow(/serials\.inverters has 3 serial numbers but the site has 4 panels/);
+    await expect(testPvs({ site: { serials: { inverters: ['E001', 'E001'] } } })).rejects.toThrow(/repeats/);
+    await expect(testPvs({ site: { serials: { supervisor: 'has space' } } })).rejects.toThrow(/serials\.supervisor must be/);
+    await expect(testPvs({ site: { serials: { ess: { hubSerial: 'SY1' } } } })).rejects.toThrow(/needs a site with a SunVault/);
+    await expect(testPvs({ site: { serials: { meters: 'x' } as never } })).rejects.toThrow(/unknown serials option "meters"/);
+    // A later site patch that changes the panel count must bring matching serials.
+    const pvs = await testPvs({ site: { serials: { inverters: INVERTERS } } });
+    expect(() => pvs.pvs.patchState({ site: { panels: 5 } })).toThrow(/has 3 serial numbers but the site has 5 panels/);
+    pvs.pvs.patchState({ site: { panels: 2, serials: { inverters: INVERTERS.slice(0, 2) } } });
+    expect(byType((await pvs.deviceList()).devices, 'Inverter').map((d) => d.SERIAL)).toEqual(INVERTERS.slice(0, 2));
+  });
+});

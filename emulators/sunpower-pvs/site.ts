@@ -22,7 +22,23 @@ export interface SiteConfig {
   essHubDevices: boolean;
   /** Seed for serial numbers and per-panel variation; defaults to the world's seed. */
   seed: number;
+  /** Serial numbers to use instead of the seeded ones (a site simulated from a recording keeps its own). */
+  serials?: SiteSerials;
 }
+
+/** Given serials; each one left out is drawn from the seed as usual. */
+export interface SiteSerials {
+  supervisor?: string;
+  productionMeter?: string;
+  consumptionMeter?: string;
+  /** One per panel, in DeviceList order; sets `panels` when that is not given. */
+  inverters?: string[];
+  ess?: EssSerials;
+}
+
+export type EssSerials = Partial<
+  Pick<EssIdentity, 'hubSerial' | 'mioSerial' | 'pvDisconnectSerial' | 'gatewaySerial' | 'gatewayMac' | 'storageInverterSerial' | 'bmsSerial' | 'batterySerials' | 'essSerial'>
+>;
 
 export const DEFAULT_SITE: Omit<SiteConfig, 'seed'> = {
   panels: 24,
@@ -79,13 +95,18 @@ export interface Site {
   ess: EssIdentity | null;
 }
 
-const SITE_KEYS = new Set([...Object.keys(DEFAULT_SITE), 'seed']);
+const SITE_KEYS = new Set([...Object.keys(DEFAULT_SITE), 'seed', 'serials']);
 
 export function resolveSiteConfig(input: Partial<SiteConfig> & Record<string, unknown>, defaultSeed: number): SiteConfig {
   for (const key of Object.keys(input)) {
     if (!SITE_KEYS.has(key)) throw new ControlInputError(`unknown PVS site option "${key}"; known: ${[...SITE_KEYS].join(', ')}`);
   }
-  const config: SiteConfig = { ...DEFAULT_SITE, seed: defaultSeed, ...input } as SiteConfig;
+  const given = input.serials;
+  // Given inverter serials are the panel list, and given battery serials the SunVault, unless those are set too.
+  const implied: Partial<SiteConfig> = {};
+  if (Array.isArray(given?.inverters) && input.panels === undefined) implied.panels = given.inverters.length;
+  if (Array.isArray(given?.ess?.batterySerials) && input.essBatteries === undefined) implied.essBatteries = given.ess.batterySerials.length;
+  const config: SiteConfig = { ...DEFAULT_SITE, seed: defaultSeed, ...implied, ...input } as SiteConfig;
   const fail = (message: string): never => {
     throw new ControlInputError(message);
   };
@@ -98,7 +119,41 @@ export function resolveSiteConfig(input: Partial<SiteConfig> & Record<string, un
   if (!Number.isInteger(config.essBatteries) || config.essBatteries < 0 || config.essBatteries > 8) fail(`essBatteries must be 0 (no ESS) to 8, got ${config.essBatteries}`);
   if (typeof config.firmware !== 'string' || parseBuild(config.firmware) === null) fail(`firmware must look like "2025.06, Build 61839", got ${JSON.stringify(config.firmware)}`);
   if (!Number.isInteger(config.seed)) fail(`seed must be an integer, got ${config.seed}`);
+  if (config.serials !== undefined) validateSerials(config.serials, config, fail);
   return config;
+}
+
+const SERIAL = /^[\x21-\x7e]{1,64}$/;
+const SERIAL_KEYS = ['supervisor', 'productionMeter', 'consumptionMeter', 'inverters', 'ess'];
+const ESS_SERIAL_KEYS = ['hubSerial', 'mioSerial', 'pvDisconnectSerial', 'gatewaySerial', 'gatewayMac', 'storageInverterSerial', 'bmsSerial', 'batterySerials', 'essSerial'];
+
+function validateSerials(given: unknown, config: SiteConfig, fail: (message: string) => never): void {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(given)) fail('serials must be an object of serial numbers');
+  const serials = given as SiteSerials;
+  const text = (value: unknown, name: string) => {
+    if (typeof value !== 'string' || !SERIAL.test(value)) fail(`serials.${name} must be 1-64 printable characters without spaces, got ${JSON.stringify(value)}`);
+  };
+  const list = (value: unknown, name: string, length: number, what: string) => {
+    if (!Array.isArray(value)) fail(`serials.${name} must be an array of serial numbers`);
+    const items = value as unknown[];
+    if (items.length !== length) fail(`serials.${name} has ${items.length} serial numbers but the site has ${length} ${what}`);
+    items.forEach((item, i) => text(item, `${name}[${i}]`));
+    if (new Set(items).size !== items.length) fail(`serials.${name} repeats a serial number`);
+  };
+  for (const key of Object.keys(serials)) if (!SERIAL_KEYS.includes(key)) fail(`unknown serials option "${key}"; known: ${SERIAL_KEYS.join(', ')}`);
+  for (const key of ['supervisor', 'productionMeter', 'consumptionMeter'] as const) if (serials[key] !== undefined) text(serials[key], key);
+  if (serials.inverters !== undefined) list(serials.inverters, 'inverters', config.panels, 'panels');
+  const ess: unknown = serials.ess;
+  if (ess === undefined) return;
+  if (!isObject(ess)) return fail('serials.ess must be an object of SunVault serial numbers');
+  if (config.essBatteries === 0) fail('serials.ess needs a site with a SunVault (essBatteries > 0)');
+  for (const key of Object.keys(ess)) if (!ESS_SERIAL_KEYS.includes(key)) fail(`unknown serials.ess option "${key}"; known: ${ESS_SERIAL_KEYS.join(', ')}`);
+  for (const key of ESS_SERIAL_KEYS) {
+    if (key !== 'batterySerials' && ess[key] !== undefined) text(ess[key], `ess.${key}`);
+  }
+  if (ess['gatewayMac'] !== undefined && !/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(String(ess['gatewayMac']))) fail(`serials.ess.gatewayMac must look like d8:a9:8b:12:34:56, got ${JSON.stringify(ess['gatewayMac'])}`);
+  if (ess['batterySerials'] !== undefined) list(ess['batterySerials'], 'ess.batterySerials', config.essBatteries, 'SunVault batteries');
 }
 
 export function parseBuild(firmware: string): number | null {
@@ -114,8 +169,34 @@ function isModern(firmware: string): boolean {
   return year > 2021 || (year === 2021 && month >= 11);
 }
 
-/** Draws the site's serials and per-panel variation from the seed, in a fixed order. */
+/**
+ * Draws the site's serials and per-panel variation from the seed, in a fixed order. Given serials replace the
+ * drawn ones afterwards, so the per-panel variation and energy totals stay those of the seed either way.
+ */
 export function createSite(config: SiteConfig): Site {
+  const site = drawSite(config);
+  const given = config.serials;
+  if (given === undefined) return site;
+  return {
+    ...site,
+    supervisorSerial: given.supervisor ?? site.supervisorSerial,
+    productionMeterSerial: given.productionMeter ?? site.productionMeterSerial,
+    consumptionMeterSerial: given.consumptionMeter ?? site.consumptionMeterSerial,
+    inverters: given.inverters === undefined ? site.inverters : site.inverters.map((inverter, i) => ({ ...inverter, serial: given.inverters![i] ?? inverter.serial })),
+    ess: site.ess === null || given.ess === undefined ? site.ess : withEssSerials(site.ess, given.ess),
+  };
+}
+
+function withEssSerials(drawn: EssIdentity, given: EssSerials): EssIdentity {
+  const ess = { ...drawn, ...given };
+  // The ESS serial is the storage inverter's and the batteries' joined: keep it so when either part was given.
+  if (given.essSerial === undefined && (given.storageInverterSerial !== undefined || given.batterySerials !== undefined)) {
+    ess.essSerial = [ess.storageInverterSerial, ...ess.batterySerials].join('_');
+  }
+  return ess;
+}
+
+function drawSite(config: SiteConfig): Site {
   const rng = new Rng(config.seed, 'pvs.site');
   const yy = String(rng.int(18, 23));
   const ww = String(rng.int(1, 52)).padStart(2, '0');

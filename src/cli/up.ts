@@ -4,7 +4,7 @@ import { isProfileId, PROFILE_IDS, type ProfileId } from '../../contracts/senec/
 import { loadTlsMaterial, type TlsMaterial } from '../../emulators/core/tls/certificates.js';
 import { MAX_FLEET_DEVICES } from '../../emulators/growatt/fleet.js';
 import { UsageError } from './usage-error.js';
-import { loadScenario, startScenario, type Scenario } from '../scenarios/index.js';
+import { loadScenario, narrowScenario, startScenario, type Scenario } from '../scenarios/index.js';
 
 export const UP_USAGE = `Usage: voltbench up [options]
 
@@ -17,7 +17,8 @@ Options:
   --speed <n>               clock speed: 1 = real time, N = N times faster, 0 = manual (default 1)
   --start <iso-time>        virtual start time (default: now)
   --scenario <name|file>    play a scenario (library name or .json file): its world, devices, seed and
-                            start time, its timeline at --speed (0 = events fire as the clock is moved)
+                            start time, its timeline at --speed (0 = events fire as the clock is moved);
+                            --only then picks some of its devices
   --pvs-port <port>         SunPower PVS port (default ${DEFAULT_PORTS.pvs}; 0 picks a free port)
   --pvs-panels <n>          PVS panel count, 1-200 (default 24)
   --pvs-batteries <n>       SunVault batteries, 0 = no ESS (default 0)
@@ -105,11 +106,11 @@ export function parseUpArgs(argv: string[]): UpOptions | 'help' {
   if (v.help) return 'help';
   let scenario: Scenario | undefined;
   if (v.scenario !== undefined) {
-    for (const flag of ['only', 'start'] as const) {
-      if (v[flag] !== undefined) throw new UsageError(`--${flag} cannot be combined with --scenario (the scenario sets it)`);
-    }
+    if (v.start !== undefined) throw new UsageError('--start cannot be combined with --scenario (the scenario sets it)');
     try {
       scenario = loadScenario(v.scenario);
+      // --only picks some of the scenario's devices (one process per device, as in docker-compose).
+      if (v.only !== undefined) scenario = narrowScenario(scenario, parseDevices(v.only));
     } catch (error) {
       throw new UsageError((error as Error).message);
     }

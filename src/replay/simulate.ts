@@ -1,11 +1,13 @@
 // A live emulator set up like the recorded device, so a recorded site can be simulated beyond what was
-// recorded: panel count, firmware and battery state from the recorded replies, the clock at the recording's
-// end. What the emulators cannot be told (serial numbers, which they draw from the seed) is listed in
-// `notApplied` instead of being silently different.
+// recorded: serial numbers, panel count, firmware and battery state from the recorded replies, the clock at the
+// recording's end. What the emulators cannot be told is listed in `notApplied` instead of being silently different.
 
 import { Cid2, decodeFrame, decodeInfo } from '../../contracts/kehua-ups/index.js';
 import { SPH_DEVICE_TYPE } from '../../contracts/growatt/index.js';
-import { decodeField, plainValue, PROFILE_IDS, PROFILES, type ProfileId } from '../../contracts/senec/index.js';
+
+/** `type` of meters (and dataloggers, sensors) in device/list rows: DEVICE_TYPES in contracts/growatt. */
+const OTHER_DEVICE_TYPE = 3;
+import { decodeField, plainValue, PROFILE_IDS, PROFILES, type DecodedValue, type ProfileId } from '../../contracts/senec/index.js';
 import { startVoltbench, DEFAULT_PORTS, type DeviceName, type Voltbench, type VoltbenchOptions } from '../../emulators/registry.js';
 import type { HttpExchange, SerialExchange } from '../recording/format.js';
 import { bytesOf } from './bytes.js';
@@ -31,7 +33,7 @@ export interface SimulationPlan {
   options: VoltbenchOptions;
   /** Applied through the emulator's control plane after start: state the start options cannot carry. */
   statePatch: Record<string, unknown> | null;
-  /** The values taken from the recording. */
+  /** The values taken from the recording (`serials`: the serial numbers given to the emulator). */
   derived: Record<string, unknown>;
   /** What the recording shows that the emulator cannot be set to (it will differ there). */
   notApplied: string[];
@@ -157,9 +159,10 @@ function fromPvs(exchanges: readonly HttpExchange[]): Derived {
     if (subtype === 'NET_CONSUMPTION_LOADSIDE' || subtype === 'GROSS_CONSUMPTION_LINESIDE') site['consumptionSubtype'] = subtype;
     if (batteries.length <= 8) site['essBatteries'] = batteries.length;
     if (batteries.length > 0) site['essHubDevices'] = ofType('HUB+').length > 0;
-    const serials = devices.map((d) => d['SERIAL']).filter((s): s is string => typeof s === 'string');
-    derived['serials'] = serials;
-    if (serials.length > 0) notApplied.push(`serial numbers (${serials.length}, e.g. ${serials[0]}): the PVS emulator draws them from the seed (site.ts has no option for them)`);
+    const given = pvsSerials(ofType, site, notApplied);
+    if (Object.keys(given).length > 0) site['serials'] = given;
+    const modules = inverters.map((d) => d['module_serial']).filter((s) => typeof s === 'string');
+    if (modules.length > 0) notApplied.push(`inverter module_serial values (${modules.length}, e.g. ${String(modules[0])}): the PVS emulator draws them from the seed`);
   } else {
     notApplied.push('no DeviceList reply recorded: panel count, firmware and meters stay at the defaults');
   }
@@ -170,6 +173,57 @@ function fromPvs(exchanges: readonly HttpExchange[]): Derived {
   if (typeof soc === 'number' && within(soc, 0, 100) && (site['essBatteries'] as number | undefined ?? 0) > 0) statePatch = { soc };
   Object.assign(derived, site, statePatch ?? {});
   return { options: { pvs: { site } }, statePatch, derived, notApplied };
+}
+
+/** What the PVS site accepts as a serial (emulators/sunpower-pvs/site.ts checks the same). */
+const PVS_SERIAL = /^[\x21-\x7e]{1,64}$/;
+
+/** The recorded serials in the shape of the PVS `site.serials` option; groups that would not fit are noted instead. */
+function pvsSerials(ofType: (type: string) => Record<string, unknown>[], site: Record<string, unknown>, notApplied: string[]): Record<string, unknown> {
+  const serialOf = (device: Record<string, unknown> | undefined) => {
+    const serial = device?.['SERIAL'];
+    return typeof serial === 'string' && PVS_SERIAL.test(serial) ? serial : undefined;
+  };
+  const listOf = (devices: Record<string, unknown>[], what: string): string[] | undefined => {
+    const list = devices.map(serialOf);
+    const ok = list.every((s) => s !== undefined) && new Set(list).size === list.length;
+    if (!ok && devices.length > 0) notApplied.push(`${what} serial numbers: not all usable (empty, spaces or repeated), so the emulator draws them from the seed`);
+    return ok && devices.length > 0 ? (list as string[]) : undefined;
+  };
+  const given: Record<string, unknown> = {};
+  const supervisor = serialOf(ofType('PVS')[0]);
+  if (supervisor !== undefined) given['supervisor'] = supervisor;
+  const meters = ofType('Power Meter');
+  const meter = (suffix: string) => serialOf(meters.find((m) => typeof m['TYPE'] === 'string' && m['TYPE'].endsWith(suffix)));
+  const production = meter('-P');
+  const consumption = meter('-C');
+  if (production !== undefined) given['productionMeter'] = production;
+  if (consumption !== undefined) given['consumptionMeter'] = consumption;
+  // The inverter list is the panel list: only when the panel count was taken from it.
+  const inverters = site['panels'] === undefined ? undefined : listOf(ofType('Inverter'), 'inverter');
+  if (inverters !== undefined) given['inverters'] = inverters;
+  if (((site['essBatteries'] as number | undefined) ?? 0) > 0) {
+    const ess: Record<string, unknown> = {};
+    const one: [string, string][] = [
+      ['HUB+', 'hubSerial'],
+      ['ESS Hub', 'mioSerial'],
+      ['PV Disconnect', 'pvDisconnectSerial'],
+      ['Gateway', 'gatewaySerial'],
+      ['Storage Inverter', 'storageInverterSerial'],
+      ['ESS BMS', 'bmsSerial'],
+      ['Energy Storage System', 'essSerial'],
+    ];
+    for (const [type, key] of one) {
+      const serial = serialOf(ofType(type)[0]);
+      if (serial !== undefined) ess[key] = serial;
+    }
+    const mac = ofType('Gateway')[0]?.['mac_address'];
+    if (typeof mac === 'string' && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(mac)) ess['gatewayMac'] = mac;
+    const batteries = listOf(ofType('Battery'), 'SunVault battery');
+    if (batteries !== undefined) ess['batterySerials'] = batteries;
+    if (Object.keys(ess).length > 0) given['ess'] = ess;
+  }
+  return given;
 }
 
 // ---- SENEC -----------------------------------------------------------------------------------------
@@ -226,12 +280,47 @@ function fromSenec(exchanges: readonly HttpExchange[], transport: string): Deriv
   const spare = senecNumber(values, 'BAT1.SPARE_CAPACITY');
   if (spare !== undefined && within(spare, 0, 100)) site['spareCapacityPct'] = spare;
   const notApplied: string[] = [];
-  const serials = ['FACTORY.DEVICE_ID', 'BMS.SERIALNR', 'WIZARD.MAC_ADDRESS_BYTES'].filter((name) => values.has(name));
-  if (serials.length > 0) notApplied.push(`${serials.join(', ')}: the SENEC emulator derives them from the seed`);
+  const serials = senecSerials(values, site['modules'] as number | undefined, notApplied);
+  if (Object.keys(serials).length > 0) site['serials'] = serials;
   return { options: { senec: { site } }, statePatch: null, derived: { ...site }, notApplied };
 }
 
+/** A recorded wire value decoded to plain values (arrays element-wise); error markers are not values. */
+function senecPlain(values: Map<string, unknown>, name: string): unknown {
+  const field = values.get(name);
+  if (field === undefined) return undefined;
+  const plain = (d: DecodedValue) => (d.kind === 'error' ? undefined : plainValue(d));
+  const decoded = decodeField(field);
+  return Array.isArray(decoded) ? decoded.map(plain) : plain(decoded);
+}
+
+/** The recorded identity in the shape of the SENEC `site.serials` option (emulators/senec/site.ts). */
+function senecSerials(values: Map<string, unknown>, modules: number | undefined, notApplied: string[]): Record<string, unknown> {
+  const serials: Record<string, unknown> = {};
+  for (const [name, key] of [['FACTORY.DEVICE_ID', 'deviceId'], ['BAT1.SERIAL', 'batterySerial']] as const) {
+    const value = senecPlain(values, name);
+    if (typeof value === 'string' && /^[\x20-\x7e]{0,64}$/.test(value)) serials[key] = value;
+    else if (values.has(name)) notApplied.push(`${name}: not a printable string, so the emulator derives it from the seed`);
+  }
+  const sn = senecPlain(values, 'BMS.SN');
+  if (Array.isArray(sn) && sn.every((n) => Number.isInteger(n) && n >= 0 && n <= 0xffff_ffff)) {
+    // One per configured module: the module count must be known to cut the four recorded slots down.
+    if (modules !== undefined && sn.length >= modules) serials['moduleSerials'] = sn.slice(0, modules);
+    else notApplied.push('BMS.SN: the module count (BMS.MODULES_CONFIGURED) was not recorded, so module serials come from the seed');
+  }
+  const mac = senecPlain(values, 'WIZARD.MAC_ADDRESS_BYTES');
+  if (Array.isArray(mac) && mac.length === 6 && mac.every((n) => Number.isInteger(n) && n >= 0 && n <= 255)) serials['macAddress'] = mac;
+  return serials;
+}
+
 // ---- Growatt ---------------------------------------------------------------------------------------
+
+interface RecordedPlant {
+  id: string;
+  sph: Set<string>;
+  datalogger?: string;
+  meter?: string;
+}
 
 function fromGrowatt(exchanges: readonly HttpExchange[]): Derived {
   const fleet: Record<string, unknown> = {};
@@ -240,7 +329,7 @@ function fromGrowatt(exchanges: readonly HttpExchange[]): Derived {
   const token = exchanges.map((e) => header(recordedRequest(e), 'token')).find((t) => t !== undefined);
   if (token !== undefined && !isRedacted(token) && /^[0-9a-zA-Z]{8,64}$/.test(token)) fleet['demoToken'] = token;
   // Devices by plant from device/list replies; serials asked for elsewhere count too.
-  const byPlant = new Map<string, Set<string>>();
+  const plants = new Map<string, RecordedPlant>();
   const serials = new Set<string>();
   for (const exchange of exchanges) {
     const params = new Map(growattParams(recordedRequest(exchange)));
@@ -251,25 +340,71 @@ function fromGrowatt(exchanges: readonly HttpExchange[]): Derived {
     }
     const body = jsonBody(exchange);
     if (path !== '/v1/device/list' || !isObject(body) || !isObject(body['data']) || !Array.isArray(body['data']['devices'])) continue;
-    const plant = params.get('plant_id') ?? '';
-    const set = byPlant.get(plant) ?? new Set<string>();
-    // Only the SPH inverters: the plant's meter is listed too, under another type.
+    const id = params.get('plant_id') ?? '';
+    const plant = plants.get(id) ?? { id, sph: new Set<string>() };
+    // The SPH inverters, and the plant's meter, listed under another type; all share the plant's datalogger.
     for (const row of body['data']['devices']) {
-      if (isObject(row) && row['type'] === SPH_DEVICE_TYPE && typeof row['device_sn'] === 'string') set.add(row['device_sn']);
+      if (!isObject(row) || typeof row['device_sn'] !== 'string') continue;
+      if (row['type'] === SPH_DEVICE_TYPE) plant.sph.add(row['device_sn']);
+      // Type 3 is "other": a datalogger lists itself (its own datalogger_sn), a meter does not.
+      else if (row['type'] === OTHER_DEVICE_TYPE && row['device_sn'] !== row['datalogger_sn']) plant.meter = row['device_sn'];
+      if (typeof row['datalogger_sn'] === 'string') plant.datalogger = row['datalogger_sn'];
     }
-    byPlant.set(plant, set);
-    for (const sn of set) serials.add(sn);
+    plants.set(id, plant);
   }
+  for (const plant of plants.values()) for (const sn of plant.sph) serials.add(sn);
   if (serials.size > 0) {
     fleet['devices'] = serials.size;
-    const perPlant = Math.max(1, ...[...byPlant.values()].map((s) => s.size));
+    const perPlant = Math.max(1, ...[...plants.values()].map((p) => p.sph.size));
     if (perPlant <= serials.size && perPlant <= 100) fleet['sphPerPlant'] = perPlant;
-    derived['serials'] = [...serials];
-    notApplied.push(`device serials and plant ids (${[...serials].slice(0, 3).join(', ')}${serials.size > 3 ? ', …' : ''}): the Growatt fleet mints them from the seed`);
+    const given = growattSerials([...plants.values()], serials, perPlant, notApplied);
+    if (given !== null) fleet['serials'] = given;
   }
   if (token !== undefined && isRedacted(token)) notApplied.push('the token was redacted: the emulator uses its seed-derived demo token');
   Object.assign(derived, fleet);
   return { options: { growatt: { fleet } }, statePatch: null, derived, notApplied };
+}
+
+const GROWATT_SERIAL = /^[0-9A-Za-z]{1,32}$/;
+
+/**
+ * The recorded identities in the shape of the fleet's `serials` option (emulators/growatt/fleet.ts). The fleet fills
+ * plants `sphPerPlant` at a time, so plant ids and dataloggers carry over only when the recorded plants have that
+ * shape (full plants, a smaller one last); the inverter serials carry over in any case.
+ */
+function growattSerials(plants: RecordedPlant[], serials: Set<string>, perPlant: number, notApplied: string[]): Record<string, unknown> | null {
+  if (![...serials].every((sn) => GROWATT_SERIAL.test(sn))) {
+    notApplied.push('device serials: not all are letters and digits, so the Growatt fleet mints them from the seed');
+    return null;
+  }
+  const ordered = [...plants].sort((a, b) => b.sph.size - a.sph.size);
+  const grouped = ordered.flatMap((p) => [...p.sph]);
+  const loose = [...serials].filter((sn) => !grouped.includes(sn));
+  const last = ordered[ordered.length - 1];
+  const fits =
+    ordered.length > 0 &&
+    ordered.every((p, i) => p.sph.size > 0 && (p.sph.size === perPlant || i === ordered.length - 1)) &&
+    (loose.length === 0 || last!.sph.size === perPlant) &&
+    ordered.every((p) => /^[1-9]\d{0,14}$/.test(p.id));
+  if (!fits) {
+    notApplied.push(`plant ids and dataloggers: the recorded plants (${plants.length}) do not split into plants of ${perPlant} as the fleet builds them, so only the inverter serials carry over`);
+    return { inverters: [...serials] };
+  }
+  const given: Record<string, unknown> = { inverters: [...grouped, ...loose], plantIds: ordered.map((p) => Number(p.id)) };
+  const all = (pick: (p: RecordedPlant) => string | undefined) => {
+    const list = ordered.map(pick);
+    return list.every((sn) => sn !== undefined && GROWATT_SERIAL.test(sn)) ? (list as string[]) : undefined;
+  };
+  const dataloggers = all((p) => p.datalogger);
+  const meters = all((p) => p.meter);
+  const distinct = [...serials, ...(dataloggers ?? []), ...(meters ?? [])];
+  if (new Set(distinct).size !== distinct.length) {
+    notApplied.push('datalogger and meter serials: they repeat other serials, so the fleet mints them');
+    return given;
+  }
+  if (dataloggers !== undefined) given['dataloggers'] = dataloggers;
+  if (meters !== undefined) given['meters'] = meters;
+  return given;
 }
 
 // ---- KEHUA UPS -------------------------------------------------------------------------------------

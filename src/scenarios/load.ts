@@ -201,6 +201,23 @@ function resolveScenario(s: ScenarioFile, file: string): Scenario {
   };
 }
 
+/**
+ * The scenario with only some of its devices (one process per device, as in docker-compose): world,
+ * outages and grid or weather events stay, events and expectations of the other devices go.
+ */
+export function narrowScenario(scenario: Scenario, devices: readonly DeviceName[]): Scenario {
+  const missing = devices.filter((d) => !scenario.devices.includes(d));
+  if (missing.length > 0) throw new ScenarioError(`scenario ${scenario.name} has no ${missing.join(', ')} (it has ${scenario.devices.join(', ')})`);
+  const keep = (item: object) => !('device' in item) || devices.includes(item.device as DeviceName);
+  return {
+    ...scenario,
+    devices: scenario.devices.filter((d) => devices.includes(d)),
+    deviceOptions: Object.fromEntries(Object.entries(scenario.deviceOptions).filter(([d]) => devices.includes(d as DeviceName))),
+    events: scenario.events.filter((e) => keep(e.item)),
+    expectations: scenario.expectations.filter((e) => keep(e.item)),
+  };
+}
+
 function hasComparison(item: ScenarioExpectation): boolean {
   return ['equals', 'min', 'max', 'oneOf', 'change', 'status', 'bodyIncludes'].some((k) => (item as Record<string, unknown>)[k] !== undefined);
 }

@@ -5,6 +5,7 @@
 // waits for each stop.
 
 import { createHash, type Hash } from 'node:crypto';
+import { parseDuration } from '../../emulators/core/duration.js';
 import { startVoltbench, type DeviceName, type Voltbench, type VoltbenchOptions } from '../../emulators/registry.js';
 import type { TlsMaterial } from '../../emulators/core/tls/certificates.js';
 import { emulatorOf, poll, sendFrame, sendHttp } from './device-io.js';
@@ -47,7 +48,11 @@ export interface ScenarioReport {
   polls: number;
   /** SHA-256 over every poll and event reply in order: equal digests, byte-identical runs. */
   traceDigest: string;
+  /** Expectations judged so far (all of them once finished). */
   checks: CheckResult[];
+  /** The timeline was played to its end. */
+  finished: boolean;
+  /** Finished, no error, and every expectation met. */
   passed: boolean;
   /** Set when the run stopped early (an event could not be applied, or stop()). */
   error?: string;
@@ -56,68 +61,102 @@ export interface ScenarioReport {
 export class ScenarioSession {
   private stopped = false;
   private wake: (() => void) | null = null;
+  // Progress, kept between run() calls so a test can play up to a time, look, and go on.
+  private readonly stops: number[];
+  private stopIndex = 0;
+  private eventIndex = 0;
+  private events = 0;
+  private polls = 0;
+  private wallMs = 0;
+  private error: string | undefined;
+  private readonly trace = createHash('sha256');
+  private readonly trackers: ExpectationTracker[];
 
   constructor(
     readonly scenario: Scenario,
     readonly voltbench: Voltbench,
     private readonly options: ScenarioRunOptions,
-  ) {}
+  ) {
+    this.stops = stopPoints(scenario);
+    this.trackers = scenario.expectations.map((e) => new ExpectationTracker(e));
+  }
 
-  /** Plays the timeline to its end (or until stop()) and reports. Devices keep running afterwards. */
-  async run(): Promise<ScenarioReport> {
-    const { scenario, voltbench, options } = this;
-    const clock = voltbench.world.clock;
-    const log = options.log ?? (() => {});
-    const trace = createHash('sha256');
-    const trackers = scenario.expectations.map((e) => new ExpectationTracker(e));
+  /** Whether the timeline has been played to its end. */
+  get finished(): boolean {
+    return this.stopIndex >= this.stops.length;
+  }
+
+  /**
+   * Plays the timeline to its end, or to `until` (an offset such as "6h30m": every stop up to and
+   * including it), and reports. A later call goes on from there. Devices keep running afterwards.
+   */
+  async run(options: { until?: string | number } = {}): Promise<ScenarioReport> {
+    const { scenario, voltbench } = this;
+    const until = options.until === undefined ? scenario.durationMs : parseDuration(options.until, 'until');
     const began = performance.now();
-    let events = 0;
-    let polls = 0;
-    let error: string | undefined;
-    let eventIndex = 0;
     try {
-      for (const stop of stopPoints(scenario)) {
-        if (options.speed === 'max') clock.set(scenario.start + stop);
-        else await this.waitFor(scenario.start + stop);
-        if (this.stopped) break;
-        for (; eventIndex < scenario.events.length && scenario.events[eventIndex]!.at <= stop; eventIndex++) {
-          const event = scenario.events[eventIndex]!;
-          log(`+${formatOffset(stop)} ${describe(event.item)}`);
-          await applyEvent(voltbench, event, trace);
-          events++;
-        }
-        if (stop % scenario.pollMs === 0 || stop === scenario.durationMs) {
-          for (const device of scenario.devices) {
-            const reply = await poll(voltbench, device);
-            hashReply(trace, stop, device, reply.status, reply.body);
-            options.onPoll?.({ offsetMs: stop, device, status: reply.status, body: reply.body });
-            polls++;
-          }
-        }
-        for (const tracker of trackers) if (tracker.covers(stop)) await tracker.observe(voltbench, stop);
+      while (this.error === undefined && !this.stopped && this.stopIndex < this.stops.length && this.stops[this.stopIndex]! <= until) {
+        await this.playStop(this.stops[this.stopIndex]!);
+        this.stopIndex++;
       }
     } catch (caught) {
-      error = (caught as Error).message;
+      this.error = (caught as Error).message;
     }
-    const checks = trackers.map((t) => t.finish());
-    const passed = error === undefined && !this.stopped && checks.every((c) => c.ok);
+    this.wallMs += performance.now() - began;
+    return this.report();
+  }
+
+  private async playStop(stop: number): Promise<void> {
+    const { scenario, voltbench, options } = this;
+    if (options.speed === 'max') voltbench.world.clock.set(scenario.start + stop);
+    else await this.waitFor(scenario.start + stop);
+    if (this.stopped) return;
+    for (; this.eventIndex < scenario.events.length && scenario.events[this.eventIndex]!.at <= stop; this.eventIndex++) {
+      const event = scenario.events[this.eventIndex]!;
+      options.log?.(`+${formatOffset(stop)} ${describe(event.item)}`);
+      await applyEvent(voltbench, event, this.trace);
+      this.events++;
+    }
+    if (stop % scenario.pollMs === 0 || stop === scenario.durationMs) {
+      for (const device of scenario.devices) {
+        const reply = await poll(voltbench, device);
+        hashReply(this.trace, stop, device, reply.status, reply.body);
+        options.onPoll?.({ offsetMs: stop, device, status: reply.status, body: reply.body });
+        this.polls++;
+      }
+    }
+    for (const tracker of this.trackers) if (tracker.covers(stop)) await tracker.observe(voltbench, stop);
+  }
+
+  private report(): ScenarioReport {
+    const { scenario, options } = this;
+    const finished = this.finished;
+    // Expectations are judged once the run is over; part-way, only those whose time has passed.
+    const lastStop = this.stopIndex === 0 ? -1 : this.stops[this.stopIndex - 1]!;
+    const checks = this.trackers.filter((t) => finished || this.error !== undefined || t.timed.to <= lastStop).map((t) => t.finish());
+    const passed = finished && this.error === undefined && checks.every((c) => c.ok);
+    const met = checks.filter((c) => c.ok).length;
+    const error = this.error ?? (this.stopped && !finished ? 'stopped before the end' : undefined);
     const report: ScenarioReport = {
       name: scenario.name,
       seed: scenario.seed,
       start: new Date(scenario.start).toISOString(),
-      end: new Date(clock.now()).toISOString(),
+      end: new Date(this.voltbench.world.clock.now()).toISOString(),
       speed: options.speed,
-      wallMs: Math.round(performance.now() - began),
-      events,
-      polls,
-      traceDigest: trace.digest('hex'),
+      wallMs: Math.round(this.wallMs),
+      events: this.events,
+      polls: this.polls,
+      // A copy: the running hash goes on if the run does.
+      traceDigest: this.trace.copy().digest('hex'),
       checks,
+      finished,
       passed,
-      ...(error !== undefined ? { error } : this.stopped ? { error: 'stopped before the end' } : {}),
+      ...(error !== undefined ? { error } : {}),
     };
-    const met = checks.filter((c) => c.ok).length;
-    const verdict = passed ? 'passed' : this.stopped ? 'stopped' : 'FAILED';
-    log(`scenario ${scenario.name} ${verdict}: ${met}/${checks.length} expectations met, ${events} events, ${polls} polls${error ? `; ${error}` : ''}`);
+    if (finished || error !== undefined) {
+      const verdict = passed ? 'passed' : this.stopped ? 'stopped' : 'FAILED';
+      options.log?.(`scenario ${scenario.name} ${verdict}: ${met}/${checks.length} expectations met, ${this.events} events, ${this.polls} polls${error ? `; ${error}` : ''}`);
+    }
     return report;
   }
 

@@ -1,0 +1,42 @@
+# voltbench device emulators as one image; which emulators run, and how, comes from the command's
+# arguments (`--only pvs,senec --seed 7`) or VOLTBENCH_* variables (VOLTBENCH_ONLY=pvs, VOLTBENCH_SEED=7).
+#   docker build -t voltbench .
+#   docker run --rm -p 7080:7080 voltbench --only pvs
+# BASE_IMAGE: any Node >= 20.19 image with npm, a /bin/sh and a `node` user (the official ones do).
+ARG BASE_IMAGE=node:24-bookworm-slim
+
+# Compiles the TypeScript with the dev dependencies.
+FROM ${BASE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` would build before the sources are here; the one native dependency
+# (serialport's bindings) ships prebuilt binaries that load without an install step.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY contracts ./contracts
+COPY emulators ./emulators
+COPY scenarios ./scenarios
+COPY src ./src
+RUN npm run build
+
+# Production dependencies only, in their own stage so source edits do not reinstall them.
+FROM ${BASE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM ${BASE_IMAGE}
+ENV NODE_ENV=production \
+    VOLTBENCH_HOST=0.0.0.0
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY bin ./bin
+COPY scenarios ./scenarios
+COPY docker/entrypoint.mjs docker/healthcheck.mjs ./docker/
+USER node
+# pvs, senec (HTTP + control), senec HTTPS, growatt, ups (serial bytes over TCP), ups control
+EXPOSE 7080 7081 7443 7082 7083 7090
+HEALTHCHECK --interval=5s --timeout=4s --start-period=10s --retries=3 CMD ["node", "/app/docker/healthcheck.mjs"]
+ENTRYPOINT ["node", "/app/docker/entrypoint.mjs"]

@@ -1,0 +1,139 @@
+import type { ClockSnapshot } from '../../emulators/core/clock.js';
+import type { ClockCommand, WorldCommand } from '../../emulators/core/emulator.js';
+import type { Fault, FaultSpec } from '../../emulators/core/faults.js';
+import type { LoggedRequest } from '../../emulators/core/request-log.js';
+import type { WorldSnapshot } from '../../emulators/core/world/world.js';
+
+/** GET /__emu/health. */
+export interface EmulatorHealth {
+  status: 'ok';
+  device: string;
+  time: string;
+  requests: number;
+  faults: number;
+}
+
+/** The control API answered with something other than 2xx. */
+export class ControlApiError extends Error {
+  override readonly name = 'ControlApiError';
+  constructor(
+    readonly status: number,
+    readonly method: string,
+    readonly url: string,
+    readonly body: unknown,
+  ) {
+    const message = typeof body === 'object' && body !== null && 'message' in body ? String(body.message) : JSON.stringify(body);
+    super(`${method} ${url} answered ${status}: ${message}`);
+  }
+}
+
+/**
+ * Typed client of an emulator's `/__emu` control API, the same over a socket in this process, in a
+ * container or in a compose service. `baseUrl` is the emulator's control URL (for SENEC the plain-HTTP
+ * port, for the UPS its control port).
+ */
+export class ControlClient {
+  readonly baseUrl: string;
+
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+
+  health(): Promise<EmulatorHealth> {
+    return this.send('GET', '/health');
+  }
+
+  /** The device's full state (its shape is device-specific). */
+  state<T = unknown>(): Promise<T> {
+    return this.send('GET', '/state');
+  }
+
+  patchState<T = unknown>(patch: Record<string, unknown>): Promise<T> {
+    return this.send('PATCH', '/state', patch);
+  }
+
+  clock(): Promise<ClockSnapshot> {
+    return this.send('GET', '/clock');
+  }
+
+  /** Advance (`"5m"`, ms), jump (`set`: ISO time) and/or change speed, in that order. */
+  clockCommand(command: ClockCommand): Promise<ClockSnapshot> {
+    return this.send('POST', '/clock', command);
+  }
+
+  advanceClock(by: number | string): Promise<ClockSnapshot> {
+    return this.clockCommand({ advance: by });
+  }
+
+  world(): Promise<WorldSnapshot> {
+    return this.send('GET', '/world');
+  }
+
+  /** Weather, location, household and grid changes (`{ grid: 'down', for: '10m' }`). */
+  worldCommand(command: WorldCommand): Promise<WorldSnapshot> {
+    return this.send('PATCH', '/world', command);
+  }
+
+  faults(): Promise<Fault[]> {
+    return this.send('GET', '/faults');
+  }
+
+  addFault(spec: FaultSpec): Promise<Fault> {
+    return this.send('POST', '/faults', spec);
+  }
+
+  removeFault(id: string): Promise<void> {
+    return this.send('DELETE', `/faults/${encodeURIComponent(id)}`);
+  }
+
+  clearFaults(): Promise<void> {
+    return this.send('DELETE', '/faults');
+  }
+
+  requests(limit?: number): Promise<LoggedRequest[]> {
+    return this.send('GET', limit === undefined ? '/requests' : `/requests?limit=${limit}`);
+  }
+
+  /** Resets this device, or with `{ world: true }` the shared clock and weather too. */
+  reset(options: { world?: boolean } = {}): Promise<{ reset: string; time: string }> {
+    return this.send('POST', '/reset', options);
+  }
+
+  protected async send<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const url = `${this.baseUrl}/__emu${path}`;
+    const response = await fetch(url, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const parsed: unknown = text === '' ? undefined : JSON.parse(text);
+    if (!response.ok) throw new ControlApiError(response.status, method, url, parsed);
+    return parsed as T;
+  }
+}
+
+/** One UL33 point as `/__emu/points` lists it. */
+export interface UpsPoint {
+  id: number;
+  key: string;
+  command: string;
+  index: number;
+  type: 'FLOAT' | 'BYTE';
+  nameEn: string;
+  nameZh: string;
+  unit: string | null;
+  value: number;
+  meaning: string | null;
+  pinned: boolean;
+}
+
+/** The UPS control API adds `/__emu/points`: read every point, pin values (alarms included) or release them with null. */
+export class UpsControlClient extends ControlClient {
+  points(): Promise<UpsPoint[]> {
+    return this.send('GET', '/points');
+  }
+
+  patchPoints(points: Record<string, number | null>): Promise<UpsPoint[]> {
+    return this.send('PATCH', '/points', points);
+  }
+}

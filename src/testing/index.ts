@@ -1,0 +1,12 @@
+/**
+ * Test helpers (`voltbench/testing`): emulators in this process for a test, typed clients of
+ * their control API, scenarios, recording and replay. The testcontainers module lives in `voltbench/testing/container`, so importing
+ * this one does not need testcontainers installed.
+ */
+export { startVoltbench, InProcessVoltbench, type StartVoltbenchOptions } from './in-process.js';
+export { EndpointTable, type EmulatorAddresses, type VoltbenchEndpoints } from './endpoints.js';
+export { ControlClient, UpsControlClient, ControlApiError, type EmulatorHealth, type UpsPoint } from './control-client.js';
+export { DEFAULT_PORTS, DEVICES, type DeviceName } from '../../emulators/registry.js';
+export { loadScenario, narrowScenario, runScenario, startScenario, type Scenario, type ScenarioReport, type ScenarioSession } from '../scenarios/index.js';
+export { startRecorder, type Recorder, type RecorderOptions } from '../recording/index.js';
+export { startReplay, readRecording, startSimulation, type RunningReplay, type ReplayOptions, type Recording } from '../replay/index.js';

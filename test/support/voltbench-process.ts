@@ -1,0 +1,45 @@
+// Any `voltbench <command> …` as a real process of the built CLI (bin/voltbench.js → dist/), read up to its ready line.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { BIN } from './voltbench-up.js';
+
+export interface VoltbenchProcess {
+  child: ChildProcessWithoutNullStreams;
+  /** The first stdout line (with --json, the ready line). */
+  line: string;
+  /** Everything written to stderr so far. */
+  stderr(): string;
+  /** Sends `signal` and resolves with the exit code once the process has exited. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Starts `node bin/voltbench.js <args>`, records the child in `children` (for killing after the test) and resolves
+ * once it has printed its first line; rejects, with its stderr, if it exits first.
+ */
+export async function spawnVoltbench(args: string[], children: ChildProcessWithoutNullStreams[]): Promise<VoltbenchProcess> {
+  const child = spawn(process.execPath, [BIN, ...args]);
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const line = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const nl = out.indexOf('\n');
+      if (nl !== -1) resolve(out.slice(0, nl));
+    });
+    child.once('exit', (code) => reject(new Error(`voltbench ${args[0]} exited with ${code} before it was ready: ${err}`)));
+  });
+  return {
+    child,
+    line,
+    stderr: () => err,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      const exited = once(child, 'exit') as Promise<[number | null]>;
+      child.kill(signal);
+      return (await exited)[0];
+    },
+  };
+}
