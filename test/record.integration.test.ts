@@ -3,14 +3,13 @@
  * recorder and must get what it gets talking to the device directly, while the recording holds each exchange with
  * its timing and without secrets. A recorder process killed with SIGKILL keeps everything it had answered.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateTlsMaterial } from '../emulators/core/tls/certificates.js';
@@ -22,10 +21,10 @@ import { GrowattClient } from '../src/clients/growatt/index.js';
 import { KehuaUpsClient } from '../src/clients/kehua-ups/index.js';
 import { SenecClient } from '../src/clients/senec/index.js';
 import { PvsClient } from '../src/clients/sunpower-pvs/index.js';
+import { spawnVoltbench } from './support/voltbench-process.js';
 import { REDACTED, decodeBytes, startRecorder, type Exchange, type HttpExchange, type Recorder, type RecorderOptions, type RecordingHeader, type RecordingLine, type SerialExchange } from '../src/recording/index.js';
 
 const START = Date.UTC(2024, 5, 21, 10); // midday sun in Europe: PV and SENEC readings are well above zero
-const RECORD_CLI = fileURLToPath(new URL('./support/record-cli.ts', import.meta.url));
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 
 afterEach(async () => {
@@ -301,21 +300,9 @@ describe('voltbench record as a process', () => {
     for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
 
-  async function spawnRecorder(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; ready: { device: string; listen: string; out: string }; stderr: () => string }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', RECORD_CLI, ...args], { cwd: fileURLToPath(new URL('..', import.meta.url)) });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const line = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const nl = out.indexOf('\n');
-        if (nl !== -1) resolve(out.slice(0, nl));
-      });
-      child.once('exit', (code) => reject(new Error(`the recorder exited with ${code} before it was ready: ${err}`)));
-    });
-    return { child, ready: JSON.parse(line) as { device: string; listen: string; out: string }, stderr: () => err };
+  async function spawnRecorder(args: string[]) {
+    const recorder = await spawnVoltbench(['record', ...args], children);
+    return { child: recorder.child, ready: JSON.parse(recorder.line) as { device: string; listen: string; out: string }, stderr: recorder.stderr };
   }
 
   it('killed with SIGKILL, it keeps every exchange answered before the kill; SIGTERM stops it cleanly', async () => {

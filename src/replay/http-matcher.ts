@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { HttpExchange } from '../recording/format.js';
-import { bytesOf } from './bytes.js';
+import { decodeBytes } from '../recording/bytes.js';
 import { credentialAccepts, formKey, sameWithWildcards, type RequestForm } from './form.js';
 import type { HttpAnswer, HttpRules, IncomingHttp, RecordedHttp } from './http-rules.js';
 import { recordedRequest } from './http-rules.js';
@@ -64,7 +64,7 @@ export class HttpMatcher {
     const chosen = this.ledger.choose(key, accepted);
     const response = chosen.exchange.response;
     if (response === null) return { kind: 'served', key, exchange: chosen.exchange, answer: null };
-    let answer: HttpAnswer = { status: response.status, headers: freshCookies(response.headers), body: bytesOf(response.body) };
+    let answer: HttpAnswer = { status: response.status, headers: freshCookies(response.headers), body: decodeBytes(response.body) };
     if (chosen.key !== key && this.rules.adapt) answer = this.rules.adapt(chosen, request, answer);
     return { kind: 'served', key, exchange: chosen.exchange, answer };
   }

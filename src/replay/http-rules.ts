@@ -2,7 +2,7 @@
 // shaping, and the device's own answer to a request the recording cannot serve.
 
 import type { HttpExchange } from '../recording/format.js';
-import { bytesOf } from './bytes.js';
+import { decodeBytes } from '../recording/bytes.js';
 import type { RequestForm } from './form.js';
 
 export interface IncomingHttp {
@@ -63,7 +63,7 @@ export function incoming(method: string, url: string, headers: IncomingHttp['hea
 
 export function recordedRequest(exchange: HttpExchange): IncomingHttp {
   const r = exchange.request;
-  return incoming(r.method, r.url, r.headers, r.body === null ? Buffer.alloc(0) : bytesOf(r.body));
+  return incoming(r.method, r.url, r.headers, r.body === null ? Buffer.alloc(0) : decodeBytes(r.body));
 }
 
 /** First value of a header. */

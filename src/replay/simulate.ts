@@ -10,7 +10,7 @@ const OTHER_DEVICE_TYPE = 3;
 import { decodeField, plainValue, PROFILE_IDS, PROFILES, type DecodedValue, type ProfileId } from '../../contracts/senec/index.js';
 import { startVoltbench, DEFAULT_PORTS, type DeviceName, type Voltbench, type VoltbenchOptions } from '../../emulators/registry.js';
 import type { HttpExchange, SerialExchange } from '../recording/format.js';
-import { bytesOf } from './bytes.js';
+import { decodeBytes } from '../recording/bytes.js';
 import { isRedacted } from './form.js';
 import { growattParams } from './growatt.js';
 import { header, recordedRequest } from './http-rules.js';
@@ -117,7 +117,7 @@ function jsonBody(exchange: HttpExchange): unknown {
   const response = exchange.response;
   if (response === null || response.status !== 200) return undefined;
   try {
-    return JSON.parse(bytesOf(response.body).toString('utf8'));
+    return JSON.parse(decodeBytes(response.body).toString('utf8'));
   } catch {
     return undefined;
   }
@@ -414,8 +414,8 @@ function fromUps(exchanges: readonly SerialExchange[]): Derived {
   const values: Record<string, number> = {};
   for (const exchange of exchanges) {
     if (exchange.response === null) continue;
-    const request = decodeFrame(bytesOf(exchange.request).toString('latin1'));
-    const reply = decodeFrame(bytesOf(exchange.response).toString('latin1').trim().replace(/^[^~]*/, '') + '\r');
+    const request = decodeFrame(decodeBytes(exchange.request).toString('latin1'));
+    const reply = decodeFrame(decodeBytes(exchange.response).toString('latin1').trim().replace(/^[^~]*/, '') + '\r');
     if (!request.ok || !reply.ok || reply.frame.cid2 !== 0) continue;
     settings['ver'] = reply.frame.ver;
     settings['adr'] = reply.frame.adr;

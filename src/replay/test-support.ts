@@ -3,7 +3,7 @@
 
 import type { DeviceName } from '../../emulators/registry.js';
 import { RECORDING_VERSION, type Exchange, type HttpExchange, type RecordedTransport, type RecordingHeader, type SerialExchange } from '../recording/format.js';
-import { recordBytes } from './bytes.js';
+import { encodeBytes } from '../recording/bytes.js';
 
 export function recordingHeader(device: DeviceName, transport: RecordedTransport, over: Partial<RecordingHeader> = {}): RecordingHeader {
   return { type: 'header', version: RECORDING_VERSION, device, transport, target: 'test', startedAt: '2024-06-21T19:00:00.000Z', redacted: [], ...over };
@@ -38,7 +38,7 @@ export function serialExchange(seq: number, request: string, response: string | 
     seq,
     t: seq * 10,
     durationMs,
-    request: recordBytes(Buffer.from(request, 'latin1')),
-    response: response === null ? null : recordBytes(Buffer.from(response, 'latin1')),
+    request: encodeBytes(Buffer.from(request, 'latin1')),
+    response: response === null ? null : encodeBytes(Buffer.from(response, 'latin1')),
   };
 }

@@ -3,7 +3,7 @@
 
 import { decodeFrame } from '../../contracts/kehua-ups/index.js';
 import type { SerialExchange } from '../recording/format.js';
-import { bytesOf } from './bytes.js';
+import { decodeBytes } from '../recording/bytes.js';
 import type { Ledger } from './ledger.js';
 import { nearestKeys } from './nearest.js';
 
@@ -33,7 +33,7 @@ export class SerialMatcher {
     private readonly ledger: Ledger,
   ) {
     for (const exchange of exchanges) {
-      const frame = bytesOf(exchange.request).toString('latin1');
+      const frame = decodeBytes(exchange.request).toString('latin1');
       const list = this.byFrame.get(frame) ?? [];
       list.push(exchange);
       this.byFrame.set(frame, list);
@@ -59,6 +59,6 @@ export class SerialMatcher {
       return { kind: 'unmatched', key, log };
     }
     const exchange = this.ledger.choose(key, candidates);
-    return { kind: 'served', key, exchange, reply: exchange.response === null ? null : bytesOf(exchange.response) };
+    return { kind: 'served', key, exchange, reply: exchange.response === null ? null : decodeBytes(exchange.response) };
   }
 }

@@ -3,6 +3,10 @@ import type { ClockCommand, WorldCommand } from '../../emulators/core/emulator.j
 import type { Fault, FaultSpec } from '../../emulators/core/faults.js';
 import type { LoggedRequest } from '../../emulators/core/request-log.js';
 import type { WorldSnapshot } from '../../emulators/core/world/world.js';
+import type { PointView } from '../../emulators/kehua-ups/control-routes.js';
+
+/** One UL33 point as `/__emu/points` lists it. */
+export type UpsPoint = PointView;
 
 /** GET /__emu/health. */
 export interface EmulatorHealth {
@@ -112,20 +116,6 @@ export class ControlClient {
   }
 }
 
-/** One UL33 point as `/__emu/points` lists it. */
-export interface UpsPoint {
-  id: number;
-  key: string;
-  command: string;
-  index: number;
-  type: 'FLOAT' | 'BYTE';
-  nameEn: string;
-  nameZh: string;
-  unit: string | null;
-  value: number;
-  meaning: string | null;
-  pinned: boolean;
-}
 
 /** The UPS control API adds `/__emu/points`: read every point, pin values (alarms included) or release them with null. */
 export class UpsControlClient extends ControlClient {

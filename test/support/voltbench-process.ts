@@ -1,7 +1,10 @@
 // Any `voltbench <command> …` as a real process of the built CLI (bin/voltbench.js → dist/), read up to its ready line.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { BIN } from './voltbench-up.js';
+import { fileURLToPath } from 'node:url';
+
+/** The built CLI, as users run it. */
+export const BIN = fileURLToPath(new URL('../../bin/voltbench.js', import.meta.url));
 
 export interface VoltbenchProcess {
   child: ChildProcessWithoutNullStreams;
