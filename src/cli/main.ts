@@ -1,5 +1,3 @@
-import { runRecord } from './record.js';
-import { runReplay } from './replay.js';
 import { runScenarioCommand } from './scenario.js';
 import { UP_USAGE, parseUpArgs, readyLine, readyTable, startFromOptions } from './up.js';
 import { UsageError } from './usage-error.js';
@@ -29,11 +27,12 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (command === 'record') {
-      await runRecord(rest);
+      // Loaded on demand: every command pays only for its own modules at start-up.
+      await (await import('./record.js')).runRecord(rest);
       return;
     }
     if (command === 'replay') {
-      await runReplay(rest);
+      await (await import('./replay.js')).runReplay(rest);
       return;
     }
     if (command !== 'up') throw new UsageError(`unknown command "${command}"`);

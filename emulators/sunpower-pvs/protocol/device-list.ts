@@ -16,14 +16,17 @@ export interface DeviceListOptions {
 /** Devices in the firmware's order: supervisor, production meter, consumption meter, inverters, ESS. */
 export function buildDeviceList(site: Site, sample: Sample, supervisor: SupervisorReading, options: DeviceListOptions): Device[] {
   const devices: Device[] = [supervisorDevice(site, supervisor)];
+  // One DATATIME string for the tick, formatted once: it is every metered device's.
+  const datatime = pvsTimestamp(sample.tick);
   if (!options.hideMeters) {
-    devices.push(productionMeter(site, sample.production, sample.tick));
-    if (site.config.consumptionMeter) devices.push(consumptionMeter(site, sample.consumption, sample.tick));
+    devices.push(productionMeter(site, sample.production, datatime));
+    if (site.config.consumptionMeter) devices.push(consumptionMeter(site, sample.consumption, datatime));
   }
-  sample.inverters.forEach((reading, i) => devices.push(inverter(site, i, reading, sample.tick)));
+  sample.inverters.forEach((reading, i) => devices.push(inverter(site, i, reading, datatime)));
   if (site.ess) devices.push(...essDevices(site, sample));
+  const sharedCurtime = options.msPerDevice === 0 ? pvsTimestamp(options.curtime) : null;
   devices.forEach((device, i) => {
-    device.CURTIME = pvsTimestamp(options.curtime + i * options.msPerDevice);
+    device.CURTIME = sharedCurtime ?? pvsTimestamp(options.curtime + i * options.msPerDevice);
   });
   return devices;
 }
@@ -75,9 +78,9 @@ function meterHead(site: Site, serial: string, type: string, subtype: Device): D
 }
 
 /** What both meters report: CT size, the net register and the three-phase power triangle. */
-function meterMetrics(m: MeterReading, tick: number, ctSize: string): Device {
+function meterMetrics(m: MeterReading, datatime: string, ctSize: string): Device {
   return {
-    DATATIME: pvsTimestamp(tick),
+    DATATIME: datatime,
     ct_scl_fctr: ctSize,
     net_ltea_3phsum_kwh: metric(m.netKwh, 2),
     p_3phsum_kw: metric(m.pKw, 4),
@@ -88,10 +91,10 @@ function meterMetrics(m: MeterReading, tick: number, ctSize: string): Device {
   };
 }
 
-function productionMeter(site: Site, m: MeterReading, tick: number): Device {
+function productionMeter(site: Site, m: MeterReading, datatime: string): Device {
   return {
     ...meterHead(site, site.productionMeterSerial, 'PVS5-METER-P', { production_subtype_enum: 'GROSS_PRODUCTION_SITE', subtype: 'GROSS_PRODUCTION_SITE' }),
-    ...meterMetrics(m, tick, '50'),
+    ...meterMetrics(m, datatime, '50'),
     i_a: metric(m.iA, 4),
     v12_v: metric(m.v12V, 4),
     CAL0: '50',
@@ -100,11 +103,11 @@ function productionMeter(site: Site, m: MeterReading, tick: number): Device {
   };
 }
 
-function consumptionMeter(site: Site, m: MeterReading, tick: number): Device {
+function consumptionMeter(site: Site, m: MeterReading, datatime: string): Device {
   const subtype = site.config.consumptionSubtype;
   return {
     ...meterHead(site, site.consumptionMeterSerial, 'PVS5-METER-C', { consumption_subtype_enum: subtype, subtype }),
-    ...meterMetrics(m, tick, '100'),
+    ...meterMetrics(m, datatime, '100'),
     i1_a: metric(m.i1A, 4),
     i2_a: metric(m.i2A, 4),
     v1n_v: metric(m.v1V, 4),
@@ -121,7 +124,7 @@ function consumptionMeter(site: Site, m: MeterReading, tick: number): Device {
   };
 }
 
-function inverter(site: Site, index: number, r: InverterReading, tick: number): Device {
+function inverter(site: Site, index: number, r: InverterReading, datatime: string): Device {
   const id = site.inverters[index]!;
   const modern = site.modernFirmware;
   const head: Device = {
@@ -143,7 +146,7 @@ function inverter(site: Site, index: number, r: InverterReading, tick: number): 
   if (!r.producing) return { ...head, origin: 'data_logger', OPERATION: 'noop' };
   return {
     ...head,
-    DATATIME: pvsTimestamp(tick),
+    DATATIME: datatime,
     ltea_3phsum_kwh: metric(r.lifetimeKwh, 4),
     p_3phsum_kw: metric(r.acKw, 4),
     vln_3phavg_v: metric(r.acV, 2),
