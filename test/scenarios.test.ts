@@ -149,6 +149,19 @@ describe('the CLI', () => {
     expect(unknown.stderr).toMatch(/no scenario named "nope"/);
   });
 
+  it('up --scenario with --only serves some of its devices (one process per device, as in docker-compose)', async () => {
+    const { line } = await spawnUp(['--scenario', 'grid-outage', '--only', 'ups', '--speed', '0', '--json', '--ups-port', '0', '--ups-control-port', '0'], children);
+    const ready = JSON.parse(line) as { emulators: Record<string, { controlUrl: string }> };
+    expect(Object.keys(ready.emulators)).toEqual(['ups']);
+    const control = ready.emulators.ups!.controlUrl;
+    await fetch(`${control}/__emu/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance: '6h30m' }) });
+    const state = (await (await fetch(`${control}/__emu/state`)).json()) as { status: { mode: string } };
+    expect(state.status.mode).toBe('battery');
+    const bad = spawnSync(process.execPath, [BIN, 'up', '--scenario', 'ups-battery-exhaustion', '--only', 'pvs'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/scenario ups-battery-exhaustion has no pvs/);
+  });
+
   it('up --scenario serves the scenario world; on a manual clock its outage reaches the UPS as the clock passes it', async () => {
     const { line } = await spawnUp(['--scenario', 'grid-outage', '--speed', '0', '--json', '--pvs-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--growatt-port', '0', '--ups-port', '0', '--ups-control-port', '0'], children);
     const ready = JSON.parse(line) as { emulators: { ups: { controlUrl: string }; pvs: { url: string } } };
