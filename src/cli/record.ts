@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { AVAILABLE_DEVICES, DEFAULT_PORTS, DEVICES, type DeviceName } from '../../emulators/registry.js';
 import { loadTlsMaterial, type TlsMaterial } from '../../emulators/core/tls/certificates.js';
 import {
@@ -16,6 +15,7 @@ import {
   type Recorder,
   type RecorderOptions,
 } from '../recording/index.js';
+import { integerFlag, parseFlags } from './flags.js';
 import { UsageError } from './usage-error.js';
 
 export const RECORD_USAGE = `Usage: voltbench record <device> --target <url | serial path | tcp host:port> --out <file> [options]
@@ -67,41 +67,30 @@ export interface RecordCliOptions {
   json: boolean;
 }
 
-function number(text: string, flag: string, min: number, max: number): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${text}"`);
-  return value;
-}
-
 /** Parses `record` flags; throws UsageError with a message a person can act on. */
 export function parseRecordArgs(argv: string[]): RecordCliOptions | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        target: { type: 'string' },
-        out: { type: 'string' },
-        listen: { type: 'string' },
-        'https-listen': { type: 'string' },
-        'https-cert': { type: 'string' },
-        'https-key': { type: 'string' },
-        insecure: { type: 'boolean', default: false },
-        'verify-tls': { type: 'boolean', default: false },
-        baud: { type: 'string' },
-        quiet: { type: 'string' },
-        timeout: { type: 'string' },
-        'no-redact': { type: 'boolean', default: false },
-        force: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify.*$/s, ''));
-  }
+  const parsed = parseFlags({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      target: { type: 'string' },
+      out: { type: 'string' },
+      listen: { type: 'string' },
+      'https-listen': { type: 'string' },
+      'https-cert': { type: 'string' },
+      'https-key': { type: 'string' },
+      insecure: { type: 'boolean', default: false },
+      'verify-tls': { type: 'boolean', default: false },
+      baud: { type: 'string' },
+      quiet: { type: 'string' },
+      timeout: { type: 'string' },
+      'no-redact': { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   const v = parsed.values;
   if (v.help) return 'help';
   const [device, ...extra] = parsed.positionals;
@@ -151,9 +140,9 @@ export function parseRecordArgs(argv: string[]): RecordCliOptions | 'help' {
     ...(v['https-listen'] !== undefined ? { httpsListen: v['https-listen'] } : {}),
     ...(tls ? { tls } : {}),
     verifyTls: v['verify-tls'],
-    ...(v.baud !== undefined ? { baudRate: number(v.baud, '--baud', 50, 4_000_000) } : {}),
-    ...(v.quiet !== undefined ? { quietMs: number(v.quiet, '--quiet', 1, 600_000) } : {}),
-    ...(v.timeout !== undefined ? { timeoutMs: number(v.timeout, '--timeout', 1, 3_600_000) } : {}),
+    ...(v.baud !== undefined ? { baudRate: integerFlag(v.baud, '--baud', 50, 4_000_000) } : {}),
+    ...(v.quiet !== undefined ? { quietMs: integerFlag(v.quiet, '--quiet', 1, 600_000) } : {}),
+    ...(v.timeout !== undefined ? { timeoutMs: integerFlag(v.timeout, '--timeout', 1, 3_600_000) } : {}),
     redact: !v['no-redact'],
     force: v.force,
     json: v.json,

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   defaultReplayPort,
   readRecording,
@@ -11,6 +10,7 @@ import {
   type ReplayMode,
   type ReplayTiming,
 } from '../replay/index.js';
+import { parseFlags } from './flags.js';
 import { UsageError } from './usage-error.js';
 
 export const REPLAY_USAGE = `Usage: voltbench replay <file> [options]
@@ -47,26 +47,21 @@ interface ReplayArgs {
 
 /** Parses `replay` flags; throws UsageError with a message a person can act on. */
 export function parseReplayArgs(argv: string[]): ReplayArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        mode: { type: 'string' },
-        timing: { type: 'string' },
-        speed: { type: 'string' },
-        listen: { type: 'string' },
-        'https-listen': { type: 'string' },
-        simulate: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify.*$/s, ''));
-  }
+  const parsed = parseFlags({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      mode: { type: 'string' },
+      timing: { type: 'string' },
+      speed: { type: 'string' },
+      listen: { type: 'string' },
+      'https-listen': { type: 'string' },
+      simulate: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   const v = parsed.values;
   if (v.help) return 'help';
   if (parsed.positionals.length !== 1) throw new UsageError(parsed.positionals.length === 0 ? 'replay needs a recording file' : `replay takes one recording file, got ${parsed.positionals.length}`);

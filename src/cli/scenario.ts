@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { listScenarios, loadScenario, runScenario, type ScenarioReport } from '../scenarios/index.js';
+import { parseFlags } from './flags.js';
 import { UsageError } from './usage-error.js';
 
 export const SCENARIO_USAGE = `Usage: voltbench scenario <list | run> [options]
@@ -23,22 +23,17 @@ export async function runScenarioCommand(argv: string[], out: (text: string) => 
     out(SCENARIO_USAGE);
     return 0;
   }
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        speed: { type: 'string' },
-        'as-fast-as-possible': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify.*$/s, ''));
-  }
+  const parsed = parseFlags({
+    args: rest,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      speed: { type: 'string' },
+      'as-fast-as-possible': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   const v = parsed.values;
   if (v.help) {
     out(SCENARIO_USAGE);

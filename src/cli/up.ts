@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { AVAILABLE_DEVICES, DEFAULT_PORTS, DEVICES, startVoltbench, type DeviceName, type Voltbench } from '../../emulators/registry.js';
 import { isProfileId, PROFILE_IDS, type ProfileId } from '../../contracts/senec/index.js';
 import { loadTlsMaterial, type TlsMaterial } from '../../emulators/core/tls/certificates.js';
 import { MAX_FLEET_DEVICES } from '../../emulators/growatt/fleet.js';
+import { integerFlag, numberFlag, parseFlags } from './flags.js';
 import { UsageError } from './usage-error.js';
 import { loadScenario, narrowScenario, startScenario, type Scenario } from '../scenarios/index.js';
 
@@ -66,42 +66,37 @@ export interface UpOptions {
 
 /** Parses `up` flags; throws UsageError with a message a person can act on. */
 export function parseUpArgs(argv: string[]): UpOptions | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        only: { type: 'string' },
-        host: { type: 'string', default: '127.0.0.1' },
-        seed: { type: 'string' },
-        speed: { type: 'string', default: '1' },
-        start: { type: 'string' },
-        scenario: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        'pvs-port': { type: 'string', default: String(DEFAULT_PORTS.pvs) },
-        'pvs-panels': { type: 'string', default: '24' },
-        'pvs-batteries': { type: 'string', default: '0' },
-        'pvs-latency': { type: 'boolean', default: false },
-        'senec-port': { type: 'string', default: String(DEFAULT_PORTS.senec) },
-        'senec-https-port': { type: 'string', default: String(DEFAULT_PORTS.senecHttps) },
-        'senec-firmware': { type: 'string', default: 'v3-0826' },
-        'senec-cert': { type: 'string' },
-        'senec-key': { type: 'string' },
-        'growatt-port': { type: 'string', default: String(DEFAULT_PORTS.growatt) },
-        'growatt-devices': { type: 'string', default: '1' },
-        'growatt-accounts': { type: 'string', default: '1' },
-        'growatt-token': { type: 'string' },
-        'growatt-no-rate-limit': { type: 'boolean', default: false },
-        'ups-port': { type: 'string', default: String(DEFAULT_PORTS.ups) },
-        'ups-control-port': { type: 'string', default: String(DEFAULT_PORTS.upsControl) },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify.*$/s, ''));
-  }
+  const parsed = parseFlags({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      only: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      seed: { type: 'string' },
+      speed: { type: 'string', default: '1' },
+      start: { type: 'string' },
+      scenario: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      'pvs-port': { type: 'string', default: String(DEFAULT_PORTS.pvs) },
+      'pvs-panels': { type: 'string', default: '24' },
+      'pvs-batteries': { type: 'string', default: '0' },
+      'pvs-latency': { type: 'boolean', default: false },
+      'senec-port': { type: 'string', default: String(DEFAULT_PORTS.senec) },
+      'senec-https-port': { type: 'string', default: String(DEFAULT_PORTS.senecHttps) },
+      'senec-firmware': { type: 'string', default: 'v3-0826' },
+      'senec-cert': { type: 'string' },
+      'senec-key': { type: 'string' },
+      'growatt-port': { type: 'string', default: String(DEFAULT_PORTS.growatt) },
+      'growatt-devices': { type: 'string', default: '1' },
+      'growatt-accounts': { type: 'string', default: '1' },
+      'growatt-token': { type: 'string' },
+      'growatt-no-rate-limit': { type: 'boolean', default: false },
+      'ups-port': { type: 'string', default: String(DEFAULT_PORTS.ups) },
+      'ups-control-port': { type: 'string', default: String(DEFAULT_PORTS.upsControl) },
+    },
+  });
   const v = parsed.values;
   if (v.help) return 'help';
   let scenario: Scenario | undefined;
@@ -116,8 +111,8 @@ export function parseUpArgs(argv: string[]): UpOptions | 'help' {
     }
   }
   const devices = scenario ? scenario.devices : parseDevices(v.only);
-  const growattDevices = integer(v['growatt-devices'], '--growatt-devices', 1, MAX_FLEET_DEVICES);
-  const growattAccounts = integer(v['growatt-accounts'], '--growatt-accounts', 1, MAX_FLEET_DEVICES);
+  const growattDevices = integerFlag(v['growatt-devices'], '--growatt-devices', 1, MAX_FLEET_DEVICES);
+  const growattAccounts = integerFlag(v['growatt-accounts'], '--growatt-accounts', 1, MAX_FLEET_DEVICES);
   if (growattAccounts > growattDevices) throw new UsageError(`--growatt-accounts (${growattAccounts}) cannot exceed --growatt-devices (${growattDevices})`);
   const growattToken = v['growatt-token'];
   if (growattToken !== undefined && !/^[0-9a-zA-Z]{8,64}$/.test(growattToken)) throw new UsageError('--growatt-token must be 8-64 letters or digits');
@@ -137,14 +132,14 @@ export function parseUpArgs(argv: string[]): UpOptions | 'help' {
   return {
     devices,
     host: v.host,
-    seed: v.seed !== undefined ? integer(v.seed, '--seed', -2147483648, 4294967295) : (scenario?.seed ?? 1),
-    speed: number(v.speed, '--speed', 0, 1_000_000),
+    seed: v.seed !== undefined ? integerFlag(v.seed, '--seed', -2147483648, 4294967295) : (scenario?.seed ?? 1),
+    speed: numberFlag(v.speed, '--speed', 0, 1_000_000),
     ...(start !== undefined ? { start } : {}),
     ...(scenario ? { scenario } : {}),
     json: v.json,
     pvsPort: port(v['pvs-port'], '--pvs-port'),
-    pvsPanels: integer(v['pvs-panels'], '--pvs-panels', 1, 200),
-    pvsBatteries: integer(v['pvs-batteries'], '--pvs-batteries', 0, 8),
+    pvsPanels: integerFlag(v['pvs-panels'], '--pvs-panels', 1, 200),
+    pvsBatteries: integerFlag(v['pvs-batteries'], '--pvs-batteries', 0, 8),
     pvsLatency: v['pvs-latency'],
     senecPort: port(v['senec-port'], '--senec-port'),
     senecHttpsPort: port(v['senec-https-port'], '--senec-https-port'),
@@ -171,20 +166,8 @@ function parseDevices(only: string | undefined): DeviceName[] {
   return DEVICES.filter((d) => names.includes(d));
 }
 
-function number(text: string, flag: string, min: number, max: number): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) throw new UsageError(`${flag} must be a number from ${min} to ${max}, got "${text}"`);
-  return value;
-}
-
-function integer(text: string, flag: string, min: number, max: number): number {
-  const value = number(text, flag, min, max);
-  if (!Number.isInteger(value)) throw new UsageError(`${flag} must be a whole number, got "${text}"`);
-  return value;
-}
-
 function port(text: string, flag: string): number {
-  return integer(text, flag, 0, 65535);
+  return integerFlag(text, flag, 0, 65535);
 }
 
 export async function startFromOptions(options: UpOptions, log: (line: string) => void = () => {}): Promise<Voltbench> {
