@@ -34,7 +34,7 @@ describe('voltbench up', () => {
   });
 
   it('stops cleanly on SIGINT and prints a readable table without --json', async () => {
-    const { child, line } = await up(['--pvs-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--ups-port', '0', '--ups-control-port', '0', '--speed', '60']);
+    const { child, line } = await up(['--pvs-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--growatt-port', '0', '--ups-port', '0', '--ups-control-port', '0', '--speed', '60']);
     expect(line).toContain('voltbench is running');
     child.kill('SIGINT');
     const [code] = await once(child, 'exit');
@@ -61,7 +61,7 @@ describe('voltbench up', () => {
   });
 
   it('reports a port in use with exit code 1 and a hint', async () => {
-    const { line } = await up(['--pvs-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--ups-port', '0', '--ups-control-port', '0', '--json']);
+    const { line } = await up(['--pvs-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--growatt-port', '0', '--ups-port', '0', '--ups-control-port', '0', '--json']);
     const port = new URL((JSON.parse(line) as { emulators: { pvs: { url: string } } }).emulators.pvs.url).port;
     const result = spawnSync(process.execPath, [BIN, 'up', '--pvs-port', port, '--json'], { encoding: 'utf8' });
     expect(result.status).toBe(1);

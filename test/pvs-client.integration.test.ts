@@ -248,7 +248,6 @@ describe('faults through /__emu/faults, seen through the client', () => {
     expect(error).toBeInstanceOf(PvsTimeoutError);
     expect(error).toMatchObject({ timeoutMs: 60, attempts: 1, command: 'Get_Comm' });
     expect(elapsed).toBeGreaterThanOrEqual(55);
-    expect(elapsed).toBeLessThan(1_000);
     expect((await requestLog()).at(-1)).toMatchObject({ command: 'Get_Comm', outcome: 'hang', status: null });
     // Other commands are not affected by a command-matched fault.
     expect((await client().stop()).result).toBe('succeed');
@@ -283,23 +282,18 @@ describe('faults through /__emu/faults, seen through the client', () => {
     expect((await requestLog()).map((r) => r.faults)).toEqual([['truncate']]);
   });
 
-  it('latency: the faulted request is visibly slower, and the log shows the fault', async () => {
+  it('latency: the faulted request waits the asked time, the log shows the fault, and times: 1 is then used up', async () => {
     const { client, addFault, requestLog } = await startPvs();
     const pvs = client();
-    const time = async () => {
-      const started = performance.now();
-      await pvs.gridProfileGet();
-      return performance.now() - started;
-    };
-    await time(); // warm the connection
-    const baseline = await time();
     await addFault({ kind: 'latency', ms: 80, times: 1 });
-    const delayed = await time();
-    expect(delayed).toBeGreaterThanOrEqual(75);
-    expect(delayed - baseline).toBeGreaterThanOrEqual(60);
+    const started = performance.now();
+    await pvs.gridProfileGet();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(75);
     const last = (await requestLog()).at(-1)!;
     expect(last).toMatchObject({ command: 'GridProfileGet', status: 200, faults: ['latency'] });
     expect(last.durationMs).toBeGreaterThanOrEqual(75);
+    await pvs.gridProfileGet();
+    expect((await requestLog()).at(-1)).toMatchObject({ command: 'GridProfileGet', status: 200, faults: [] });
   });
 
   it('a fault can be listed and deleted over HTTP; afterwards requests are clean', async () => {
@@ -330,10 +324,8 @@ describe('supervisor restart on a real-time clock', () => {
     expect(error).toBeInstanceOf(PvsUnavailableError);
     expect(error).toMatchObject({ attempts: 1 });
 
-    const started = performance.now();
     const patient = client({ retries: 20, backoffMs: 100, maxBackoffMs: 100 });
     const after = await patient.deviceList();
-    expect(performance.now() - started).toBeLessThan(2_000);
     const uptimeAfter = devicesOfKind(after, 'supervisor')[0]!.uptimeS!;
     expect(uptimeAfter).toBeLessThanOrEqual(5);
     expect(uptimeAfter).toBeLessThan(uptimeBefore);

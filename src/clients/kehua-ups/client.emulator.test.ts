@@ -47,7 +47,8 @@ const TRANSPORTS: readonly (readonly [string, Connect])[] = [
 ];
 
 function client(transport: KehuaUpsClientOptions['transport'], options: Partial<KehuaUpsClientOptions> = {}): KehuaUpsClient {
-  const ups = new KehuaUpsClient({ transport, timeoutMs: 200, backoffMs: 1, sleep: async () => {}, ...options });
+  // A generous timeout where a reply is expected; tests of silence pass their own short one.
+  const ups = new KehuaUpsClient({ transport, timeoutMs: 2_000, backoffMs: 1, sleep: async () => {}, ...options });
   cleanups.push(() => ups.close());
   return ups;
 }
@@ -157,11 +158,11 @@ describe('DATAFLAG', () => {
 });
 
 describe('serial faults from the emulator', () => {
-  async function setup() {
+  async function setup(options: Partial<KehuaUpsClientOptions> = {}) {
     const { server } = await startUps();
     const retries: UpsError[] = [];
     const trace: TraceEvent[] = [];
-    const ups = client(await server.listenTcp(), { onRetry: (error) => retries.push(error), onTrace: (event) => trace.push(event) });
+    const ups = client(await server.listenTcp(), { onRetry: (error) => retries.push(error), onTrace: (event) => trace.push(event), ...options });
     return { server, ups, retries, trace };
   }
 
@@ -182,7 +183,7 @@ describe('serial faults from the emulator', () => {
   });
 
   it('drop: silence times out, the retry succeeds', async () => {
-    const { server, ups, retries } = await setup();
+    const { server, ups, retries } = await setup({ timeoutMs: 200 });
     server.ups.faults.add({ kind: 'drop', times: 1 });
     expectMatchesUnit(await ups.readAnalog(), server.ups.points());
     expect(retries).toHaveLength(1);
@@ -221,7 +222,7 @@ describe('serial faults from the emulator', () => {
   it('split slower than the timeout: the partial frame is reported', async () => {
     const { server, ups } = await setup();
     server.ups.faults.add({ kind: 'split', pieces: 4, gapMs: 120 });
-    const error = await failure(ups.request(0x41, [], { retries: 0 }));
+    const error = await failure(ups.request(0x41, [], { retries: 0, timeoutMs: 200 }));
     expect(error).toBeInstanceOf(UpsTimeoutError);
     expect((error as UpsTimeoutError).partial).toMatch(/^~21012A00/);
   });
@@ -287,7 +288,7 @@ describe('the serial port', () => {
     const path = server.openMockPort(nextMockPath());
     const port = new SerialPortMock({ path, baudRate: 9600 });
     cleanups.push(() => new Promise((resolve) => (port.isOpen ? port.close(resolve) : resolve(undefined))));
-    const ups = new KehuaUpsClient({ transport: port, timeoutMs: 200 });
+    const ups = new KehuaUpsClient({ transport: port });
     expect(await ups.readAddress()).toBe(1);
     await ups.close();
     expect(port.isOpen).toBe(true);
@@ -297,7 +298,7 @@ describe('the serial port', () => {
   it('closes a port it opened from a path, so another client can open it', async () => {
     const { server } = await startUps();
     const path = server.openMockPort(nextMockPath());
-    const first = new KehuaUpsClient({ transport: { path, binding: SerialPortMock.binding }, timeoutMs: 200 });
+    const first = new KehuaUpsClient({ transport: { path, binding: SerialPortMock.binding } });
     await first.connect();
     expect(await failure(new KehuaUpsClient({ transport: { path, binding: SerialPortMock.binding } }).connect())).toBeInstanceOf(UpsConnectionError);
     await first.close();

@@ -190,13 +190,11 @@ describe('failures', () => {
 
   it('times out a hanging device with SenecTimeoutError after the retry', async () => {
     const { device, client, sleeps } = await setup(() => {}, { timeoutMs: 150 });
-    const started = Date.now();
     const error = await failure(client.read({ ENERGY: ['STAT_STATE'] }));
     expect(error).toBeInstanceOf(SenecTimeoutError);
     expect(error).toMatchObject({ timeoutMs: 150, attempts: 2 });
     expect(device.requests).toHaveLength(2);
     expect(sleeps).toEqual([1000]);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('times out a body that stalls after the headers', async () => {
