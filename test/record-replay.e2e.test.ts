@@ -258,7 +258,7 @@ async function upsSession(side: Side) {
 describe('KEHUA UPS over TCP: record → replay round trip', () => {
   it('replays frames and the remote-control commands with equal readings; repeated reads in order; an unknown frame gets silence', async () => {
     const vb = await emulate({ devices: ['ups'] });
-    const recorder = await record({ device: 'ups', target: vb.emulators.ups!.url!, quietMs: 200 });
+    const recorder = await record({ device: 'ups', target: vb.emulators.ups!.url! });
     const recorded = await upsSession(live(recorder.url, vb, 5_000)); // within the 10 s self test
     await recorder.close();
     // The battery test shows in the switches read after it started.
@@ -267,12 +267,12 @@ describe('KEHUA UPS over TCP: record → replay round trip', () => {
 
     const { replay: r, logs } = await replay(recorder.out);
     expect(await upsSession(replayed(r.url))).toEqual(recorded);
-    const client = new KehuaUpsClient({ transport: r.url, retries: 0, timeoutMs: 300 });
+    const client = new KehuaUpsClient({ transport: r.url, retries: 0 });
     cleanups.push(() => client.close());
     expect(await client.readSwitches()).toEqual(recorded.during);
     expect(r.stats()).toMatchObject({ unmatched: 0 });
-    // A frame never recorded: the unit's answer to frames it rejects, silence.
-    await expect(client.readProtocolVersion()).rejects.toBeInstanceOf(UpsTimeoutError);
+    // A frame never recorded (4FH): the unit's answer to frames it rejects, silence.
+    await expect(client.request(0x4f, [], { timeoutMs: 300 })).rejects.toBeInstanceOf(UpsTimeoutError);
     expect(logs).toEqual([expect.stringMatching(/^replay ups: unmatched frame .*answered with silence/)]);
   });
 });

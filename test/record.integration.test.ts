@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPortMock } from 'serialport';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateTlsMaterial } from '../emulators/core/tls/certificates.js';
 import type { UpsServer } from '../emulators/kehua-ups/server.js';
 import { startVoltbench, type VoltbenchOptions, type Voltbench } from '../emulators/registry.js';
@@ -237,7 +237,7 @@ describe('voltbench record, HTTP devices', () => {
 
 describe('voltbench record, UPS serial bytes', () => {
   const upsClient = (transport: ConstructorParameters<typeof KehuaUpsClient>[0]['transport']) => {
-    const client = new KehuaUpsClient({ transport, timeoutMs: 500, retries: 0 });
+    const client = new KehuaUpsClient({ transport, timeoutMs: 5_000, retries: 0 });
     cleanups.push(() => client.close());
     return client;
   };
@@ -246,7 +246,8 @@ describe('voltbench record, UPS serial bytes', () => {
   it('over a TCP bridge: frames paired with their answers, a rejected frame recorded as silence', async () => {
     const vb = await emulate({ devices: ['ups'] });
     const upsUrl = vb.emulators.ups!.url!;
-    const recorder = await record({ device: 'ups', target: upsUrl, quietMs: 150 });
+    // The quiet time must outlast any reply delay (a stalled event loop included), or a late answer would be recorded as silence.
+    const recorder = await record({ device: 'ups', target: upsUrl, quietMs: 500 });
     expect(recorder.url).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
     const [direct, proxied] = [upsClient(upsUrl), upsClient(recorder.url)];
     expect(await proxied.readAnalog()).toEqual(await direct.readAnalog());
@@ -258,7 +259,8 @@ describe('voltbench record, UPS serial bytes', () => {
     cleanups.push(() => socket.destroy());
     await once(socket, 'connect');
     socket.write('~21022A410000FDA3\r');
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Recorded once the quiet time has passed with no answer.
+    await vi.waitFor(() => expect(serialExchanges(readRecording(recorder.out).exchanges)).toHaveLength(4), { timeout: 5_000, interval: 50 });
 
     const { header, exchanges } = readRecording(recorder.out);
     expect(header).toMatchObject({ device: 'ups', transport: 'serial', target: upsUrl, redacted: [] });
@@ -271,7 +273,7 @@ describe('voltbench record, UPS serial bytes', () => {
     // The 41H request and its answer, as the line carried them.
     expect(decodeBytes(serial[0]!.request).toString('latin1').slice(5, 9)).toBe('2A41');
     expect(serial[3]).toMatchObject({ request: { text: '~21022A410000FDA3\r' }, response: null });
-    expect(serial[3]!.durationMs).toBeGreaterThanOrEqual(140);
+    expect(serial[3]!.durationMs).toBeGreaterThanOrEqual(490);
   });
 
   it('over a serial port path (mock binding): the same answers as a client on the port itself', async () => {
@@ -280,7 +282,7 @@ describe('voltbench record, UPS serial bytes', () => {
     const ups = vb.emulators.ups as unknown as UpsServer;
     const directPath = ups.openMockPort('/dev/ttyRecordDirect');
     const devicePath = ups.openMockPort('/dev/ttyRecordDevice');
-    const recorder = await record({ device: 'ups', target: devicePath, binding: SerialPortMock.binding, quietMs: 150 });
+    const recorder = await record({ device: 'ups', target: devicePath, binding: SerialPortMock.binding });
     const direct = upsClient({ path: directPath, binding: SerialPortMock.binding });
     const proxied = upsClient(recorder.url);
     expect(await proxied.readAnalog()).toEqual(await direct.readAnalog());

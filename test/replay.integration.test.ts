@@ -36,7 +36,7 @@ async function emulator(options: Partial<VoltbenchOptions> & Pick<VoltbenchOptio
 let files = 0;
 /** The real recorder in front of `target`, writing a fresh file (secrets redacted, as by default). */
 async function record(device: RecorderOptions['device'], target: string, options: Partial<RecorderOptions> = {}): Promise<Recorder> {
-  const recorder = await startRecorder({ device, target, out: join(dir, `recording-${++files}.jsonl`), listen: '127.0.0.1:0', quietMs: 200, ...options });
+  const recorder = await startRecorder({ device, target, out: join(dir, `recording-${++files}.jsonl`), listen: '127.0.0.1:0', ...options });
   cleanups.push(() => recorder.close());
   return recorder;
 }
@@ -248,7 +248,7 @@ describe('voltbench replay (CLI, in-process)', () => {
     const stopped = new Promise<string>((resolve) => (stop = resolve));
     const done = runReplayWith(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), stopped });
     const ready = async () => {
-      for (let i = 0; i < 200 && out.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      for (let i = 0; i < 1000 && out.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
       return JSON.parse(out[0]!) as Record<string, unknown>;
     };
     return { done, ready, stop, err };

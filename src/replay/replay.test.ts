@@ -1,6 +1,6 @@
 // startReplay over real sockets with hand-made recordings: modes, timing, the status endpoint, HTTPS, serial.
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeFrame } from '../../contracts/kehua-ups/index.js';
 import { startReplay, type ReplayOptions, type RunningReplay } from './index.js';
 import { parseRecording } from './read.js';
@@ -108,9 +108,9 @@ describe('replay transports', () => {
     socket.write(request(0x51)); // never recorded: silence
     socket.write(request(0x50)); // recorded as silence
     socket.write(request(0x4f)); // recorded with a reply
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The frames are served in order, so once the 4FH reply is in, the two before it have been handled.
+    await vi.waitFor(() => expect(received.join('')).toBe(reply), { timeout: 5_000, interval: 10 });
     socket.destroy();
-    expect(received.join('')).toBe(reply);
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatch(/unmatched frame ~21012A510000FDA\w\\r.*nearest recorded: "~21012A4F/);
     expect(r.stats()).toMatchObject({ received: 3, served: 2, unmatched: 1 });
