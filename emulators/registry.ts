@@ -38,6 +38,8 @@ export interface VoltbenchOptions {
   /** Virtual start time (epoch ms); defaults to now. */
   start?: number;
   world?: Partial<Omit<WorldConfig, 'seed'>>;
+  /** Outages planned ahead (scenarios), in place before any device takes its first sample. */
+  outages?: readonly { from: number; to: number }[];
   ports: { pvs: number; senec?: number; senecHttps?: number; growatt?: number; ups?: number; upsControl?: number };
   pvs?: { site?: Partial<SiteConfig>; settings?: Partial<PvsSettings> };
   senec?: { site?: Partial<SenecSiteConfig>; settings?: Partial<SenecSettings>; tls?: TlsMaterial };
@@ -69,6 +71,7 @@ export interface Voltbench {
 export async function startVoltbench(options: VoltbenchOptions): Promise<Voltbench> {
   const clock = new VirtualClock({ ...(options.start !== undefined ? { start: options.start } : {}), speed: options.speed });
   const world = new World({ ...options.world, seed: options.seed }, clock);
+  for (const outage of options.outages ?? []) world.planOutage(outage.from, outage.to);
   const emulators: Partial<Record<DeviceName, RunningEmulator>> = {};
   const closers: (() => Promise<unknown>)[] = [];
   try {

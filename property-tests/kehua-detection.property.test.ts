@@ -24,7 +24,7 @@ import {
 import type { Frame, FrameErrorKind } from '../contracts/kehua-ups/index.js';
 import { ask, request, testUps } from '../emulators/kehua-ups/test-support.js';
 import { KehuaUpsClient, UpsChecksumError, UpsFrameError, type UpsError } from '../src/clients/kehua-ups/index.js';
-import { EmulatorLine } from './support/kehua-line.js';
+import { EmulatorLine, REPLY_TIMEOUT_MS } from './support/kehua-line.js';
 
 const SOI = '~';
 const CR = '\r';
@@ -163,7 +163,7 @@ describe('the client detects a single changed character in a reply', () => {
           },
         });
         const retried: UpsError[] = [];
-        const client = new KehuaUpsClient({ transport: line, retries: 1, timeoutMs: 500, sleep: async () => {}, onRetry: (e) => retried.push(e) });
+        const client = new KehuaUpsClient({ transport: line, retries: 1, timeoutMs: REPLY_TIMEOUT_MS, sleep: async () => {}, onRetry: (e) => retried.push(e) });
         try {
           const reading = await client.readCommand(cid2);
           const unit = ups.points();

@@ -17,7 +17,7 @@ import { World } from '../emulators/core/world/world.js';
 import { createUpsServer, type UpsServer } from '../emulators/kehua-ups/server.js';
 import { JUNE_MORNING, testUps } from '../emulators/kehua-ups/test-support.js';
 import { KehuaUpsClient } from '../src/clients/kehua-ups/index.js';
-import { EmulatorLine, cutAt } from './support/kehua-line.js';
+import { EmulatorLine, REPLY_TIMEOUT_MS, cutAt } from './support/kehua-line.js';
 
 /** Largest double that still rounds to a finite single. */
 const SINGLE_MAX = 3.4028234663852886e38;
@@ -55,7 +55,7 @@ describe('snapshot over the mock serial binding', () => {
     // A small battery, so a few outages reach the low-battery alarm and shutdown.
     server = await createUpsServer({ world, settings: { batteryAh: 2 } });
     const path = server.openMockPort('/dev/ttyKEHUA-snapshot-property');
-    client = new KehuaUpsClient({ transport: { path, binding: SerialPortMock.binding }, retries: 0, timeoutMs: 1000 });
+    client = new KehuaUpsClient({ transport: { path, binding: SerialPortMock.binding }, retries: 0, timeoutMs: REPLY_TIMEOUT_MS });
   });
   afterAll(async () => {
     await client?.close();
@@ -112,7 +112,7 @@ describe('reassembly', () => {
           },
         });
         // No retries: a reply the client failed to reassemble would reject the read.
-        const client = new KehuaUpsClient({ transport: line, retries: 0, timeoutMs: 1000 });
+        const client = new KehuaUpsClient({ transport: line, retries: 0, timeoutMs: REPLY_TIMEOUT_MS });
         try {
           const unit = ups.points();
           const keys = target === 'snapshot' ? UL33_POINTS.map((p) => p.key) : pointsForCommand(target).map((p) => p.key);
@@ -138,7 +138,7 @@ describe('reassembly', () => {
     const world = new World({ seed: 13 }, new VirtualClock({ start: JUNE_MORNING, speed: 0 }));
     const server = await createUpsServer({ world });
     const path = server.openMockPort('/dev/ttyKEHUA-split-property');
-    const client = new KehuaUpsClient({ transport: { path, binding: SerialPortMock.binding }, retries: 0, timeoutMs: 1000 });
+    const client = new KehuaUpsClient({ transport: { path, binding: SerialPortMock.binding }, retries: 0, timeoutMs: REPLY_TIMEOUT_MS });
     try {
       await fc.assert(
         fc.asyncProperty(

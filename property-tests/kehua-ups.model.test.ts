@@ -27,7 +27,7 @@ import { describe, expect, it } from 'vitest';
 import { DataFlag, Rtn, UL33_COMMANDS, pointsForCommand } from '../contracts/kehua-ups/index.js';
 import { testUps } from '../emulators/kehua-ups/test-support.js';
 import { KehuaUpsClient, UpsRtnError, type CommandReading } from '../src/clients/kehua-ups/index.js';
-import { EmulatorLine } from './support/kehua-line.js';
+import { EmulatorLine, REPLY_TIMEOUT_MS } from './support/kehua-line.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -322,7 +322,7 @@ describe('KEHUA UPS model: outages, restorations, advances, self-tests and polls
       fc.asyncProperty(fc.integer({ min: 1, max: 1000 }), commands, async (seed, cmds) => {
         // A small battery (30 × 12 V × 2 Ah): an outage of an hour reaches the low-battery alarm and shutdown.
         const { ups, world, clock } = testUps({ seed, settings: { batteryAh: 2 } });
-        const client = new KehuaUpsClient({ transport: new EmulatorLine(ups), retries: 0, timeoutMs: 1000 });
+        const client = new KehuaUpsClient({ transport: new EmulatorLine(ups), retries: 0, timeoutMs: REPLY_TIMEOUT_MS });
         const initial = ups.points();
         const setup = () => ({
           model: {

@@ -63,7 +63,7 @@ describe('voltbench up', () => {
   it('reports a port in use with exit code 1 and a hint', async () => {
     const { line } = await up(['--pvs-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--growatt-port', '0', '--ups-port', '0', '--ups-control-port', '0', '--json']);
     const port = new URL((JSON.parse(line) as { emulators: { pvs: { url: string } } }).emulators.pvs.url).port;
-    const result = spawnSync(process.execPath, [BIN, 'up', '--pvs-port', port, '--json'], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [BIN, 'up', '--only', 'pvs', '--pvs-port', port, '--json'], { encoding: 'utf8' });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/EADDRINUSE.*--<device>-port/);
   });

@@ -11,7 +11,7 @@ import { request as httpsRequest } from 'node:https';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startVoltbench, type Voltbench, type VoltbenchOptions } from '../emulators/registry.js';
 import { GrowattApiError, GrowattClient } from '../src/clients/growatt/index.js';
 import { fetchTransport, type GrowattTransport } from '../src/clients/growatt/transport.js';
@@ -242,7 +242,7 @@ describe('Growatt: record → replay round trip', () => {
 // ---- KEHUA UPS --------------------------------------------------------------------------------------
 
 async function upsSession(side: Side) {
-  const client = new KehuaUpsClient({ transport: side.url, retries: 0, timeoutMs: 1_000 });
+  const client = new KehuaUpsClient({ transport: side.url, retries: 0, timeoutMs: 5_000 });
   try {
     const results = { analog: await client.readAnalog(), switches: await client.readSwitches(), vendor: await client.readVendorInfo() };
     await client.startBatteryTest();
@@ -258,7 +258,8 @@ async function upsSession(side: Side) {
 describe('KEHUA UPS over TCP: record → replay round trip', () => {
   it('replays frames and the remote-control commands with equal readings; repeated reads in order; an unknown frame gets silence', async () => {
     const vb = await emulate({ devices: ['ups'] });
-    const recorder = await record({ device: 'ups', target: vb.emulators.ups!.url! });
+    // Every frame here is answered: a quiet time far above any stall keeps a late answer from being recorded as silence.
+    const recorder = await record({ device: 'ups', target: vb.emulators.ups!.url!, quietMs: 5_000 });
     const recorded = await upsSession(live(recorder.url, vb, 5_000)); // within the 10 s self test
     await recorder.close();
     // The battery test shows in the switches read after it started.
@@ -273,7 +274,8 @@ describe('KEHUA UPS over TCP: record → replay round trip', () => {
     expect(r.stats()).toMatchObject({ unmatched: 0 });
     // A frame never recorded (4FH): the unit's answer to frames it rejects, silence.
     await expect(client.request(0x4f, [], { timeoutMs: 300 })).rejects.toBeInstanceOf(UpsTimeoutError);
-    expect(logs).toEqual([expect.stringMatching(/^replay ups: unmatched frame .*answered with silence/)]);
+    // The client's timer can fire before the replay has read the frame (a stalled event loop runs timers first).
+    await vi.waitFor(() => expect(logs).toEqual([expect.stringMatching(/^replay ups: unmatched frame .*answered with silence/)]), { timeout: 5_000, interval: 10 });
   });
 });
 

@@ -324,10 +324,35 @@ describe('voltbench record as a process', () => {
     const stopped = await spawnRecorder(['pvs', '--target', pvsUrl, '--out', stoppedOut, '--listen', '127.0.0.1:0', '--json']);
     await (await fetch(`${stopped.ready.listen}/cgi-bin/dl_cgi?Command=DeviceList`)).arrayBuffer();
     stopped.child.kill('SIGTERM');
-    const [code] = (await once(stopped.child, 'exit')) as [number | null];
+    // 'close', not 'exit': the stderr checked below has then been read to its end.
+    const [code] = (await once(stopped.child, 'close')) as [number | null];
     expect(code).toBe(0);
     expect(readRecording(stoppedOut).exchanges).toHaveLength(1);
     expect(stopped.stderr()).toMatch(/#1 \+\d+ms GET \/cgi-bin\/dl_cgi\?Command=DeviceList → 200/);
+  });
+
+  it('a UPS answer that arrived while the recorder was stalled past its quiet time is still paired with its frame', async () => {
+    // The unit answers 100 ms after a frame; the recorder (quiet time 300 ms) is stopped with SIGSTOP meanwhile and
+    // resumed at about 700 ms, when its quiet timer is overdue and the answer is waiting unread on its socket.
+    const vb = await emulate({ devices: ['ups'], ups: { settings: { replyDelayMs: 100 } } });
+    const out = tmpOut();
+    const recorder = await spawnRecorder(['ups', '--target', vb.emulators.ups!.url!, '--out', out, '--listen', '127.0.0.1:0', '--quiet', '300', '--json']);
+    const socket = connect(Number(new URL(recorder.ready.listen).port), '127.0.0.1');
+    cleanups.push(() => socket.destroy());
+    await once(socket, 'connect');
+    const answered = once(socket, 'data');
+    socket.write('~21012A410000FDA4\r');
+    await new Promise((resolve) => setTimeout(resolve, 20)); // forwarded by now; the unit answers at 100 ms
+    recorder.child.kill('SIGSTOP');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    recorder.child.kill('SIGCONT');
+    await answered;
+    recorder.child.kill('SIGTERM');
+    await once(recorder.child, 'close');
+    const serial = serialExchanges(readRecording(out).exchanges);
+    expect(serial.map((e) => [decodeBytes(e.request).toString('latin1'), e.response === null ? null : decodeBytes(e.response).toString('latin1').slice(0, 9)])).toEqual([
+      ['~21012A410000FDA4\r', '~21012A00'],
+    ]);
   });
 });
 

@@ -9,7 +9,7 @@ import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPortMock } from 'serialport';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startVoltbench, type Voltbench, type VoltbenchOptions } from '../emulators/registry.js';
 import { parseReplayArgs, runReplayWith } from '../src/cli/replay.js';
 import { UsageError } from '../src/cli/usage-error.js';
@@ -223,7 +223,8 @@ describe('KEHUA UPS: record serial frames over TCP, replay over TCP and a mock p
     expect(await tcp.readVendorInfo()).toEqual(live.vendor);
     // Silence is only ever a timeout; a short one keeps the test quick.
     await expect(tcp.request(0x4f, [], { timeoutMs: 150 })).rejects.toBeInstanceOf(UpsTimeoutError);
-    expect(logs).toEqual([expect.stringMatching(/^replay ups: unmatched frame ~21012A4F.*answered with silence/)]);
+    // The client's timer can fire before the replay has read the frame (a stalled event loop runs timers first).
+    await vi.waitFor(() => expect(logs).toEqual([expect.stringMatching(/^replay ups: unmatched frame ~21012A4F.*answered with silence/)]), { timeout: 5_000, interval: 10 });
     const serial = new KehuaUpsClient({ transport: { path: '/dev/ttyREPLAY-it', binding: SerialPortMock.binding }, retries: 0 });
     cleanups.push(() => serial.close());
     expect(await serial.readVendorInfo()).toEqual(live.vendor);

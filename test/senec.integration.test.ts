@@ -146,7 +146,9 @@ describe('SENEC over real sockets', () => {
     expect(error).toBeInstanceOf(SenecHttpError);
     expect((error as SenecHttpError).status).toBe(504);
     server.control.addFault({ kind: 'hang', times: 1 });
-    await expect(client(httpsUrl, { timeoutMs: 300 }).powerFlow()).rejects.toBeInstanceOf(SenecTimeoutError);
+    // The timeout also covers a fresh TLS handshake: long enough that the request surely reaches the hang.
+    await expect(client(httpsUrl, { timeoutMs: 1_500 }).powerFlow()).rejects.toBeInstanceOf(SenecTimeoutError);
+    expect(server.emulator.requests.list().at(-1)).toMatchObject({ outcome: 'hang' });
     expect((await client(httpsUrl).powerFlow()).socPct).toBeGreaterThan(0);
   });
 

@@ -186,11 +186,12 @@ describe('a serial link', () => {
     expect(ups.requests.list()[0]!.url).toBe('~21012A410000FDA4\\r');
   });
 
-  it('sends nothing after close', async () => {
+  it('sends nothing after close, and a reply still queued counts as drained', async () => {
     const { ups } = testUps({ settings: { replyDelayMs: 20 } });
     const { link, chunks } = capture(ups);
     link.receive(request(0x41));
     link.close();
+    await link.drained();
     await new Promise((r) => setTimeout(r, 40));
     expect(chunks).toEqual([]);
     expect(ups.openLinks).toBe(0);

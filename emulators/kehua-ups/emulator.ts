@@ -62,6 +62,7 @@ export class UpsEmulator implements DeviceEmulator, SlaveDevice {
     this.faults = new FaultInjector(SERIAL_FAULT_KINDS, new Rng(this.seed, 'ups.faults'), () => this.world.clock.now());
     this.build();
     this.world.onBeforeChange(() => this.sync());
+    this.world.onAfterChange(() => this.model.refresh());
     this.world.onReset(() => this.reset());
   }
 

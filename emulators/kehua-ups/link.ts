@@ -22,7 +22,7 @@ const EOI = 0x0d;
 
 export class UpsLink {
   private readonly reader: FrameReader;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
 
@@ -74,7 +74,11 @@ export class UpsLink {
   /** Stops replying; replies still queued are not sent. */
   close(): void {
     this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
+    // Wake the pending sleeps instead of abandoning them: send() then sees `closed`, and drained() settles.
+    for (const [timer, wake] of this.timers) {
+      clearTimeout(timer);
+      wake();
+    }
     this.timers.clear();
     this.ups.detach(this);
   }
@@ -120,7 +124,7 @@ export class UpsLink {
         this.timers.delete(timer);
         resolve();
       }, ms);
-      this.timers.add(timer);
+      this.timers.set(timer, resolve);
     });
   }
 

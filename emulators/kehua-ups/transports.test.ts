@@ -22,7 +22,10 @@ async function startUps(settings: Parameters<typeof createUpsServer>[0]['setting
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Collects frames from a byte stream until `count` have arrived (or times out). */
+/**
+ * Collects frames from a byte stream until `count` have arrived. The deadline only turns a reply that
+ * never comes into a clear failure; it is generous because a loaded machine may stall for a while.
+ */
 function frameCollector(source: { on(event: 'data', listener: (data: Buffer) => void): unknown }) {
   const reader = new FrameReader();
   const frames: string[] = [];
@@ -33,7 +36,7 @@ function frameCollector(source: { on(event: 'data', listener: (data: Buffer) => 
   });
   return {
     frames,
-    async next(count: number, timeoutMs = 2000): Promise<string[]> {
+    async next(count: number, timeoutMs = 10_000): Promise<string[]> {
       const deadline = Date.now() + timeoutMs;
       while (frames.length < count) {
         if (Date.now() > deadline) throw new Error(`only ${frames.length} of ${count} frames arrived`);
@@ -113,11 +116,17 @@ describe('TCP bridge', () => {
     const chunks: Buffer[] = [];
     socket.on('data', (d: Buffer) => chunks.push(d));
     const replies = frameCollector(socket);
-    server.ups.faults.add({ kind: 'split', pieces: 3, gapMs: 20, times: 1 });
+    // TCP keeps no write boundaries: a piece still undelivered when the next one is written is read
+    // together with it. On loopback that needs a delivery delayed by a whole gap, so the gap is far
+    // longer than the 20 ms a busy CI machine can stall for.
+    const gapMs = 100;
+    server.ups.faults.add({ kind: 'split', pieces: 3, gapMs, times: 1 });
     socket.write(request(0x41));
     const [frame] = await replies.next(1);
     expect(rtnOf(frame!)).toBe(Rtn.Normal);
+    expect(server.ups.requests.list()).toMatchObject([{ method: 'tcp', command: '41', faults: ['split'], durationMs: 2 * gapMs, outcome: 'answered' }]);
     expect(chunks.length).toBe(3);
+    expect(Buffer.concat(chunks).toString('latin1')).toBe(frame);
     socket.destroy();
   });
 

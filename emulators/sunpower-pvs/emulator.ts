@@ -86,6 +86,7 @@ export class PvsEmulator implements DeviceEmulator {
     this.faults = new FaultInjector(HTTP_FAULT_KINDS, new Rng(options.site?.seed ?? this.world.config.seed, 'pvs.faults'), () => this.world.clock.now());
     this.build(this.siteInput);
     this.world.onBeforeChange(() => this.sync());
+    this.world.onAfterChange(() => this.model.refresh());
     this.world.onReset(() => this.reset());
   }
 

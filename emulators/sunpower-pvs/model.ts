@@ -342,6 +342,12 @@ export class PvsModel {
     return this.state.socPct;
   }
 
+  /** Re-evaluates the current tick's power flow (the world changed at this instant); no energy moves. */
+  refresh(): void {
+    this.state.flow = this.flowAt(this.state.tick, this.state.socPct);
+    this.cachedSample = null;
+  }
+
   setSoc(pct: number): void {
     this.state.socPct = pct;
     this.state.flow = this.flowAt(this.state.tick, pct);

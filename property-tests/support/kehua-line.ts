@@ -6,6 +6,12 @@ import type { UpsEmulator } from '../../emulators/kehua-ups/emulator.js';
 import type { UpsLink } from '../../emulators/kehua-ups/link.js';
 import type { TransportSink, UpsTransport } from '../../src/clients/kehua-ups/index.js';
 
+/**
+ * Client timeout for reads that always get a reply: it only turns a reply that never comes into a
+ * failure, so it is long enough that a stalled, loaded machine (GC, CPU contention) cannot fail a read.
+ */
+export const REPLY_TIMEOUT_MS = 10_000;
+
 /** Turns one reply (as the link sent it) into the chunks the client receives; `n` counts replies from 0. */
 export type Reshape = (reply: Buffer, n: number) => readonly Buffer[];
 

@@ -86,7 +86,11 @@ class RecordedLine {
     if (deadline === null) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.record(this.framer.expire(this.options.elapsed()));
+      // After a stalled event loop, timers run before the bytes that arrived meanwhile are read. Deciding on
+      // silence only after the next poll phase (setImmediate) lets an answer already on the wire count as one.
+      setImmediate(() => {
+        if (this.timer === null) this.record(this.framer.expire(this.options.elapsed()));
+      });
     }, Math.max(1, deadline - this.options.elapsed()));
     this.timer.unref();
   }

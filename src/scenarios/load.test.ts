@@ -97,6 +97,7 @@ describe('parseScenario', () => {
     ['change at a single time', { ...base, expect: [{ at: '1h', device: 'pvs', state: 'x', change: 'increases' }] }, /"change" compares a window/],
     ['a window that ends before it starts', { ...base, expect: [{ from: '1h', to: '30m', device: 'pvs', state: 'x', min: 1 }] }, /"to" is before "from"/],
     ['a poll interval under a second', { ...base, poll: '100ms' }, /poll must be at least 1s/],
+    ['an outage of no length', { ...base, world: { outages: [{ at: '1h', for: '0m' }] } }, /world\.outages\[0\]\.for must be longer than 0/],
   ])('rejects %s with a ScenarioError that says what is wrong', (_what, json, message) => {
     expect(() => parseScenario(json, 'bad.json')).toThrow(ScenarioError);
     expect(() => parseScenario(json, 'bad.json')).toThrow(message);

@@ -158,7 +158,9 @@ function resolveScenario(s: ScenarioFile, file: string): Scenario {
   };
   const outages = (w.outages ?? []).map((o, i) => {
     const from = offset(o.at, `world.outages[${i}].at`);
-    return { from: start + from, to: start + from + parseDuration(o.for, `world.outages[${i}].for`) };
+    const length = parseDuration(o.for, `world.outages[${i}].for`);
+    if (length <= 0) throw new Error(`world.outages[${i}].for must be longer than 0`);
+    return { from: start + from, to: start + from + length };
   });
 
   const events = (s.timeline ?? []).map((item, index) => {

@@ -194,17 +194,12 @@ export async function startScenario(scenario: Scenario, options: ScenarioRunOpti
     speed: options.speed === 'max' ? 0 : options.speed,
     start: scenario.start,
     world: scenario.world,
+    outages: scenario.outages,
     ports: { pvs: 0, senec: 0, senecHttps: 0, growatt: 0, ups: 0, upsControl: 0, ...options.ports },
     listen: options.listen ?? false,
     ...scenario.deviceOptions,
     ...(options.senecTls ? { senec: { ...scenario.deviceOptions.senec, tls: options.senecTls } } : {}),
   });
-  try {
-    for (const outage of scenario.outages) voltbench.world.planOutage(outage.from, outage.to);
-  } catch (error) {
-    await voltbench.close();
-    throw new ScenarioError(`${scenario.file}: world.outages: ${(error as Error).message}`);
-  }
   return new ScenarioSession(scenario, voltbench, options);
 }
 

@@ -1,6 +1,5 @@
 // Any `voltbench <command> …` as a real process of the built CLI (bin/voltbench.js → dist/), read up to its ready line.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
 /** The built CLI, as users run it. */
@@ -10,9 +9,9 @@ export interface VoltbenchProcess {
   child: ChildProcessWithoutNullStreams;
   /** The first stdout line (with --json, the ready line). */
   line: string;
-  /** Everything written to stderr so far. */
+  /** Everything read from stderr so far (all of it once stop() has resolved). */
   stderr(): string;
-  /** Sends `signal` and resolves with the exit code once the process has exited. */
+  /** Sends `signal` and resolves with the exit code once the process has exited and its output has been read. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -26,23 +25,23 @@ export async function spawnVoltbench(args: string[], children: ChildProcessWitho
   let out = '';
   let err = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  // 'close', not 'exit': only then has everything the process wrote to its pipes been read here.
+  const closed = new Promise<number | null>((resolve) => child.once('close', (code: number | null) => resolve(code)));
   const line = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const nl = out.indexOf('\n');
       if (nl !== -1) resolve(out.slice(0, nl));
     });
-    child.once('exit', (code) => reject(new Error(`voltbench ${args[0]} exited with ${code} before it was ready: ${err}`)));
+    void closed.then((code) => reject(new Error(`voltbench ${args[0]} exited with ${code} before it was ready: ${err}`)));
   });
   return {
     child,
     line,
     stderr: () => err,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      const exited = once(child, 'exit') as Promise<[number | null]>;
-      child.kill(signal);
-      return (await exited)[0];
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return closed;
     },
   };
 }

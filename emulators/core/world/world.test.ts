@@ -158,6 +158,28 @@ describe('World changes', () => {
     expect(world.version).toBe(4);
   });
 
+  it('calls onAfterChange once the change has taken effect, for every kind of change', () => {
+    const world = manualWorld({ cloudCover: 0 });
+    const seen: Array<{ version: number; gridUp: boolean; cloud: number }> = [];
+    world.onAfterChange(() => {
+      const t = world.clock.now();
+      seen.push({ version: world.version, gridUp: world.gridUp(t), cloud: world.cloudCover(t) });
+    });
+    world.setGridDown();
+    world.configure({ cloudCover: 0.5 });
+    world.setGridUp();
+    world.planOutage(JUNE_MIDNIGHT, JUNE_MIDNIGHT + HOUR);
+    expect(seen).toEqual([
+      { version: 1, gridUp: false, cloud: 0 },
+      { version: 2, gridUp: false, cloud: 0.5 },
+      { version: 3, gridUp: true, cloud: 0.5 },
+      { version: 4, gridUp: false, cloud: 0.5 },
+    ]);
+    // A refused change changes nothing and tells nobody.
+    expect(() => world.planOutage(JUNE_NOON, JUNE_NOON)).toThrow(ControlInputError);
+    expect(seen).toHaveLength(4);
+  });
+
   it('reset rewinds the clock, clears outages, bumps version and notifies onReset listeners', () => {
     const world = manualWorld();
     let resets = 0;

@@ -62,6 +62,7 @@ export class World {
   private cfg: WorldConfig;
   private changeCount = 0;
   private readonly changeListeners = new Set<() => void>();
+  private readonly afterChangeListeners = new Set<() => void>();
   private rng: Rng;
   private readonly resetListeners = new Set<() => void>();
 
@@ -121,21 +122,18 @@ export class World {
 
   /** Starts a grid outage now, open-ended or for `durationMs`; every device sees it. */
   setGridDown(durationMs?: number): void {
-    this.beforeChange();
     const now = this.clock.now();
-    this.grid.down(now, durationMs === undefined ? undefined : now + durationMs);
+    this.change(() => this.grid.down(now, durationMs === undefined ? undefined : now + durationMs));
   }
 
   /** Ends the outage in progress now. */
   setGridUp(): void {
-    this.beforeChange();
-    this.grid.up(this.clock.now());
+    this.change(() => this.grid.up(this.clock.now()));
   }
 
   /** Plans an outage ahead of time (scenarios): the grid is down from `from` until `to`. */
   planOutage(from: number, to: number): void {
-    this.beforeChange();
-    this.grid.down(from, to);
+    this.change(() => this.grid.down(from, to));
   }
 
   outages(): Outage[] {
@@ -158,9 +156,20 @@ export class World {
     return () => this.changeListeners.delete(listener);
   }
 
-  private beforeChange(): void {
+  /**
+   * After the world has changed. A device's sample at this very instant was taken from the world as it was; it
+   * re-evaluates it here, so a change at t shows at t (as gridUp(t) has it) and not one device tick later.
+   */
+  onAfterChange(listener: () => void): () => void {
+    this.afterChangeListeners.add(listener);
+    return () => this.afterChangeListeners.delete(listener);
+  }
+
+  private change(apply: () => void): void {
     for (const listener of this.changeListeners) listener();
+    apply();
     this.changeCount++;
+    for (const listener of this.afterChangeListeners) listener();
   }
 
   /** Local time of day in hours, from the configured UTC offset. */
@@ -172,9 +181,10 @@ export class World {
   /** Changes weather or location; time already integrated by models stays as it was. */
   configure(patch: Partial<WorldConfig>): void {
     const next = normaliseWorld({ ...this.cfg, ...patch }, false);
-    this.beforeChange();
-    this.cfg = next;
-    this.rng = new Rng(this.cfg.seed, 'world');
+    this.change(() => {
+      this.cfg = next;
+      this.rng = new Rng(this.cfg.seed, 'world');
+    });
   }
 
   snapshot(): WorldSnapshot {

@@ -183,12 +183,13 @@ describe('serial faults from the emulator', () => {
   });
 
   it('drop: silence times out, the retry succeeds', async () => {
-    const { server, ups, retries } = await setup({ timeoutMs: 200 });
+    // The one timeout covers both attempts, and the retry must be answered within it even on a stalled loop.
+    const { server, ups, retries } = await setup({ timeoutMs: 1_000 });
     server.ups.faults.add({ kind: 'drop', times: 1 });
     expectMatchesUnit(await ups.readAnalog(), server.ups.points());
     expect(retries).toHaveLength(1);
     expect(retries[0]).toBeInstanceOf(UpsTimeoutError);
-    expect(retries[0]).toMatchObject({ timeoutMs: 200, partial: '' });
+    expect(retries[0]).toMatchObject({ timeoutMs: 1_000, partial: '' });
   });
 
   it('drop every time: UpsTimeoutError after 1 + retries attempts', async () => {
@@ -221,8 +222,9 @@ describe('serial faults from the emulator', () => {
 
   it('split slower than the timeout: the partial frame is reported', async () => {
     const { server, ups } = await setup();
-    server.ups.faults.add({ kind: 'split', pieces: 4, gapMs: 120 });
-    const error = await failure(ups.request(0x41, [], { retries: 0, timeoutMs: 200 }));
+    // The first piece goes out at once and must be in before the timeout; the second comes far after it.
+    server.ups.faults.add({ kind: 'split', pieces: 4, gapMs: 5_000 });
+    const error = await failure(ups.request(0x41, [], { retries: 0, timeoutMs: 1_000 }));
     expect(error).toBeInstanceOf(UpsTimeoutError);
     expect((error as UpsTimeoutError).partial).toMatch(/^~21012A00/);
   });
@@ -240,10 +242,11 @@ describe('refusals and silence', () => {
 
   it('another address gets silence (timeout); 50H still finds the unit address', async () => {
     const { server } = await startUps();
-    const ups = client(await server.listenTcp(), { adr: 0x02, retries: 1, timeoutMs: 60 });
-    const error = await failure(ups.readSwitches());
+    const ups = client(await server.listenTcp(), { adr: 0x02, retries: 1 });
+    // Short timeout only for the call that must go unanswered; 50H below gets the client's generous one.
+    const error = await failure(ups.request(0x43, [], { timeoutMs: 60 }));
     expect(error).toBeInstanceOf(UpsTimeoutError);
-    expect(error.attempts).toBe(2);
+    expect(error).toMatchObject({ command: 0x43, attempts: 2 });
     expect(await ups.readAddress()).toBe(0x01);
   });
 

@@ -27,7 +27,9 @@ function client(transport: UpsTransport, options: Partial<KehuaUpsClientOptions>
   const trace: TraceEvent[] = [];
   const ups = new KehuaUpsClient({
     transport,
-    timeoutMs: 100,
+    // Generous where a reply is expected (a reply in many chunks spans many loop turns); tests of silence pass a
+    // short one themselves.
+    timeoutMs: 2_000,
     sleep: async () => {},
     onRetry: (error) => retries.push(error),
     onTrace: (event) => trace.push(event),
@@ -164,15 +166,16 @@ describe('verification', () => {
 
   it('drops a late reply that arrives with nothing outstanding instead of taking it for the next answer', async () => {
     const late = unitFrame([], { ver: 0x55 });
-    let line!: ScriptedTransport;
-    line = new ScriptedTransport((_, i) => (i === 0 ? null : [unitFrame([], { ver: 0x21 })]));
-    const { ups, trace } = client(line, {
-      timeoutMs: 30,
-      // The late reply to attempt 1 lands during the backoff.
-      sleep: () => line.inject([late]),
-    });
+    const line = new ScriptedTransport((_, i) => (i === 0 ? null : [unitFrame([], { ver: 0x21 })]));
+    const { ups, trace } = client(line);
+    // The first request goes unanswered (a short timeout only here, where silence is the point)...
+    expect(await failure(ups.request(0x4f, [], { retries: 0, timeoutMs: 30 }))).toBeInstanceOf(UpsTimeoutError);
+    // ...its reply lands after that, with nothing outstanding...
+    await line.inject([late]);
+    // ...and the next request gets its own answer, not the late one.
     expect(await ups.readProtocolVersion()).toBe(0x21);
     expect(trace).toContainEqual({ type: 'ignored', reason: 'unsolicited', text: late });
+    expect(line.written).toHaveLength(2);
   });
 
   it('refuses a frame from another device type', async () => {

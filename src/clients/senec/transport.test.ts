@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -189,11 +189,13 @@ describe('failures', () => {
   });
 
   it('times out a hanging device with SenecTimeoutError after the retry', async () => {
-    const { device, client, sleeps } = await setup(() => {}, { timeoutMs: 150 });
+    // Long enough that each attempt's request is surely on the wire before its timer fires on a stalled loop.
+    const { device, client, sleeps } = await setup(() => {}, { timeoutMs: 500 });
     const error = await failure(client.read({ ENERGY: ['STAT_STATE'] }));
     expect(error).toBeInstanceOf(SenecTimeoutError);
-    expect(error).toMatchObject({ timeoutMs: 150, attempts: 2 });
-    expect(device.requests).toHaveLength(2);
+    expect(error).toMatchObject({ timeoutMs: 500, attempts: 2 });
+    // The device records a request when its body has been read, which can come after the client gave up on it.
+    await vi.waitFor(() => expect(device.requests).toHaveLength(2), { timeout: 5_000, interval: 10 });
     expect(sleeps).toEqual([1000]);
   });
 
