@@ -33,15 +33,8 @@ export interface UpsBenchResult {
   replyBytes: number;
 }
 
-interface Run {
-  pollsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  clientCpuMicrosPerPoll: number;
-  serverCpuMicrosPerPoll: number | undefined;
-  polls: number;
-  errors: number;
-}
+/** One round's figures; summarize() takes the median over rounds. */
+type Run = PollFigures;
 
 /**
  * A full poll of the UL33 map (10 commands, 98 points) with KehuaUpsClient.snapshot() in a loop,
