@@ -2,7 +2,6 @@
 // arguments (which win), always with the JSON ready line: wait strategies and the health check read it.
 //   docker run voltbench --only pvs --seed 7        docker run -e VOLTBENCH_ONLY=pvs voltbench
 import { rmSync, writeFileSync } from 'node:fs';
-import { upArgsFromEnv } from '../dist/src/cli/env-args.js';
 import { main } from '../dist/src/cli/main.js';
 
 /** Where the health check finds the URLs the emulators really listen on. */
@@ -27,5 +26,6 @@ if (argv.length > 0 && !argv[0].startsWith('-') && argv[0] !== 'up') {
     return write(chunk, ...rest);
   };
   const rest = argv[0] === 'up' ? argv.slice(1) : argv;
-  await main(['up', ...upArgsFromEnv(process.env), '--json', ...rest]);
+  // VOLTBENCH_* variables come first and the arguments after them: the last occurrence of a flag wins.
+  await main(['up', '--json', ...rest], { env: process.env });
 }

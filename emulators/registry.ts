@@ -1,36 +1,49 @@
+// Starts a run: one shared world (clock, sun, weather, grid) and the chosen devices on it, each
+// from its descriptor. Nothing here names a device: built-ins come from devices.ts, a user's own
+// from a module (`voltbench up --device`), and both go through the same steps.
+
 import { VirtualClock } from './core/clock.js';
-import { listen, listenSecondary, type HttpEmulator } from './core/http/app.js';
-import type { TlsMaterial } from './core/tls/certificates.js';
+import type { AnyDeviceDescriptor } from './core/device/descriptor.js';
+import { checkDeviceSet } from './core/device/check.js';
+import { startDevice, type RunningDevice } from './core/device/host.js';
+import { defaultPorts } from './core/device/options.js';
 import { World, type WorldConfig } from './core/world/world.js';
-import { createPvsServer } from './sunpower-pvs/server.js';
-import type { SiteConfig } from './sunpower-pvs/site.js';
-import type { PvsSettings } from './sunpower-pvs/emulator.js';
-import { PROFILES } from '../contracts/senec/index.js';
-import type { SenecSettings } from './senec/emulator.js';
-import { createSenecServer } from './senec/server.js';
-import { createUpsServer } from './kehua-ups/server.js';
-import { createGrowattServer } from './growatt/server.js';
-import type { GrowattSettings } from './growatt/emulator.js';
-import type { FleetConfig } from './growatt/fleet.js';
-import type { UpsSettings } from './kehua-ups/settings.js';
-import type { SenecSiteConfig } from './senec/site.js';
+import { BUILTIN_DEVICES } from './devices.js';
+import type { PvsConfig } from './sunpower-pvs/device.js';
+import type { SenecConfig } from './senec/device.js';
+import type { GrowattConfig } from './growatt/device.js';
+import type { UpsConfig } from './kehua-ups/device.js';
 
-/** Every device voltbench knows, in start order; `available` ones can be started today. */
-export const DEVICES = ['pvs', 'senec', 'growatt', 'ups'] as const;
-export type DeviceName = (typeof DEVICES)[number];
-export const AVAILABLE_DEVICES: readonly DeviceName[] = ['pvs', 'senec', 'growatt', 'ups'];
+export type { RunningDevice } from './core/device/host.js';
 
-export const DEFAULT_PORTS = {
-  pvs: 7080,
-  senec: 7081,
-  senecHttps: 7443,
-  growatt: 7082,
-  ups: 7083,
-  upsControl: 7090,
-} as const;
+/** The built-in devices' names, in start order. */
+export type DeviceName = (typeof BUILTIN_DEVICES)[number]['name'];
+export const DEVICES: readonly DeviceName[] = BUILTIN_DEVICES.map((d) => d.name as DeviceName);
+/** Kept for callers of the time before every device was available. */
+export const AVAILABLE_DEVICES: readonly DeviceName[] = DEVICES;
+
+/** Default ports of the built-ins' listeners, by port key (`pvs`, `senecHttps`, `upsControl`, …). */
+export const DEFAULT_PORTS = Object.freeze(defaultPorts(BUILTIN_DEVICES)) as Readonly<{ pvs: number; senec: number; senecHttps: number; growatt: number; ups: number; upsControl: number }>;
+
+/** Where each descriptor came from, for messages: `built-in`, `--device ./meter.js`. */
+const SOURCES = new WeakMap<AnyDeviceDescriptor, string>();
+for (const d of BUILTIN_DEVICES) SOURCES.set(d, 'built-in');
+
+export function noteSource(descriptor: AnyDeviceDescriptor, source: string): void {
+  SOURCES.set(descriptor, source);
+}
+
+export function sourceOf(descriptor: AnyDeviceDescriptor): string {
+  return SOURCES.get(descriptor) ?? `device ${descriptor.name}`;
+}
+
+export function builtinDevice(name: string): AnyDeviceDescriptor | undefined {
+  return BUILTIN_DEVICES.find((d) => d.name === name);
+}
 
 export interface VoltbenchOptions {
-  devices: readonly DeviceName[];
+  /** Built-in device names, or descriptors (a user's devices), in start order. */
+  devices: readonly (DeviceName | AnyDeviceDescriptor)[];
   host: string;
   seed: number;
   /** 0 = manual clock, 1 = real time, N = N× faster. */
@@ -40,103 +53,83 @@ export interface VoltbenchOptions {
   world?: Partial<Omit<WorldConfig, 'seed'>>;
   /** Outages planned ahead (scenarios), in place before any device takes its first sample. */
   outages?: readonly { from: number; to: number }[];
-  ports: { pvs: number; senec?: number; senecHttps?: number; growatt?: number; ups?: number; upsControl?: number };
-  pvs?: { site?: Partial<SiteConfig>; settings?: Partial<PvsSettings> };
-  senec?: { site?: Partial<SenecSiteConfig>; settings?: Partial<SenecSettings>; tls?: TlsMaterial };
-  ups?: { settings?: Partial<UpsSettings> };
-  growatt?: { fleet?: Partial<Omit<FleetConfig, 'seed'>>; settings?: Partial<GrowattSettings> };
+  /** Ports by port key (`pvs`, `senecHttps`, `upsControl`, `<device>` for a device's first listener, …). */
+  ports?: Readonly<Record<string, number | undefined>>;
+  /** A port not given: 0 (any free port) when true, else the listener's default. */
+  freePorts?: boolean;
+  /** Option values by device, as its descriptor declares them (`{ pvs: { panels: 12 } }`). */
+  options?: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>;
+  /** Deeper configuration by device, beyond its options (a whole site, settings); see each device's Config type. */
+  config?: Readonly<Record<string, unknown>>;
+  pvs?: PvsConfig;
+  senec?: SenecConfig;
+  growatt?: GrowattConfig;
+  ups?: UpsConfig;
   /** Listen on sockets (default) or only build the apps for `inject()`. */
   listen?: boolean;
-}
-
-export interface RunningEmulator extends HttpEmulator {
-  /** Base URL of the device's plain-HTTP listener (null when only built for inject()). */
-  url: string | null;
-  /** Base URL of the `/__emu` control API. */
-  controlUrl: string | null;
-  /** This device's entry in the `--json` ready line. */
-  ready: Record<string, string>;
+  /** Device log lines (default: none). */
+  log?: (line: string) => void;
+  /** Per device: load, create and bind must finish within this (default 10 s). */
+  startTimeoutMs?: number;
 }
 
 export interface Voltbench {
   world: World;
-  emulators: Partial<Record<DeviceName, RunningEmulator>>;
+  /** The running devices in start order. */
+  devices: readonly RunningDevice[];
+  /** The running devices by name. */
+  emulators: Partial<Record<DeviceName, RunningDevice>> & Readonly<Record<string, RunningDevice | undefined>>;
   close(): Promise<void>;
 }
 
 /**
- * Starts the chosen emulators on one shared world (one clock, one sun, one grid), so a grid outage
- * or a clock advance through any emulator's control API reaches all of them.
+ * Starts the chosen devices on one shared world (one clock, one sun, one grid), so a grid outage
+ * or a clock advance through any device's control API reaches all of them.
  */
 export async function startVoltbench(options: VoltbenchOptions): Promise<Voltbench> {
+  const descriptors = options.devices.map((d) => {
+    if (typeof d !== 'string') return d;
+    const builtin = builtinDevice(d);
+    if (!builtin) throw new Error(`unknown device "${d}"; built-in devices: ${DEVICES.join(', ')}`);
+    return builtin;
+  });
+  checkDeviceSet(descriptors, sourceOf);
   const clock = new VirtualClock({ ...(options.start !== undefined ? { start: options.start } : {}), speed: options.speed });
   const world = new World({ ...options.world, seed: options.seed }, clock);
   for (const outage of options.outages ?? []) world.planOutage(outage.from, outage.to);
-  const emulators: Partial<Record<DeviceName, RunningEmulator>> = {};
-  const closers: (() => Promise<unknown>)[] = [];
+  const byName: Record<string, unknown> = { pvs: options.pvs, senec: options.senec, growatt: options.growatt, ups: options.ups };
+  const running: RunningDevice[] = [];
+  const closeAll = async () => {
+    // Teardown reverses start-up.
+    for (const device of [...running].reverse()) await device.close().catch(() => {});
+  };
   try {
-    for (const device of options.devices) {
-      if (device === 'pvs') {
-        const server = await createPvsServer({ world, ...(options.pvs?.site ? { site: options.pvs.site } : {}), ...(options.pvs?.settings ? { settings: options.pvs.settings } : {}) });
-        closers.push(() => server.app.close());
-        const url = options.listen === false ? null : await listen(server.app, options.host, options.ports.pvs);
-        emulators.pvs = { ...server, url, controlUrl: url, ready: url ? { url } : {} };
-      } else if (device === 'senec') {
-        const server = await createSenecServer({
+    for (const descriptor of descriptors) {
+      const ports: Record<string, number> = {};
+      if (options.freePorts) for (const key of Object.keys(defaultPorts([descriptor]))) ports[key] = 0;
+      for (const [key, value] of Object.entries(options.ports ?? {})) if (value !== undefined) ports[key] = value;
+      running.push(
+        await startDevice({
+          descriptor,
+          source: sourceOf(descriptor),
           world,
-          ...(options.senec?.site ? { site: options.senec.site } : {}),
-          ...(options.senec?.settings ? { settings: options.senec.settings } : {}),
-          ...(options.senec?.tls ? { tls: options.senec.tls } : {}),
-        });
-        closers.push(() => server.app.close());
-        let url: string | null = null;
-        let httpsUrl: string | null = null;
-        if (options.listen !== false) {
-          url = await listen(server.app, options.host, options.ports.senec ?? DEFAULT_PORTS.senec);
-          httpsUrl = await listenSecondary(server.secondary!, options.host, options.ports.senecHttps ?? DEFAULT_PORTS.senecHttps);
-        }
-        const profile = PROFILES[server.senec.profile];
-        // Both listeners run (the firmware can change at run time); the ready line names the one the firmware serves.
-        const ready: Record<string, string> = {
-          ...(url && profile.transport === 'http' ? { url } : {}),
-          ...(httpsUrl && profile.transport === 'https' ? { httpsUrl } : {}),
-          firmware: profile.id,
-          ...(url ? { controlUrl: url } : {}),
-        };
-        emulators.senec = { ...server, url, controlUrl: url, ready };
-      } else if (device === 'growatt') {
-        const server = await createGrowattServer({
-          world,
-          ...(options.growatt?.fleet ? { fleet: options.growatt.fleet } : {}),
-          ...(options.growatt?.settings ? { settings: options.growatt.settings } : {}),
-        });
-        closers.push(() => server.app.close());
-        const url = options.listen === false ? null : await listen(server.app, options.host, options.ports.growatt ?? DEFAULT_PORTS.growatt);
-        // Clients take the server root and append /v1/…; the demo token belongs to the first account.
-        emulators.growatt = { ...server, url, controlUrl: url, ready: url ? { url, token: server.growatt.demoToken } : {} };
-      } else if (device === 'ups') {
-        const server = await createUpsServer({ world, ...(options.ups?.settings ? { settings: options.ups.settings } : {}) });
-        closers.push(() => server.close());
-        let url: string | null = null;
-        let controlUrl: string | null = null;
-        if (options.listen !== false) {
-          url = await server.listenTcp(options.host, options.ports.ups ?? DEFAULT_PORTS.ups);
-          controlUrl = await listen(server.app, options.host, options.ports.upsControl ?? DEFAULT_PORTS.upsControl);
-        }
-        emulators.ups = { ...server, url, controlUrl, ready: url && controlUrl ? { url, controlUrl } : {} };
-      } else {
-        throw new Error(`the ${device} emulator is not available yet (available: ${AVAILABLE_DEVICES.join(', ')})`);
-      }
+          seed: options.seed,
+          options: options.options?.[descriptor.name] ?? {},
+          config: options.config?.[descriptor.name] ?? byName[descriptor.name],
+          listen: options.listen === false ? false : { host: options.host, ports },
+          log: options.log ?? (() => {}),
+          ...(options.startTimeoutMs !== undefined ? { timeoutMs: options.startTimeoutMs } : {}),
+        }),
+      );
     }
   } catch (error) {
-    await Promise.allSettled(closers.map((close) => close()));
+    await closeAll();
     throw error;
   }
   return {
     world,
-    emulators,
-    close: async () => {
-      await Promise.allSettled(closers.map((close) => close()));
-    },
+    devices: running,
+    emulators: Object.fromEntries(running.map((d) => [d.name, d])) as Voltbench['emulators'],
+    close: closeAll,
   };
 }

@@ -44,15 +44,15 @@ describe('voltbench up', () => {
   it.each([
     [['--bogus'], /Unknown option '--bogus'/],
     [['--only', 'toaster'], /unknown device "toaster"/],
-    [['--pvs-port', '70000'], /--pvs-port must be a number from 0 to 65535/],
+    [['--pvs-port', '70000'], /--pvs-port must be a port from 0 to 65535/],
     [['--speed', 'fast'], /--speed must be a number/],
     [['--seed', '1.5'], /--seed must be a whole number/],
-    [['--pvs-panels', '500'], /--pvs-panels must be a number from 1 to 200/],
+    [['--pvs-panels', '500'], /--pvs-panels must be a whole number from 1 to 200/],
     [['--start', 'yesterday'], /--start must be an ISO-8601 time/],
     [['--senec-firmware', 'v4'], /--senec-firmware must be one of v21-0824, v3-0825, v3-0826, v3-npu2411/],
-    [['--senec-cert', 'cert.pem'], /--senec-cert and --senec-key go together/],
+    [['--senec-cert', 'cert.pem'], /--senec-cert needs --senec-key/],
     [['--senec-cert', '/nonexistent/cert.pem', '--senec-key', '/nonexistent/key.pem'], /\/nonexistent\//],
-    [['--senec-https-port', '70000'], /--senec-https-port must be a number from 0 to 65535/],
+    [['--senec-https-port', '70000'], /--senec-https-port must be a port from 0 to 65535/],
   ])('rejects %j with a clear message and exit code 2', (args, message) => {
     const result = spawnSync(process.execPath, [BIN, 'up', ...args], { encoding: 'utf8' });
     expect(result.status).toBe(2);

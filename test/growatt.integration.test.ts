@@ -281,10 +281,10 @@ describe('voltbench up --only growatt', () => {
   });
 
   it.each([
-    [['--growatt-devices', '0'], /--growatt-devices must be a number from 1 to 50000, got "0"/],
+    [['--growatt-devices', '0'], /--growatt-devices must be a whole number from 1 to 50000, got 0/],
     [['--growatt-accounts', '5', '--growatt-devices', '2'], /--growatt-accounts \(5\) cannot exceed --growatt-devices \(2\)/],
     [['--growatt-token', 'x'], /--growatt-token must be 8-64 letters or digits/],
-    [['--growatt-port', '70000'], /--growatt-port must be a number from 0 to 65535/],
+    [['--growatt-port', '70000'], /--growatt-port must be a port from 0 to 65535/],
   ])('rejects %j with a clear message and exit code 2', (args, message) => {
     const result = spawnSync(process.execPath, [BIN, 'up', '--only', 'growatt', '--growatt-port', '0', '--json', ...args], { encoding: 'utf8' });
     expect(result.status).toBe(2);

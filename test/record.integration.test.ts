@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateTlsMaterial } from '../emulators/core/tls/certificates.js';
-import type { UpsServer } from '../emulators/kehua-ups/server.js';
+import type { UpsInstance } from '../emulators/kehua-ups/create.js';
 import { startVoltbench, type VoltbenchOptions, type Voltbench } from '../emulators/registry.js';
 import { parseRecordArgs, runRecord } from '../src/cli/record.js';
 import { UsageError } from '../src/cli/usage-error.js';
@@ -105,6 +105,8 @@ describe('voltbench record, HTTP devices', () => {
     expect(http[2]!.response!.status).toBe((await raw(`${pvsUrl}${bad}`)).status);
     for (const e of http) expect(e.durationMs).toBeGreaterThanOrEqual(0);
     expect(http[1]!.t).toBeGreaterThanOrEqual(http[0]!.t);
+    // The client came in on the plain listener.
+    expect(http.map((e) => e.client)).toEqual(['http', 'http', 'http']);
   });
 
   it('SENEC HTTP firmware: login and reads pass unchanged, the installer credentials never reach the file', async () => {
@@ -166,6 +168,36 @@ describe('voltbench record, HTTP devices', () => {
     for (const value of setCookies) expect(value).toMatch(new RegExp(`^senec-homev3-gui=${REDACTED};`));
     // Once the client has the cookie it sends it back: the name is kept, the value is not.
     expect(http.some((e) => e.request.headers['cookie'] === `senec-homev3-gui=${REDACTED}`)).toBe(true);
+  });
+
+  it('records per exchange the listener its client used, apart from the device\'s transport in the header', async () => {
+    const vb = await emulate({ devices: ['senec'], senec: { site: { profile: 'v3-0826' } } });
+    const senecUrl = vb.emulators.senec!.ready.httpsUrl!;
+    const tls = generateTlsMaterial({ commonName: 'recorder-test' });
+    const recorder = await record({ device: 'senec', target: senecUrl, httpsListen: '127.0.0.1:0', tls });
+    const plain = new SenecClient({ baseUrl: recorder.url, timeoutMs: 2_000, retries: 0 });
+    const secure = new SenecClient({ baseUrl: recorder.httpsUrl!, timeoutMs: 2_000, retries: 0, tls: { ca: tls.ca } });
+    cleanups.push(() => plain.close(), () => secure.close());
+    const seen: Exchange[] = [];
+    const told = await record({ device: 'senec', target: senecUrl, httpsListen: '127.0.0.1:0', tls, onExchange: (e) => seen.push(e) });
+    const toldSecure = new SenecClient({ baseUrl: told.httpsUrl!, timeoutMs: 2_000, retries: 0, tls: { ca: tls.ca } });
+    cleanups.push(() => toldSecure.close());
+
+    await plain.battery();
+    await secure.battery();
+    await secure.version();
+    await plain.version();
+    await toldSecure.battery();
+
+    const { header, exchanges } = readRecording(recorder.out);
+    expect(header).toMatchObject({ transport: 'https', target: senecUrl });
+    const http = httpExchanges(exchanges);
+    expect(http.map((e) => e.client)).toEqual(['http', 'https', 'https', 'http']);
+    // In the line, after the timing and before the request.
+    expect(Object.keys(http[0]!)).toEqual(['type', 'seq', 't', 'durationMs', 'client', 'request', 'response']);
+    // onExchange is told the same.
+    expect(seen).toEqual([expect.objectContaining({ type: 'http', client: 'https' })]);
+    expect(httpExchanges(readRecording(told.out).exchanges).map((e) => e.client)).toEqual(['https']);
   });
 
   it('Growatt: token header and token parameters redacted in the file; the live calls still authenticate', async () => {
@@ -277,9 +309,9 @@ describe('voltbench record, UPS serial bytes', () => {
   });
 
   it('over a serial port path (mock binding): the same answers as a client on the port itself', async () => {
-    const vb = await emulate({ devices: ['ups'] });
+    const vb = await emulate({ devices: ['ups'], ups: { mockSerial: true } });
     // The UPS serves as many mock ports as asked; one for the direct client, one behind the recorder.
-    const ups = vb.emulators.ups as unknown as UpsServer;
+    const ups = (vb.emulators.ups!.instance as UpsInstance).server;
     const directPath = ups.openMockPort('/dev/ttyRecordDirect');
     const devicePath = ups.openMockPort('/dev/ttyRecordDevice');
     const recorder = await record({ device: 'ups', target: devicePath, binding: SerialPortMock.binding });

@@ -5,7 +5,7 @@
  * device's own error behaviour, a recording cut off mid-line still replays, the CLI serves a file, and an
  * emulator started from a recording shows the recorded site.
  */
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPortMock } from 'serialport';
@@ -17,7 +17,7 @@ import { GrowattApiError, GrowattClient } from '../src/clients/growatt/index.js'
 import { KehuaUpsClient, UpsTimeoutError } from '../src/clients/kehua-ups/index.js';
 import { SenecClient } from '../src/clients/senec/index.js';
 import { PvsClient, PvsUnknownCommandError } from '../src/clients/sunpower-pvs/index.js';
-import { parseRecording, readRecording, startReplay, startSimulation, type ReplayOptions, type RunningReplay, type RunningSimulation } from '../src/replay/index.js';
+import { parseRecording, readRecording, startReplay, startSimulation, type ReplayOptions, type RunningReplay, type RunningSimulation, type SimulationOptions } from '../src/replay/index.js';
 import { startRecorder, type Recorder, type RecorderOptions } from '../src/recording/index.js';
 
 const START = Date.UTC(2024, 5, 21, 12);
@@ -54,8 +54,8 @@ async function replay(options: ReplayOptions): Promise<{ replay: RunningReplay; 
   return { replay: r, logs };
 }
 
-async function simulation(file: string): Promise<RunningSimulation> {
-  const sim = await startSimulation(await readRecording(file), { port: 0, speed: 0, seed: 99 });
+async function simulation(file: string, options: SimulationOptions = {}): Promise<RunningSimulation> {
+  const sim = await startSimulation(await readRecording(file), { port: 0, speed: 0, seed: 99, ...options });
   cleanups.push(() => sim.close());
   return sim;
 }
@@ -115,20 +115,29 @@ describe('SunPower PVS: record, replay, simulate', () => {
   });
 });
 
-describe('SENEC: record over HTTPS, replay over HTTPS, simulate', () => {
-  async function recordSenec() {
-    const vb = await emulator({ devices: ['senec'], senec: { site: { profile: 'v3-0826', initialSocPct: 73, modules: 2 } } });
-    const c = await record('senec', vb.emulators.senec!.ready['httpsUrl']!);
-    const client = new SenecClient({ baseUrl: c.url, retries: 0 });
-    cleanups.push(() => client.close());
-    const live = { battery: await client.battery(), flow: await client.powerFlow(), version: await client.version() };
-    return { live, file: await save(c) };
-  }
+/** A SENEC on HTTPS firmware recorded through the recorder by a SENEC client talking plain HTTP to it. */
+async function recordSenec() {
+  const vb = await emulator({ devices: ['senec'], senec: { site: { profile: 'v3-0826', initialSocPct: 73, modules: 2 } } });
+  // The recorder talks HTTPS to the device; the client talks plain HTTP to the recorder (its --listen).
+  const c = await record('senec', vb.emulators.senec!.ready['httpsUrl']!);
+  expect(c.url).toMatch(/^http:\/\//);
+  const client = new SenecClient({ baseUrl: c.url, retries: 0 });
+  cleanups.push(() => client.close());
+  const live = { battery: await client.battery(), flow: await client.powerFlow(), version: await client.version() };
+  return { live, clientUrl: c.url, file: await save(c) };
+}
 
-  it('serves the same battery, power flow and version; a subset read is cut from a recorded reply; unknown keys get VARIABLE_NOT_FOUND', async () => {
-    const { live, file } = await recordSenec();
+describe('SENEC on HTTPS firmware, recorded by a client on plain HTTP: replayed on the client\'s transport, or the device\'s', () => {
+  it('replays over plain HTTP by default: the same client, with the scheme it recorded with, reads the same values', async () => {
+    const { live, clientUrl, file } = await recordSenec();
+    const recorded = await readRecording(file);
+    expect(recorded.header.transport).toBe('https');
+    expect(recorded.exchanges.map((e) => e.type === 'http' && e.client)).toEqual(recorded.exchanges.map(() => 'http'));
     const { replay: r, logs } = await replay({ file });
-    expect(r.url).toMatch(/^https:/);
+    expect(r.transport).toBe('client');
+    expect(r.urls).toEqual([r.url]);
+    expect(new URL(r.url).protocol).toBe(new URL(clientUrl).protocol);
+    expect(r.tls).toBeNull();
     const client = new SenecClient({ baseUrl: r.url, retries: 0 });
     cleanups.push(() => client.close());
     expect(await client.battery()).toEqual(live.battery);
@@ -141,10 +150,41 @@ describe('SENEC: record over HTTPS, replay over HTTPS, simulate', () => {
     expect(r.stats()).toMatchObject({ unmatched: 1 });
   });
 
-  it('starts an emulator from the recording with its firmware, module count and state of charge', async () => {
+  it('with transport "device" serves it over HTTPS, as the device did', async () => {
+    const { live, file } = await recordSenec();
+    const { replay: r } = await replay({ file, transport: 'device' });
+    expect(r.transport).toBe('device');
+    expect(r.urls).toEqual([r.url]);
+    expect(r.url).toMatch(/^https:\/\//);
+    expect(r.tls?.ca).toContain('BEGIN CERTIFICATE');
+    const client = new SenecClient({ baseUrl: r.url, retries: 0, tls: { ca: r.tls!.ca } });
+    cleanups.push(() => client.close());
+    expect(await client.battery()).toEqual(live.battery);
+    expect(await client.version()).toEqual(live.version);
+    // Plain HTTP is not served there.
+    await expect(fetch(r.url.replace(/^https:/, 'http:') + '/lala.cgi', { method: 'POST', body: '{}' })).rejects.toThrow();
+  });
+
+  it('the same recording without the clients\' transport (as recorded before it was written) replays as before, over HTTPS', async () => {
+    const { live, file } = await recordSenec();
+    const older = join(dir, `older-${++files}.jsonl`);
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.slice(1).every((line) => line['client'] === 'http')).toBe(true);
+    writeFileSync(older, lines.map(({ client: _client, ...rest }) => `${JSON.stringify(rest)}\n`).join(''));
+    expect(readFileSync(older, 'utf8')).not.toContain('"client"');
+    const { replay: r } = await replay({ file: older });
+    expect(r.urls).toEqual([expect.stringMatching(/^https:\/\//)]);
+    const client = new SenecClient({ baseUrl: r.url, retries: 0 });
+    cleanups.push(() => client.close());
+    expect(await client.battery()).toEqual(live.battery);
+  });
+
+  it('simulates on plain HTTP by default (a front to the HTTPS firmware), on HTTPS with transport "device"', async () => {
     const { live, file } = await recordSenec();
     const sim = await simulation(file);
-    expect(sim.url).toMatch(/^https:/);
+    expect(sim.url).toMatch(/^http:\/\//);
+    expect(sim.urls).toEqual([sim.url]);
+    expect(sim.plan.listeners).toEqual([{ transport: 'http', port: 0, forward: true }]);
     expect(sim.plan.derived).toMatchObject({ profile: 'v3-0826', modules: 2 });
     const client = new SenecClient({ baseUrl: sim.url, retries: 0 });
     cleanups.push(() => client.close());
@@ -154,6 +194,51 @@ describe('SENEC: record over HTTPS, replay over HTTPS, simulate', () => {
     expect((await client.version()).applicationVersion).toBe(live.version.applicationVersion);
     // Another seed, the recorded device id.
     expect((await client.version()).deviceId).toBe(live.version.deviceId);
+
+    const asDevice = await simulation(file, { transport: 'device' });
+    expect(asDevice.url).toMatch(/^https:\/\//);
+    expect(asDevice.plan.listeners).toEqual([{ transport: 'https', port: 0, forward: false }]);
+    const direct = new SenecClient({ baseUrl: asDevice.url, retries: 0 });
+    cleanups.push(() => direct.close());
+    expect((await direct.battery()).modulesConfigured).toBe(2);
+  });
+
+  it('a recording where clients used both listeners is served on both, the first one used as the main url', async () => {
+    const vb = await emulator({ devices: ['senec'], senec: { site: { profile: 'v3-0826', modules: 3 } } });
+    const c = await record('senec', vb.emulators.senec!.ready['httpsUrl']!, { httpsListen: '127.0.0.1:0' });
+    const plain = new SenecClient({ baseUrl: c.url, retries: 0 });
+    const secure = new SenecClient({ baseUrl: c.httpsUrl!, retries: 0 });
+    cleanups.push(() => plain.close(), () => secure.close());
+    const live = { battery: await plain.battery(), version: await secure.version() };
+    const file = await save(c);
+    expect((await readRecording(file)).exchanges.map((e) => e.type === 'http' && e.client)).toEqual(['http', 'https']);
+
+    const { replay: r } = await replay({ file });
+    expect(r.urls).toHaveLength(2);
+    expect(r.url).toBe(r.urls[0]);
+    expect(r.urls[0]).toMatch(/^http:\/\//);
+    expect(r.urls[1]).toMatch(/^https:\/\//);
+    const replayedPlain = new SenecClient({ baseUrl: r.urls[0]!, retries: 0 });
+    const replayedSecure = new SenecClient({ baseUrl: r.urls[1]!, retries: 0 });
+    cleanups.push(() => replayedPlain.close(), () => replayedSecure.close());
+    expect(await replayedPlain.battery()).toEqual(live.battery);
+    expect(await replayedSecure.version()).toEqual(live.version);
+    // Both listeners share one matcher: the status counts requests on either.
+    expect(r.stats()).toMatchObject({ received: 2, served: 2, unmatched: 0 });
+
+    // The device's transport alone: one HTTPS listener.
+    const { replay: device } = await replay({ file, transport: 'device' });
+    expect(device.urls).toEqual([expect.stringMatching(/^https:\/\//)]);
+
+    // Simulated likewise: the emulator's own HTTPS listener beside a plain front.
+    const sim = await simulation(file);
+    expect(sim.urls).toEqual([expect.stringMatching(/^http:\/\//), expect.stringMatching(/^https:\/\//)]);
+    expect(sim.plan.listeners.map((l) => l.forward)).toEqual([true, false]);
+    for (const url of sim.urls) {
+      const client = new SenecClient({ baseUrl: url, retries: 0 });
+      cleanups.push(() => client.close());
+      expect((await client.battery()).modulesConfigured).toBe(3);
+    }
   });
 });
 
@@ -252,7 +337,7 @@ describe('voltbench replay (CLI, in-process)', () => {
       for (let i = 0; i < 1000 && out.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
       return JSON.parse(out[0]!) as Record<string, unknown>;
     };
-    return { done, ready, stop, err };
+    return { done, ready, stop, err, out };
   }
 
   it('serves a file until stopped, printing a JSON ready line and logging unmatched requests on stderr', async () => {
@@ -280,6 +365,63 @@ describe('voltbench replay (CLI, in-process)', () => {
     expect((await pvsClient(String(line['url'])).deviceList()).devices.filter((d) => d.kind === 'inverter')).toHaveLength(7);
     cli.stop('SIGINT');
     await cli.done;
+  });
+
+  it('serves a SENEC recording on its clients\' transport by default, on the device\'s with --transport device', async () => {
+    const { live, file } = await recordSenec();
+    const byClient = run([file, '--listen', '127.0.0.1:0', '--json', '--timing', 'compressed']);
+    const line = await byClient.ready();
+    expect(line).toMatchObject({ ready: true, device: 'senec', transport: 'client', url: expect.stringMatching(/^http:\/\//) });
+    expect(line['urls']).toEqual([line['url']]);
+    const client = new SenecClient({ baseUrl: String(line['url']), retries: 0 });
+    cleanups.push(() => client.close());
+    expect(await client.battery()).toEqual(live.battery);
+    byClient.stop('SIGTERM');
+    await byClient.done;
+
+    const byDevice = run([file, '--transport', 'device', '--listen', '127.0.0.1:0', '--json', '--timing', 'compressed']);
+    const deviceLine = await byDevice.ready();
+    expect(deviceLine).toMatchObject({ transport: 'device', url: expect.stringMatching(/^https:\/\//) });
+    const secure = new SenecClient({ baseUrl: String(deviceLine['url']), retries: 0 });
+    cleanups.push(() => secure.close());
+    expect(await secure.battery()).toEqual(live.battery);
+    byDevice.stop('SIGTERM');
+    await byDevice.done;
+
+    // --https-listen still adds an HTTPS listener beside the plain main one.
+    const both = run([file, '--listen', '127.0.0.1:0', '--https-listen', '127.0.0.1:0', '--json', '--timing', 'compressed']);
+    const bothLine = await both.ready();
+    expect(bothLine['urls']).toEqual([expect.stringMatching(/^http:\/\//), expect.stringMatching(/^https:\/\//)]);
+    expect(bothLine['url']).toBe((bothLine['urls'] as string[])[0]);
+    both.stop('SIGTERM');
+    await both.done;
+
+    // Human-readable: says how the listeners were chosen and how to get the other.
+    const text = run([file, '--listen', '127.0.0.1:0', '--timing', 'compressed']);
+    await vi.waitFor(() => expect(text.out.join('')).toMatch(/clients reached the recorder \(http\); the device spoke https: --transport device/), { timeout: 5_000, interval: 10 });
+    text.stop('SIGINT');
+    await text.done;
+
+    // An extra listener of the transport already served is refused, as is an unknown --transport.
+    await expect(run([file, '--transport', 'device', '--listen', '127.0.0.1:0', '--https-listen', '127.0.0.1:0']).done).rejects.toThrow(/served over HTTPS already \(the device's\)/);
+    await expect(run([file, '--listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0']).done).rejects.toThrow(/served over plain HTTP already \(its clients used\)/);
+    expect(() => parseReplayArgs([file, '--transport', 'server'])).toThrow(/--transport must be one of client, device/);
+    expect(parseReplayArgs([file])).toMatchObject({ transport: 'client' });
+    expect(() => parseReplayArgs([file, '--simulate', '--http-listen', ':0'])).toThrow(UsageError);
+  });
+
+  it('--simulate --transport device serves the SENEC firmware\'s HTTPS, by default its clients\' plain HTTP', async () => {
+    const { file } = await recordSenec();
+    const byClient = run([file, '--simulate', '--listen', '127.0.0.1:0', '--json']);
+    const line = await byClient.ready();
+    expect(line).toMatchObject({ device: 'senec', url: expect.stringMatching(/^http:\/\//) });
+    expect(line['urls']).toEqual([line['url']]);
+    byClient.stop('SIGTERM');
+    await byClient.done;
+    const byDevice = run([file, '--simulate', '--transport', 'device', '--listen', '127.0.0.1:0', '--json']);
+    expect(await byDevice.ready()).toMatchObject({ device: 'senec', url: expect.stringMatching(/^https:\/\//) });
+    byDevice.stop('SIGTERM');
+    await byDevice.done;
   });
 
   it('rejects bad flags with a UsageError and an unreadable file with a clear error', async () => {

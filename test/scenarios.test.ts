@@ -82,7 +82,8 @@ describe('the runner', () => {
     const scenario = parseScenario({ ...base, duration: '1h', timeline: [{ at: '10m', device: 'ups', state: { batterySocPct: 150 } }], expect: [{ at: '50m', device: 'ups', state: 'status.mode', equals: 'inverter' }] });
     const report = await runScenario(scenario, { speed: 'max' });
     expect(report.passed).toBe(false);
-    expect(report.error).toMatch(/timeline\[0\] at 0h10m \(ups state .*\): batterySocPct must be a number from 0 to 100/);
+    // `batterySocPct` is the old name of `soc`: the device's message names the canonical one.
+    expect(report.error).toMatch(/timeline\[0\] at 0h10m \(ups state .*\): soc must be a number from 0 to 100/);
     expect(report.checks[0]!.message).toMatch(/never checked/);
   });
 
@@ -117,7 +118,7 @@ describe('the runner', () => {
     try {
       const running = session.voltbench.emulators.senec!;
       const httpUrl = running.url!;
-      const httpsPort = (running.secondary!.address() as { port: number }).port;
+      const httpsPort = Number(new URL(running.urls['https']!).port);
       const body = JSON.stringify({ ENERGY: { GUI_BAT_DATA_FUEL_CHARGE: '' } });
       expect(await post(httpUrl, body)).toMatch(/"GUI_BAT_DATA_FUEL_CHARGE":"fl_/);
       const report = await session.run();

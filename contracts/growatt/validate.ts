@@ -1,5 +1,5 @@
 /**
- * Compiled validators, one per endpoint and side, built once at module load. Replies are checked against the
+ * Compiled validators, one per endpoint and side, each built on first use. Replies are checked against the
  * success or the error envelope depending on `error_code` (0 → success), which gives precise error paths instead of
  * a bare "expected union".
  */
@@ -67,8 +67,20 @@ function mixsDataCrossChecks(body: Record<string, unknown>): string[] {
 type CrossCheck = (body: Record<string, unknown>) => string[];
 const SUCCESS_CROSS_CHECKS: Partial<Record<EndpointId, CrossCheck>> = { mixsData: mixsDataCrossChecks };
 
+/** One entry per endpoint, each made on first use: compiling every schema at import would slow every start. */
 function build<T>(make: (id: EndpointId) => T): { readonly [K in EndpointId]: T } {
-  return Object.fromEntries(ENDPOINT_IDS.map((id) => [id, make(id)])) as { [K in EndpointId]: T };
+  const made = new Map<EndpointId, T>();
+  const table = {} as { [K in EndpointId]: T };
+  for (const id of ENDPOINT_IDS) {
+    Object.defineProperty(table, id, {
+      enumerable: true,
+      get: () => {
+        if (!made.has(id)) made.set(id, make(id));
+        return made.get(id)!;
+      },
+    });
+  }
+  return table;
 }
 
 const successValidators = build((id) => compile(ENDPOINT_SCHEMAS[id].success));

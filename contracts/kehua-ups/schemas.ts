@@ -3,7 +3,7 @@
 
 import { Type } from '@sinclair/typebox';
 import type { TSchema } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { UL33_POINTS } from './ul33-map.js';
 
 const pointSchemas: Record<string, TSchema> = Object.fromEntries(
@@ -20,4 +20,12 @@ const pointSchemas: Record<string, TSchema> = Object.fromEntries(
 /** Any subset of the 98 point values, by key; unknown keys are refused. */
 export const Ul33ValuesSchema = Type.Object(pointSchemas, { additionalProperties: false });
 
-export const Ul33ValuesCheck = TypeCompiler.Compile(Ul33ValuesSchema);
+let compiled: TypeCheck<typeof Ul33ValuesSchema> | undefined;
+
+/** Checks a set of point values; compiled on first use, not at import (start-up pays for nothing unused). */
+export const Ul33ValuesCheck = {
+  Check(value: unknown): boolean {
+    compiled ??= TypeCompiler.Compile(Ul33ValuesSchema);
+    return compiled.Check(value);
+  },
+};

@@ -2,6 +2,7 @@ import { parseDuration, parseInstant } from './duration.js';
 import { ControlInputError } from './errors.js';
 import type { Fault, FaultInjector } from './faults.js';
 import type { RequestLog, LoggedRequest } from './request-log.js';
+import { describeStatePatch, normalizeStatePatch, type StatePatchShape } from './state-patch.js';
 import type { ClockSnapshot } from './clock.js';
 import type { World, WorldSnapshot, WorldConfig } from './world/world.js';
 
@@ -15,8 +16,19 @@ export interface DeviceEmulator {
   readonly world: World;
   readonly faults: FaultInjector;
   readonly requests: RequestLog;
+  /** The device's state view; its `settings` field holds the current settings. */
   state(): unknown;
-  /** Applies a partial change; throws ControlInputError for input it cannot take. */
+  /**
+   * The setting keys, actions and old names of this device's state patch (see state-patch.ts). When a
+   * device declares it, EmulatorControl hands patchState the canonical `{settings: {...}, ...actions}`
+   * form whatever form was sent, and `GET /__emu/` lists it.
+   */
+  readonly statePatch?: StatePatchShape;
+  /**
+   * Applies a change, whole or not at all; throws ControlInputError for input it cannot take. The
+   * built-in devices normalise again themselves (a canonical patch comes back unchanged), so in-process
+   * callers of this method may send the old forms too.
+   */
   patchState(patch: unknown): unknown;
   /** Back to the device's initial state at the current virtual time; faults and log cleared. */
   reset(): void;
@@ -59,7 +71,13 @@ export class EmulatorControl {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
       throw new ControlInputError('state patch must be a JSON object');
     }
-    return this.emulator.patchState(patch);
+    const shape = this.emulator.statePatch;
+    return this.emulator.patchState(shape === undefined ? patch : normalizeStatePatch(shape, patch));
+  }
+
+  /** The keys `PATCH /__emu/state` takes, when the device declares them. */
+  statePatchShape(): { settings: string[]; actions: string[]; aliases: Record<string, string> } | undefined {
+    return this.emulator.statePatch === undefined ? undefined : describeStatePatch(this.emulator.statePatch);
   }
 
   clock(): ClockSnapshot {

@@ -21,6 +21,7 @@ export {
 export { RequestLog, type LoggedRequest } from './request-log.js';
 export { EmulatorControl, type DeviceEmulator, type ClockCommand, type WorldCommand } from './emulator.js';
 export { buildHttpEmulator, listen, listenSecondary, type HttpEmulator, type HttpEmulatorOptions, type TlsKeyPair } from './http/app.js';
-export { CONTROL_PREFIX } from './http/control-routes.js';
+export { CONTROL_PREFIX, type ControlRoute } from './http/control-routes.js';
+export { COMMON_ACTIONS, normalizeStatePatch, type CommonAction, type StatePatch, type StatePatchShape } from './state-patch.js';
 export { refuseRequest, type StatusPage } from './http/fault-hooks.js';
 export { generateTlsMaterial, loadTlsMaterial, type TlsMaterial, type CertificateOptions } from './tls/certificates.js';

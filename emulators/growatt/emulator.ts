@@ -9,6 +9,7 @@ import { ControlInputError } from '../core/errors.js';
 import { FaultInjector, HTTP_FAULT_KINDS } from '../core/faults.js';
 import { RequestLog } from '../core/request-log.js';
 import { Rng } from '../core/rng.js';
+import { normalizeStatePatch, type StatePatchShape } from '../core/state-patch.js';
 import type { World } from '../core/world/world.js';
 import { HANDLERS, type Params, type Reply } from './api.js';
 import { DEFAULT_FLEET, Fleet, type FleetConfig, type SphDevice } from './fleet.js';
@@ -28,6 +29,23 @@ export interface GrowattSettings {
 }
 
 export const DEFAULT_GROWATT_SETTINGS: GrowattSettings = { rateLimits: true, latencyMs: 0 };
+
+/**
+ * `PATCH /__emu/state`: `{"settings": {"rateLimits": false, "latencyMs": 200}, "rateLimits": "clear",
+ * "devices": {"SN": {"online": false, "kind": "inverter"}}}`. `rateLimits` at the top level is the
+ * setting (old form) unless its value is "clear", the action that forgets past calls.
+ */
+export const GROWATT_STATE_PATCH: StatePatchShape = {
+  name: 'Growatt',
+  settings: Object.keys(DEFAULT_GROWATT_SETTINGS),
+  actions: ['devices', 'rateLimits'],
+  actionValues: { rateLimits: ['clear'] },
+  unsupported: {
+    reboot: 'the cloud API has no reboot; cut a device\'s uploads with {"devices": {"SN": {"online": false}}} or add a fault',
+    soc: 'battery state of charge follows the simulated inverters; change the weather or household load through /__emu/world',
+    firmware: 'the cloud API has no firmware to choose',
+  },
+};
 
 export interface GrowattOptions {
   world: World;
@@ -54,6 +72,7 @@ export class GrowattEmulator implements DeviceEmulator {
   readonly fleet: Fleet;
   readonly faults: FaultInjector;
   readonly requests = new RequestLog();
+  readonly statePatch = GROWATT_STATE_PATCH;
   readonly limiter = new RateLimiter();
   readonly views = new PlantViews(this);
   sim: GrowattSimulation;
@@ -227,18 +246,8 @@ export class GrowattEmulator implements DeviceEmulator {
    * `{devices: {SN: {online: false, kind?: "datalogger"|"inverter"}}}` to cut or restore a device's uploads.
    */
   patchState(patch: unknown): unknown {
-    const input = patch as Record<string, unknown>;
-    for (const key of Object.keys(input)) {
-      if (!['settings', 'devices', 'rateLimits'].includes(key)) {
-        throw new ControlInputError(`unknown field "${key}" in growatt state patch; allowed: settings, devices, rateLimits`);
-      }
-    }
-    let nextSettings = this.current;
-    if (input['settings'] !== undefined) {
-      const settings = input['settings'];
-      if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) throw new ControlInputError('settings must be an object');
-      nextSettings = validateSettings({ ...this.current, ...(settings as Partial<GrowattSettings>) });
-    }
+    const input = normalizeStatePatch(GROWATT_STATE_PATCH, patch);
+    const nextSettings = validateSettings({ ...this.current, ...(input.settings as Partial<GrowattSettings>) });
     const deviceChanges: [string, boolean, OutageKind][] = [];
     if (input['devices'] !== undefined) {
       const devices = input['devices'];
@@ -252,7 +261,7 @@ export class GrowattEmulator implements DeviceEmulator {
         deviceChanges.push([sn, c.online, kind]);
       }
     }
-    if (input['rateLimits'] !== undefined && input['rateLimits'] !== 'clear') throw new ControlInputError('rateLimits only takes "clear"');
+    if (input['rateLimits'] !== undefined && input['rateLimits'] !== 'clear') throw new ControlInputError('rateLimits at the top level takes "clear" (or the setting, true or false)');
     this.current = nextSettings;
     for (const [sn, online, kind] of deviceChanges) this.setOnline(sn, online, kind);
     if (input['rateLimits'] === 'clear') this.limiter.clear();
@@ -277,7 +286,9 @@ function succeeded(reply: Reply): boolean {
 }
 
 function validateSettings(settings: GrowattSettings): GrowattSettings {
-  if (typeof settings.rateLimits !== 'boolean') throw new ControlInputError('rateLimits must be true or false');
+  if (typeof settings.rateLimits !== 'boolean') {
+    throw new ControlInputError(`rateLimits (the setting) must be true or false, got ${JSON.stringify(settings.rateLimits)}; send {"rateLimits": "clear"} at the top level to forget past calls`);
+  }
   if (!Number.isFinite(settings.latencyMs) || settings.latencyMs < 0 || settings.latencyMs > 60_000) {
     throw new ControlInputError('latencyMs must be between 0 and 60000');
   }

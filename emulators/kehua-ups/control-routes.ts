@@ -2,9 +2,10 @@
 // pins any of them (alarms included) or releases them with null. A thin face of
 // UpsEmulator.points() / patchState({ points }).
 
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { UL33_POINTS } from '../../contracts/kehua-ups/index.js';
 import { ControlInputError } from '../core/errors.js';
+import { controlErrorHandler, useControlJsonParser } from '../core/http/control-routes.js';
 import type { UpsEmulator } from './emulator.js';
 import { hex2 } from './slave.js';
 
@@ -46,12 +47,10 @@ export function pointViews(ups: UpsEmulator): PointView[] {
 
 export function upsControlRoutes(ups: UpsEmulator) {
   return async function routes(app: FastifyInstance): Promise<void> {
-    app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply: FastifyReply) => {
-      const status = error instanceof ControlInputError ? 400 : (error.statusCode ?? 500);
-      void reply.code(status).send({ error: status >= 500 ? 'Internal Server Error' : 'Bad Request', message: error.message });
-    });
-    app.get('/__emu/points', async () => pointViews(ups));
-    app.patch('/__emu/points', async (request) => {
+    useControlJsonParser(app);
+    app.setErrorHandler(controlErrorHandler);
+    app.get('/__emu/points', { config: { description: 'the 98 UL33 points: map data, current value, whether pinned' } }, async () => pointViews(ups));
+    app.patch('/__emu/points', { config: { description: 'pin points to values, alarms included ({"pointKey": value}), or release them with null' } }, async (request) => {
       if (typeof request.body !== 'object' || request.body === null) throw new ControlInputError('send a JSON object of {pointKey: value or null}');
       ups.patchState({ points: request.body });
       return pointViews(ups);

@@ -9,11 +9,12 @@ import { ControlInputError } from '../core/errors.js';
 import { FaultInjector, SERIAL_FAULT_KINDS } from '../core/faults.js';
 import { RequestLog } from '../core/request-log.js';
 import { Rng } from '../core/rng.js';
+import { normalizeStatePatch, type StatePatchShape } from '../core/state-patch.js';
 import type { World } from '../core/world/world.js';
 import { UpsLink, type LinkOptions } from './link.js';
 import { UpsModel, type UpsFlow } from './model.js';
 import { ALARM_KEYS, SWITCH_KEYS, pointValues, switchAndAlarmBytes, unmappedSlots, type PointValues } from './points.js';
-import { DEFAULT_UPS_SETTINGS, SETTING_KEYS, settingsPatch, validateSettings, type UpsSettings } from './settings.js';
+import { DEFAULT_UPS_SETTINGS, SETTING_KEYS, validateSettings, type UpsSettings } from './settings.js';
 import { BatteryTestParam, LoadParam, RemoteCommand, type DataRead, type SlaveDevice } from './slave.js';
 
 export interface UpsOptions {
@@ -23,11 +24,16 @@ export interface UpsOptions {
   seed?: number;
 }
 
-/** patchState fields besides the settings. */
-export interface UpsStatePatch extends Partial<UpsSettings> {
+/**
+ * `PATCH /__emu/state` in its canonical form. The old forms stay accepted: settings at the top level,
+ * `batterySocPct` for `soc`.
+ */
+export interface UpsStatePatch {
+  settings?: Partial<UpsSettings>;
   /** Pin points to values (as sent on the wire) or release them with null. */
   points?: Partial<Record<Ul33PointKey, number | null>>;
-  batterySocPct?: number;
+  /** Battery state of charge, %. */
+  soc?: number;
   /** A fixed load on the output in W, or null to follow the world's household load × loadShare. */
   loadW?: number | null;
   /** The same effects as the 45H commands. */
@@ -35,8 +41,16 @@ export interface UpsStatePatch extends Partial<UpsSettings> {
   output?: 'on' | 'off';
 }
 
-const EXTRA_PATCH_KEYS = ['points', 'batterySocPct', 'loadW', 'selfTest', 'output'];
-const PATCH_KEYS = [...SETTING_KEYS, ...EXTRA_PATCH_KEYS];
+export const UPS_STATE_PATCH: StatePatchShape = {
+  name: 'UPS',
+  settings: SETTING_KEYS,
+  actions: ['soc', 'points', 'loadW', 'selfTest', 'output'],
+  aliases: { batterySocPct: 'soc' },
+  unsupported: {
+    reboot: 'the UPS has no reboot command; switch its output with {"output": "off"} and {"output": "on"}',
+    firmware: 'the UPS has no firmware to choose; its 51H software version is the setting softwareVersion',
+  },
+};
 const POINT_TYPES = new Map(UL33_POINTS.map((p) => [p.key as string, p.type]));
 
 export class UpsEmulator implements DeviceEmulator, SlaveDevice {
@@ -44,6 +58,7 @@ export class UpsEmulator implements DeviceEmulator, SlaveDevice {
   readonly world: World;
   readonly faults: FaultInjector;
   readonly requests = new RequestLog();
+  readonly statePatch = UPS_STATE_PATCH;
   private readonly initialSettings: UpsSettings;
   private readonly seed: number;
   private currentSettings: UpsSettings;
@@ -199,20 +214,16 @@ export class UpsEmulator implements DeviceEmulator, SlaveDevice {
   }
 
   /**
-   * Accepts any setting (see UpsSettings), `points` ({key: value | null}), `batterySocPct`,
-   * `loadW` (W or null), `selfTest` ('start' | 'stop') and `output` ('on' | 'off').
+   * `settings` (see UpsSettings), `points` ({key: value | null}), `soc` (old name `batterySocPct`),
+   * `loadW` (W or null), `selfTest` ('start' | 'stop') and `output` ('on' | 'off'). See UpsStatePatch.
    */
   patchState(input: unknown): unknown {
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ControlInputError('state patch must be a JSON object');
-    const patch = input as Record<string, unknown>;
-    for (const key of Object.keys(patch)) {
-      if (!PATCH_KEYS.includes(key)) throw new ControlInputError(`unknown UPS state field "${key}"; allowed: ${PATCH_KEYS.join(', ')}`);
-    }
+    const patch = normalizeStatePatch(UPS_STATE_PATCH, input);
     // Validate everything before changing anything, so a bad patch changes nothing.
-    const nextSettings = validateSettings({ ...this.currentSettings, ...settingsPatch(patch) });
+    const nextSettings = validateSettings({ ...this.currentSettings, ...(patch.settings as Partial<UpsSettings>) });
     const points = patch.points === undefined ? undefined : validatePoints(patch.points);
-    const soc = patch.batterySocPct;
-    if (soc !== undefined && (typeof soc !== 'number' || !(soc >= 0 && soc <= 100))) throw new ControlInputError(`batterySocPct must be a number from 0 to 100, got ${JSON.stringify(soc)}`);
+    const soc = patch.soc;
+    if (soc !== undefined && (typeof soc !== 'number' || !(soc >= 0 && soc <= 100))) throw new ControlInputError(`soc must be a number from 0 to 100, got ${JSON.stringify(soc)}`);
     const loadW = patch.loadW;
     if (loadW !== undefined && loadW !== null && (typeof loadW !== 'number' || !(loadW >= 0 && loadW <= 1e7))) throw new ControlInputError(`loadW must be null or a number of watts from 0, got ${JSON.stringify(loadW)}`);
     if (patch.selfTest !== undefined && patch.selfTest !== 'start' && patch.selfTest !== 'stop') throw new ControlInputError('selfTest must be "start" or "stop"');

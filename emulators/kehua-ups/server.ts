@@ -4,10 +4,16 @@
 import { buildHttpEmulator, type HttpEmulator } from '../core/http/app.js';
 import { upsControlRoutes } from './control-routes.js';
 import { UpsEmulator, type UpsOptions } from './emulator.js';
-import { serveMockPort, type MockSerialPort } from './transports/mock-serial.js';
+import type { MockSerialPort } from './transports/mock-serial.js';
 import { listenTcp as listenTcpBridge, type TcpBridge } from './transports/tcp.js';
 
-export type UpsServerOptions = UpsOptions;
+export interface UpsServerOptions extends UpsOptions {
+  /**
+   * Load the `serialport` mock binding so `openMockPort` works (default true). `voltbench up` turns
+   * it off: loading serialport costs start-up time, and only in-process clients use mock ports.
+   */
+  mockSerial?: boolean;
+}
 
 export interface UpsServer extends HttpEmulator {
   ups: UpsEmulator;
@@ -25,6 +31,7 @@ export const DEFAULT_MOCK_PORT_PATH = '/dev/ttyUPS0';
 
 export async function createUpsServer(options: UpsServerOptions): Promise<UpsServer> {
   const ups = new UpsEmulator(options);
+  const mock = options.mockSerial === false ? null : await import('./transports/mock-serial.js');
   const http = await buildHttpEmulator({ emulator: ups, routes: upsControlRoutes(ups), controlOnly: true });
   const bridges: TcpBridge[] = [];
   const mockPorts: MockSerialPort[] = [];
@@ -37,7 +44,8 @@ export async function createUpsServer(options: UpsServerOptions): Promise<UpsSer
       return bridge.url;
     },
     openMockPort(path = DEFAULT_MOCK_PORT_PATH) {
-      mockPorts.push(serveMockPort(ups, path));
+      if (mock === null) throw new Error('this UPS was started without mock serial ports (mockSerial: false)');
+      mockPorts.push(mock.serveMockPort(ups, path));
       return path;
     },
     get tcpUrl() {

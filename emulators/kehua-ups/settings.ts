@@ -116,8 +116,3 @@ export function validateSettings(input: UpsSettings): UpsSettings {
   num('restartBypassMs', 0, 600_000);
   return { ...s };
 }
-
-/** Picks the setting fields out of a patch, refusing nothing (the caller checks unknown keys). */
-export function settingsPatch(patch: Record<string, unknown>): Partial<UpsSettings> {
-  return Object.fromEntries(Object.entries(patch).filter(([k]) => (SETTING_KEYS as string[]).includes(k))) as Partial<UpsSettings>;
-}

@@ -19,6 +19,7 @@ import { ControlInputError } from '../core/errors.js';
 import { FaultInjector, HTTP_FAULT_KINDS } from '../core/faults.js';
 import { RequestLog } from '../core/request-log.js';
 import { Rng } from '../core/rng.js';
+import { normalizeStatePatch, type StatePatchShape } from '../core/state-patch.js';
 import type { World } from '../core/world/world.js';
 import { alignDown, SenecModel, TICK_MS, type OperatingMode } from './model.js';
 import { answerLala, parseBody, type LalaBackend, type ParsedBody } from './protocol/lala.js';
@@ -72,7 +73,8 @@ export type LalaReply =
 
 type Effect =
   | { kind: 'mode'; to: OperatingMode; from?: OperatingMode }
-  | { kind: 'reboot' }
+  /** `downtimeMs` overrides the `rebootDowntimeMs` setting for this reboot. */
+  | { kind: 'reboot'; downtimeMs?: number }
   | { kind: 'login'; ok: boolean }
   | { kind: 'logout' };
 
@@ -83,8 +85,16 @@ interface Pending {
   effect: Effect | null;
 }
 
-const SETTING_KEYS = Object.keys(DEFAULT_SENEC_SETTINGS);
-const PATCH_KEYS = [...SETTING_KEYS, 'profile', 'soc', 'spareCapacityPct', 'pvLimitPct', 'mode', 'reboot'];
+/**
+ * `PATCH /__emu/state`: `{"settings": {...}, "firmware": "v3-0826", "soc": 80, "spareCapacityPct": 10,
+ * "pvLimitPct": 70, "mode": "storage", "reboot": true | "3m"}`.
+ */
+export const SENEC_STATE_PATCH: StatePatchShape = {
+  name: 'SENEC',
+  settings: Object.keys(DEFAULT_SENEC_SETTINGS),
+  actions: ['firmware', 'soc', 'spareCapacityPct', 'pvLimitPct', 'mode', 'reboot'],
+  aliases: { profile: 'firmware' },
+};
 const MODES: readonly OperatingMode[] = ['self-consumption', 'safe-charge', 'storage'];
 const COOKIE_NAME = 'senec-homev3-gui';
 const COOKIE_MAX_AGE_S = 3600;
@@ -112,6 +122,7 @@ export class SenecEmulator implements DeviceEmulator {
   readonly world: World;
   readonly faults: FaultInjector;
   readonly requests = new RequestLog();
+  readonly statePatch = SENEC_STATE_PATCH;
   site: SenecSite;
   settings: SenecSettings;
   readonly model: SenecModel;
@@ -181,16 +192,18 @@ export class SenecEmulator implements DeviceEmulator {
         this.model.setMode(effect.to, at);
         this.log(at, 'I', 'SYS', `Operating mode ${effect.to} requested by user`);
         return;
-      case 'reboot':
-        this.model.reboot(at, this.settings.rebootDowntimeMs);
+      case 'reboot': {
+        const downtimeMs = effect.downtimeMs ?? this.settings.rebootDowntimeMs;
+        this.model.reboot(at, downtimeMs);
         this.userLevel = 0;
         this.sessions.clear();
         // Latched buttons do not survive a restart.
         for (const p of this.pending) this.registers.store(p.object, p.key, this.encodeStored(p.object, p.key, 0));
         this.pending = [];
         this.log(at, 'W', 'NPU', 'Reboot requested by user');
-        this.log(at + this.settings.rebootDowntimeMs, 'I', 'SYS', 'System start');
+        this.log(at + downtimeMs, 'I', 'SYS', 'System start');
         return;
+      }
       case 'login':
         if (effect.ok) this.userLevel = INSTALLER_LEVEL;
         else this.loginFailures = Math.min(255, this.loginFailures + 1);
@@ -419,6 +432,8 @@ export class SenecEmulator implements DeviceEmulator {
     const sample = this.model.sample(now);
     const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
     return {
+      firmware: this.site.profile,
+      /** The old name of `firmware`, kept for clients that read it. */
       profile: this.site.profile,
       transports: { http: PROFILES[this.site.profile].transport === 'http', https: PROFILES[this.site.profile].transport === 'https' },
       rebooting: this.model.rebooting(now),
@@ -454,13 +469,13 @@ export class SenecEmulator implements DeviceEmulator {
     };
   }
 
+  /**
+   * `settings` (see SenecSettings), `firmware` (a profile id; old name `profile`), `soc`, `spareCapacityPct`,
+   * `pvLimitPct`, `mode` and `reboot` (true, or a duration the device stays down instead of `rebootDowntimeMs`).
+   */
   patchState(input: unknown): unknown {
-    const patch = input as Record<string, unknown>;
-    for (const key of Object.keys(patch)) {
-      if (!PATCH_KEYS.includes(key)) throw new ControlInputError(`unknown SENEC state field "${key}"; allowed: ${PATCH_KEYS.join(', ')}`);
-    }
-    const settingsPatch = Object.fromEntries(Object.entries(patch).filter(([k]) => SETTING_KEYS.includes(k)));
-    const nextSettings = validateSettings({ ...this.settings, ...settingsPatch });
+    const patch = normalizeStatePatch(SENEC_STATE_PATCH, input);
+    const nextSettings = validateSettings({ ...this.settings, ...(patch.settings as Partial<SenecSettings>) });
     const pct = (key: string): number | undefined => {
       const v = patch[key];
       if (v === undefined) return undefined;
@@ -470,28 +485,35 @@ export class SenecEmulator implements DeviceEmulator {
     const soc = pct('soc');
     const spare = pct('spareCapacityPct');
     const pvLimit = pct('pvLimitPct');
-    if (patch.profile !== undefined && (typeof patch.profile !== 'string' || !isProfileId(patch.profile))) {
-      throw new ControlInputError(`profile must be one of ${PROFILE_IDS.join(', ')}, got ${JSON.stringify(patch.profile)}`);
+    const firmware = patch.firmware;
+    if (firmware !== undefined && (typeof firmware !== 'string' || !isProfileId(firmware))) {
+      throw new ControlInputError(`firmware must be one of ${PROFILE_IDS.join(', ')}, got ${JSON.stringify(firmware)}`);
     }
     if (patch.mode !== undefined && !MODES.includes(patch.mode as OperatingMode)) {
       throw new ControlInputError(`mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(patch.mode)}`);
     }
-    if (patch.reboot !== undefined && patch.reboot !== true && patch.reboot !== false) throw new ControlInputError('reboot must be true or false');
+    let reboot: { downtimeMs?: number } | null = null;
+    if (patch.reboot === true) reboot = {};
+    else if (patch.reboot !== undefined && patch.reboot !== false) {
+      const downtimeMs = parseDuration(patch.reboot, 'reboot');
+      if (downtimeMs > 86_400_000) throw new ControlInputError('reboot downtime must be at most one day');
+      reboot = { downtimeMs };
+    }
 
     const now = this.sync();
     this.version++;
     this.settings = nextSettings;
-    if (typeof patch.profile === 'string' && isProfileId(patch.profile) && patch.profile !== this.site.profile) {
+    if (typeof firmware === 'string' && isProfileId(firmware) && firmware !== this.site.profile) {
       // A firmware update: same hardware and history, new behaviour and key types.
-      this.site = { ...this.site, profile: patch.profile };
-      this.registers.setProfile(patch.profile);
-      this.log(now, 'I', 'SYS', `Firmware updated to ${PROFILES[patch.profile].identity.applicationVersion}`);
+      this.site = { ...this.site, profile: firmware };
+      this.registers.setProfile(firmware);
+      this.log(now, 'I', 'SYS', `Firmware updated to ${PROFILES[firmware].identity.applicationVersion}`);
     }
     if (soc !== undefined) this.model.setSoc(soc, now);
     if (spare !== undefined) this.model.setSpareCapacity(spare, now);
     if (pvLimit !== undefined) this.model.setPvLimit(pvLimit, now);
     if (patch.mode !== undefined) this.model.setMode(patch.mode as OperatingMode, now);
-    if (patch.reboot === true) this.apply({ kind: 'reboot' }, now);
+    if (reboot !== null) this.apply({ kind: 'reboot', ...reboot }, now);
     return this.state();
   }
 

@@ -489,7 +489,8 @@ describe('control API', () => {
     expect(state).toMatchObject({ profile: 'v3-0826', socPct: 80, transports: { http: false, https: true } });
     expect(await s.values({ FACTORY: ['DEVICE_ID'] })).toEqual(before);
     expect((await s.lala({ STATISTIC: {} })).STATISTIC).toEqual({});
-    expect(() => s.control.patchState({ profile: 'v9' })).toThrow(/profile must be one of/);
+    // `profile` is the old name of `firmware`: the message names the canonical one.
+    expect(() => s.control.patchState({ profile: 'v9' })).toThrow(/firmware must be one of/);
     expect(() => s.control.patchState({ effectDelayMs: -1 })).toThrow();
     expect(() => s.control.patchState({ colour: 'red' })).toThrow(/unknown SENEC state field "colour"/);
   });

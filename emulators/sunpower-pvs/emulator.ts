@@ -4,6 +4,7 @@ import type { DeviceEmulator } from '../core/emulator.js';
 import { FaultInjector, HTTP_FAULT_KINDS } from '../core/faults.js';
 import { RequestLog } from '../core/request-log.js';
 import { Rng } from '../core/rng.js';
+import { normalizeStatePatch, type StatePatchShape } from '../core/state-patch.js';
 import type { World } from '../core/world/world.js';
 import { DEFAULT_ACTIVE_PROFILE_ID, GRID_PROFILES } from './grid-profiles.js';
 import { PvsModel } from './model.js';
@@ -58,9 +59,16 @@ export interface PvsReply {
   unavailable: boolean;
 }
 
-const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS);
 const UNAVAILABLE: PvsReply = Object.freeze({ status: 503, body: Buffer.alloc(0), delayMs: 0, unavailable: true });
-const PATCH_KEYS = [...SETTING_KEYS, 'restart', 'soc', 'site'];
+
+/** `PATCH /__emu/state`: `{"settings": {...}, "reboot": true | "5m", "soc": 80, "site": {...}}`. */
+export const PVS_STATE_PATCH: StatePatchShape = {
+  name: 'PVS',
+  settings: Object.keys(DEFAULT_SETTINGS),
+  actions: ['reboot', 'soc', 'site'],
+  aliases: { restart: 'reboot' },
+  unsupported: { firmware: 'the PVS firmware version is part of the site; send {"site": {"firmware": "…"}}' },
+};
 
 /**
  * The SunPower PVS supervisor: model + protocol, no transport. `server.ts` puts it on HTTP.
@@ -70,6 +78,7 @@ export class PvsEmulator implements DeviceEmulator {
   readonly world: World;
   readonly faults: FaultInjector;
   readonly requests = new RequestLog();
+  readonly statePatch = PVS_STATE_PATCH;
   private readonly siteInput: Partial<SiteConfig>;
   private readonly initialSettings: PvsSettings;
   site!: Site;
@@ -213,23 +222,19 @@ export class PvsEmulator implements DeviceEmulator {
   }
 
   /**
-   * Accepts settings (`deviceListLatency`, `deviceListMsPerDevice`, `restartOutageMs`, `hideMeters`),
-   * `restart` (true or an outage duration), `soc` (SunVault %), and `site` (rebuilds the site).
+   * `settings` (`deviceListLatency`, `deviceListMsPerDevice`, `restartOutageMs`, `hideMeters`), `reboot`
+   * (true or an outage duration; old name `restart`), `soc` (SunVault %), and `site` (rebuilds the site).
    */
   patchState(input: unknown): unknown {
-    const patch = input as Record<string, unknown>;
-    for (const key of Object.keys(patch)) {
-      if (!PATCH_KEYS.includes(key)) throw new ControlInputError(`unknown PVS state field "${key}"; allowed: ${PATCH_KEYS.join(', ')}`);
-    }
-    const settingsPatch = Object.fromEntries(Object.entries(patch).filter(([k]) => SETTING_KEYS.includes(k)));
-    const nextSettings = validateSettings({ ...this.settings, ...settingsPatch });
+    const patch = normalizeStatePatch(PVS_STATE_PATCH, input);
+    const nextSettings = validateSettings({ ...this.settings, ...(patch.settings as Partial<PvsSettings>) });
     if (patch.soc !== undefined) {
       if (!this.site.ess) throw new ControlInputError('soc can only be set on a site with a SunVault (site.essBatteries > 0)');
       if (typeof patch.soc !== 'number' || !(patch.soc >= 0 && patch.soc <= 100)) throw new ControlInputError(`soc must be a number from 0 to 100, got ${JSON.stringify(patch.soc)}`);
     }
     let restartMs: number | null = null;
-    if (patch.restart !== undefined && patch.restart !== false) {
-      restartMs = patch.restart === true ? nextSettings.restartOutageMs : parseDuration(patch.restart, 'restart');
+    if (patch.reboot !== undefined && patch.reboot !== false) {
+      restartMs = patch.reboot === true ? nextSettings.restartOutageMs : parseDuration(patch.reboot, 'reboot');
     }
     if (patch.site !== undefined) {
       if (typeof patch.site !== 'object' || patch.site === null || Array.isArray(patch.site)) throw new ControlInputError('site must be an object of site options');

@@ -1,5 +1,4 @@
-import { runScenarioCommand } from './scenario.js';
-import { UP_USAGE, parseUpArgs, readyLine, readyTable, startFromOptions } from './up.js';
+import { readFileSync } from 'node:fs';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `Usage: voltbench <command> [options]
@@ -9,25 +8,50 @@ Commands:
   scenario   list scenarios, or play one to its end (voltbench scenario --help)
   record     record a real device's traffic through a transparent proxy (voltbench record --help)
   replay     serve a recording as the device did (voltbench replay --help)
+
+  voltbench --version   prints the version
 `;
 
 const out = (text: string) => process.stdout.write(text);
 const err = (text: string) => process.stderr.write(text);
 
+export interface MainOptions {
+  /** `VOLTBENCH_*` variables that configure `up` (the container entrypoint passes its environment). */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** This installation's version, from its package.json. */
+export function version(): string {
+  // The CLI runs from dist/… (compiled or bundled): package.json is the first one above it.
+  for (let dir = new URL('./', import.meta.url); ; ) {
+    try {
+      return (JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { version: string }).version;
+    } catch {
+      const parent = new URL('../', dir);
+      if (parent.href === dir.href) return 'unknown';
+      dir = parent;
+    }
+  }
+}
+
 /** Entry point of the `voltbench` binary. Returns when the command is done (or exits on error). */
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[], options: MainOptions = {}): Promise<void> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
       out(USAGE);
       return;
     }
+    if (command === '--version' || command === '-V' || command === 'version') {
+      out(`voltbench ${version()}\n`);
+      return;
+    }
+    // Each command loads its own modules on demand: start-up pays only for what it runs.
     if (command === 'scenario') {
-      process.exitCode = await runScenarioCommand(rest, out, err);
+      process.exitCode = await (await import('./scenario.js')).runScenarioCommand(rest, out, err);
       return;
     }
     if (command === 'record') {
-      // Loaded on demand: every command pays only for its own modules at start-up.
       await (await import('./record.js')).runRecord(rest);
       return;
     }
@@ -36,10 +60,11 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (command !== 'up') throw new UsageError(`unknown command "${command}"`);
-    await up(rest);
+    await up(rest, options);
   } catch (error) {
-    if (error instanceof UsageError) {
-      err(`voltbench: ${error.message}\nRun "voltbench ${command && command !== 'help' && !command.startsWith('-') ? `${command} ` : ''}--help" for usage.\n`);
+    const usage = asUsageError(error);
+    if (usage) {
+      err(`voltbench: ${usage.message}\nRun "voltbench ${command && command !== 'help' && !command.startsWith('-') ? `${command} ` : ''}--help" for usage.\n`);
       process.exit(2);
     }
     const e = error as NodeJS.ErrnoException;
@@ -52,19 +77,32 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-async function up(argv: string[]): Promise<void> {
-  const options = parseUpArgs(argv);
-  if (options === 'help') {
-    out(UP_USAGE);
+/** Command-line mistakes, including a device's options or descriptor found wrong at start. */
+function asUsageError(error: unknown): UsageError | null {
+  if (error instanceof UsageError) return error;
+  const e = error as { name?: string; message?: string; option?: string | null; device?: string };
+  if (e?.name === 'DeviceDescriptorError') return new UsageError(e.message ?? '');
+  if (e?.name === 'DeviceOptionError') {
+    // Options checked when a device starts: name the flag they came from.
+    return new UsageError(e.device !== undefined && e.option ? `--${e.device}-${e.option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${e.message}` : (e.message ?? ''));
+  }
+  return null;
+}
+
+async function up(argv: string[], options: MainOptions): Promise<void> {
+  const { parseUpArgs, readyLine, readyTable, startFromOptions } = await import('./up.js');
+  const parsed = await parseUpArgs(argv, { ...(options.env ? { env: options.env } : {}) });
+  if ('help' in parsed) {
+    out(parsed.help);
     return;
   }
-  const voltbench = await startFromOptions(options, (line) => err(`${line}\n`));
+  const voltbench = await startFromOptions(parsed, (line) => err(`${line}\n`));
   // Handlers go in before the ready line: a supervisor may signal as soon as it reads it.
   const stop = (signal: NodeJS.Signals) => {
-    if (!options.json) err(`\nvoltbench: ${signal}, shutting down\n`);
+    if (!parsed.json) err(`\nvoltbench: ${signal}, shutting down\n`);
     void voltbench.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  out(`${options.json ? readyLine(voltbench) : readyTable(voltbench, options)}\n`);
+  out(`${parsed.json ? readyLine(voltbench) : readyTable(voltbench, parsed)}\n`);
 }

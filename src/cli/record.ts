@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
-import { AVAILABLE_DEVICES, DEFAULT_PORTS, DEVICES, type DeviceName } from '../../emulators/registry.js';
+import { AVAILABLE_DEVICES, DEVICES, type DeviceName } from '../../emulators/registry.js';
 import { loadTlsMaterial, type TlsMaterial } from '../../emulators/core/tls/certificates.js';
 import {
   DEFAULT_BAUD_RATE,
   DEFAULT_HTTP_TIMEOUT_MS,
   DEFAULT_QUIET_MS,
+  defaultDevicePort,
   RecorderConfigError,
   RecordingExistsError,
   describeExchange,
@@ -31,9 +32,11 @@ Devices: ${DEVICES.join(', ')}
 Options:
   --target <target>          the real device (required)
   --out <file>               the recording to write (required; must be new or empty unless --force)
-  --listen <host:port>       where clients connect (default 127.0.0.1 on the device's port: pvs ${DEFAULT_PORTS.pvs},
-                             senec ${DEFAULT_PORTS.senec}, growatt ${DEFAULT_PORTS.growatt}, ups ${DEFAULT_PORTS.ups}; port 0 = any free port)
-  --https-listen <host:port> HTTP devices: also accept clients over HTTPS (e.g. the SENEC client on HTTPS firmware)
+  --listen <host:port>       where clients connect (default 127.0.0.1 on the device's port: pvs ${defaultDevicePort('pvs', 'http')},
+                             senec ${defaultDevicePort('senec', 'http')}, growatt ${defaultDevicePort('growatt', 'http')}, ups ${defaultDevicePort('ups', 'serial')}; port 0 = any free port)
+  --https-listen <host:port> HTTP devices: also accept clients over HTTPS (e.g. the SENEC client on HTTPS firmware).
+                             Each exchange records which listener its client used: "voltbench replay"
+                             serves the recording on the same transport(s), whatever the device spoke
   --https-cert <file>        PEM certificate (chain) for --https-listen; default: generated at start
   --https-key <file>         PEM private key for --https-cert
   --insecure                 accept the device's self-signed certificate (default: SENEC devices have one)

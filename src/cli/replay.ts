@@ -1,14 +1,19 @@
 import {
   defaultReplayPort,
+  deviceTransport,
   readRecording,
   REPLAY_MODES,
   REPLAY_TIMINGS,
+  REPLAY_TRANSPORTS,
+  servedTransports,
   startReplay,
   startSimulation,
   STATUS_PATH,
+  TransportConfigError,
   type Recording,
   type ReplayMode,
   type ReplayTiming,
+  type ReplayTransport,
 } from '../replay/index.js';
 import { parseFlags } from './flags.js';
 import { UsageError } from './usage-error.js';
@@ -25,12 +30,26 @@ Options:
   --timing <recorded|compressed>
                                wait each answer's recorded duration, or answer at once (default recorded)
   --speed <n>                  with recorded timing: N times faster than recorded (default 1)
-  --listen <host:port>         where the device is served, as recorded (HTTP, HTTPS or raw serial
-                               over TCP); default 127.0.0.1 on the device's voltbench up port
-  --https-listen <host:port>   also serve an HTTP recording over HTTPS (self-signed certificate)
+  --transport <client|device>  HTTP devices: client serves on the transport the recorded clients used
+                               to reach voltbench record (plain HTTP for a client on --listen, HTTPS
+                               on --https-listen; a listener each if they used both, the first one
+                               used being the main one); device serves on the device's, as it did
+                               (default client; a recording without the clients' transport is served
+                               on the device's). A UPS is served as serial bytes over TCP either way
+  --listen <host:port>         the main listener (HTTP, HTTPS or raw serial over TCP); default
+                               127.0.0.1 on the device's voltbench up port for its transport
+                               (SENEC ${defaultReplayPort('senec', false)} plain, ${defaultReplayPort('senec', true)} HTTPS; PVS ${defaultReplayPort('pvs', false)}; Growatt ${defaultReplayPort('growatt', false)}; UPS ${defaultReplayPort('ups', false)})
+  --https-listen <host:port>   the HTTPS listener beside a plain main one (self-signed certificate):
+                               the second listener when the clients used both, else an extra one.
+                               The second listener defaults to the device's port for its transport
+                               (SENEC ${defaultReplayPort('senec', true)}), to any free port with --listen host:0; PVS and
+                               Growatt have one port, so give it
+  --http-listen <host:port>    the plain HTTP listener beside an HTTPS main one, likewise
   --simulate                   instead of replaying, run the device's emulator set up from the
-                               recording (panel count, firmware, state of charge, ...) at --listen
-  --json                       print one JSON line when listening
+                               recording (panel count, firmware, state of charge, ...) at --listen;
+                               --transport applies to SENEC (a front on the clients' transport)
+  --json                       print one JSON line when listening: {"ready","device","transport",
+                               "url","urls",...}; url is the main listener, urls all of them
   -h, --help                   show this help
 `;
 
@@ -39,8 +58,10 @@ interface ReplayArgs {
   mode: ReplayMode;
   timing: ReplayTiming;
   speed: number;
+  transport: ReplayTransport;
   listen?: { host: string; port: number };
   httpsListen?: { host: string; port: number };
+  httpListen?: { host: string; port: number };
   simulate: boolean;
   json: boolean;
 }
@@ -55,8 +76,10 @@ export function parseReplayArgs(argv: string[]): ReplayArgs | 'help' {
       mode: { type: 'string' },
       timing: { type: 'string' },
       speed: { type: 'string' },
+      transport: { type: 'string' },
       listen: { type: 'string' },
       'https-listen': { type: 'string' },
+      'http-listen': { type: 'string' },
       simulate: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -65,9 +88,11 @@ export function parseReplayArgs(argv: string[]): ReplayArgs | 'help' {
   const v = parsed.values;
   if (v.help) return 'help';
   if (parsed.positionals.length !== 1) throw new UsageError(parsed.positionals.length === 0 ? 'replay needs a recording file' : `replay takes one recording file, got ${parsed.positionals.length}`);
-  if (v.simulate && (v.mode !== undefined || v.timing !== undefined || v.speed !== undefined || v['https-listen'] !== undefined)) {
-    throw new UsageError('--simulate runs an emulator: --mode, --timing, --speed and --https-listen are for replaying');
+  if (v.simulate && (v.mode !== undefined || v.timing !== undefined || v.speed !== undefined || v['https-listen'] !== undefined || v['http-listen'] !== undefined)) {
+    throw new UsageError('--simulate runs an emulator: --mode, --timing, --speed, --https-listen and --http-listen are for replaying');
   }
+  const transport = v.transport ?? 'client';
+  if (!(REPLAY_TRANSPORTS as readonly string[]).includes(transport)) throw new UsageError(`--transport must be one of ${REPLAY_TRANSPORTS.join(', ')}, got "${transport}"`);
   const mode = v.mode ?? 'order';
   if (!(REPLAY_MODES as readonly string[]).includes(mode)) throw new UsageError(`--mode must be one of ${REPLAY_MODES.join(', ')}, got "${mode}"`);
   const timing = v.timing ?? 'recorded';
@@ -79,8 +104,10 @@ export function parseReplayArgs(argv: string[]): ReplayArgs | 'help' {
     mode: mode as ReplayMode,
     timing: timing as ReplayTiming,
     speed,
+    transport: transport as ReplayTransport,
     ...(v.listen !== undefined ? { listen: address(v.listen, '--listen') } : {}),
     ...(v['https-listen'] !== undefined ? { httpsListen: address(v['https-listen'], '--https-listen') } : {}),
+    ...(v['http-listen'] !== undefined ? { httpListen: address(v['http-listen'], '--http-listen') } : {}),
     simulate: v.simulate,
     json: v.json,
   };
@@ -131,11 +158,23 @@ export async function runReplayWith(argv: string[], io: ReplayIo): Promise<void>
   const recording = await readRecording(args.file);
   if (recording.truncated) io.stderr(`voltbench replay: ${args.file}: dropped an incomplete last line (the recorder was stopped mid-write)\n`);
   const device = recording.header.device;
-  if (args.httpsListen && (device === 'ups' || recording.header.transport === 'https')) {
-    throw new UsageError(device === 'ups' ? '--https-listen is for HTTP devices; a UPS recording is served as serial bytes over TCP' : 'this recording is HTTPS already; --listen sets where it is served');
+  if (device === 'ups' && (args.httpsListen || args.httpListen)) {
+    throw new UsageError(`${args.httpsListen ? '--https-listen' : '--http-listen'} is for HTTP devices; a UPS recording is served as serial bytes over TCP`);
+  }
+  if (device !== 'ups' && !args.simulate) {
+    const main = servedTransports(recording, args.transport)[0]!;
+    const why = args.transport === 'client' ? 'its clients used' : "the device's";
+    if (args.httpsListen && main === 'https') throw new UsageError(`this recording is served over HTTPS already (${why}); --listen sets where`);
+    if (args.httpListen && main === 'http') throw new UsageError(`this recording is served over plain HTTP already (${why}); --listen sets where`);
   }
   const host = args.listen?.host ?? '127.0.0.1';
-  const stop = args.simulate ? await simulate(args, recording, host, io) : await replay(args, recording, host, io);
+  let stop: () => Promise<void>;
+  try {
+    stop = args.simulate ? await simulate(args, recording, host, io) : await replay(args, recording, host, io);
+  } catch (error) {
+    if (error instanceof TransportConfigError) throw new UsageError(error.message);
+    throw error;
+  }
   const signal = await io.stopped;
   if (!args.json) io.stderr(`\nvoltbench replay: ${signal}, shutting down\n`);
   await stop();
@@ -147,12 +186,21 @@ async function replay(args: ReplayArgs, recording: Recording, host: string, io: 
     mode: args.mode,
     timing: args.timing,
     speed: args.speed,
+    transport: args.transport,
     host,
-    port: args.listen?.port ?? defaultReplayPort(recording.header.device, recording.header.transport === 'https'),
+    ...(args.listen ? { port: args.listen.port } : {}),
     ...(args.httpsListen ? { httpsPort: args.httpsListen.port, httpsHost: args.httpsListen.host } : {}),
+    ...(args.httpListen ? { httpPort: args.httpListen.port, httpHost: args.httpListen.host } : {}),
     log: (line) => io.stderr(`${line}\n`),
   });
-  const summary = { device: running.device, exchanges: recording.exchanges.length, mode: args.mode, timing: args.timing, ...(args.speed !== 1 ? { speed: args.speed } : {}) };
+  const summary = {
+    device: running.device,
+    exchanges: recording.exchanges.length,
+    mode: args.mode,
+    timing: args.timing,
+    ...(args.speed !== 1 ? { speed: args.speed } : {}),
+    ...(running.device === 'ups' ? {} : { transport: running.transport }),
+  };
   if (args.json) {
     io.stdout(`${JSON.stringify({ ready: true, replay: args.file, ...summary, url: running.url, urls: running.urls, truncated: recording.truncated })}\n`);
   } else {
@@ -160,6 +208,7 @@ async function replay(args: ReplayArgs, recording: Recording, host: string, io: 
     io.stdout(
       `voltbench is replaying ${args.file} (${running.device}, ${summary.exchanges} exchange${summary.exchanges === 1 ? '' : 's'}, ${args.mode} mode, ${timing})\n` +
         running.urls.map((url) => `  ${url}\n`).join('') +
+        transportNote(recording, args.transport) +
         (running.device === 'ups' ? '' : `  served/unmatched counts: ${running.url}${STATUS_PATH}\n`) +
         'Press Ctrl+C to stop.\n',
     );
@@ -167,18 +216,29 @@ async function replay(args: ReplayArgs, recording: Recording, host: string, io: 
   return () => running.close();
 }
 
+/** For a person: how the HTTP listeners were chosen, when the clients' transport and the device's differ. */
+function transportNote(recording: Recording, transport: ReplayTransport): string {
+  if (recording.header.device === 'ups') return '';
+  const device = deviceTransport(recording.header);
+  const clients = servedTransports(recording, 'client');
+  if (clients.length === 1 && clients[0] === device) return '';
+  return transport === 'client'
+    ? `  served as the recorded clients reached the recorder (${clients.join(' and ')}); the device spoke ${device}: --transport device serves it that way\n`
+    : `  served as the device spoke (${device}); the recorded clients used ${clients.join(' and ')}: --transport client serves them that way\n`;
+}
+
 async function simulate(args: ReplayArgs, recording: Recording, host: string, io: ReplayIo): Promise<() => Promise<void>> {
-  const running = await startSimulation(recording, { host, ...(args.listen ? { port: args.listen.port } : {}) });
+  const running = await startSimulation(recording, { host, transport: args.transport, ...(args.listen ? { port: args.listen.port } : {}) });
   const { plan } = running;
   if (args.json) {
-    io.stdout(`${JSON.stringify({ ready: true, simulate: args.file, device: plan.device, url: running.url, derived: plan.derived, notApplied: plan.notApplied })}\n`);
+    io.stdout(`${JSON.stringify({ ready: true, simulate: args.file, device: plan.device, url: running.url, urls: running.urls, derived: plan.derived, notApplied: plan.notApplied })}\n`);
   } else {
     const derived = Object.entries(plan.derived)
       .filter(([key]) => key !== 'serials')
       .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
       .join(', ');
     io.stdout(
-      `voltbench is simulating ${args.file} with the ${plan.device} emulator at ${running.url}\n` +
+      `voltbench is simulating ${args.file} with the ${plan.device} emulator at ${running.urls.join(' and ')}\n` +
         `  from the recording: ${derived || 'nothing (defaults)'}\n` +
         plan.notApplied.map((note) => `  not applied: ${note}\n`).join('') +
         'Press Ctrl+C to stop.\n',

@@ -1,17 +1,24 @@
-import { AVAILABLE_DEVICES, DEFAULT_PORTS, DEVICES, startVoltbench, type DeviceName, type Voltbench } from '../../emulators/registry.js';
-import { isProfileId, PROFILE_IDS, type ProfileId } from '../../contracts/senec/index.js';
-import { loadTlsMaterial, type TlsMaterial } from '../../emulators/core/tls/certificates.js';
-import { MAX_FLEET_DEVICES } from '../../emulators/growatt/fleet.js';
+// `voltbench up`: flags, help, environment and ready line, all derived from the device descriptors
+// (built-ins and `--device` modules). This file names no device.
+
+import type { ParseArgsConfig } from 'node:util';
+import { builtinDevice, DEVICES, noteSource, startVoltbench, type Voltbench } from '../../emulators/registry.js';
+import { BUILTIN_DEVICES } from '../../emulators/devices.js';
+import type { AnyDeviceDescriptor } from '../../emulators/core/device/descriptor.js';
+import { checkDeviceSet, loadDeviceModule } from '../../emulators/core/device/check.js';
+import { deviceFlags, ENV_PREFIX, fromFlags, helpSection } from '../../emulators/core/device/options.js';
+import { sourceOf } from '../../emulators/registry.js';
+import type { Scenario } from '../scenarios/load.js';
 import { integerFlag, numberFlag, parseFlags } from './flags.js';
 import { UsageError } from './usage-error.js';
-import { loadScenario, narrowScenario, startScenario, type Scenario } from '../scenarios/index.js';
 
-export const UP_USAGE = `Usage: voltbench up [options]
+const GLOBAL_USAGE = `Usage: voltbench up [options]
 
 Starts device emulators on one shared simulated world.
 
 Options:
-  --only <list>             devices to start, comma-separated (${DEVICES.join(', ')}); default: all available
+  --only <list>             devices to start, comma-separated; default: every built-in device and
+                            every --device module
   --host <address>          address to listen on (default 127.0.0.1)
   --seed <n>                seed for the world and every device (default 1)
   --speed <n>               clock speed: 1 = real time, N = N times faster, 0 = manual (default 1)
@@ -19,155 +26,190 @@ Options:
   --scenario <name|file>    play a scenario (library name or .json file): its world, devices, seed and
                             start time, its timeline at --speed (0 = events fire as the clock is moved);
                             --only then picks some of its devices
-  --pvs-port <port>         SunPower PVS port (default ${DEFAULT_PORTS.pvs}; 0 picks a free port)
-  --pvs-panels <n>          PVS panel count, 1-200 (default 24)
-  --pvs-batteries <n>       SunVault batteries, 0 = no ESS (default 0)
-  --pvs-latency             DeviceList takes as long as on a real supervisor (~0.25 s per device)
-  --senec-port <port>       SENEC plain-HTTP port, also the control API (default ${DEFAULT_PORTS.senec})
-  --senec-https-port <port> SENEC HTTPS port (default ${DEFAULT_PORTS.senecHttps})
-  --senec-firmware <name>   ${PROFILE_IDS.join(', ')} (default v3-0826); v21-0824 serves HTTP, the others HTTPS
-  --senec-cert <file>       PEM certificate (chain) for SENEC HTTPS; default: generated at start
-  --senec-key <file>        PEM private key for --senec-cert
-  --growatt-port <port>     Growatt OpenAPI v1 port (default ${DEFAULT_PORTS.growatt}); clients append /v1/
-  --growatt-devices <n>     SPH inverters in the emulated fleet, one plant each (default 1, up to 50000)
-  --growatt-accounts <n>    accounts (tokens) the devices are spread over (default 1; the first gets the demo token)
-  --growatt-token <token>   demo token of the first account (default: derived from the seed)
-  --growatt-no-rate-limit   answer every call; by default calls faster than the documented limits get 10012
-  --ups-port <port>         KEHUA UPS raw serial bytes over TCP (default ${DEFAULT_PORTS.ups})
-  --ups-control-port <port> KEHUA UPS control API over HTTP (default ${DEFAULT_PORTS.upsControl})
+  --device <module>         also start a device of your own: a module whose default export is a device
+                            descriptor (docs/devices.md); repeatable
   --json                    print one JSON line when everything listens
   -h, --help                show this help
 `;
 
+/** `voltbench up --help` for the devices known to this run. */
+export function upUsage(known: readonly AnyDeviceDescriptor[] = BUILTIN_DEVICES): string {
+  const sections = known.map(helpSection).join('\n');
+  return `${GLOBAL_USAGE}\n${sections}\nPort 0 picks a free port. In the container image every flag is also a ${ENV_PREFIX}<FLAG>\nvariable: --pvs-panels is ${ENV_PREFIX}PVS_PANELS, --only is ${ENV_PREFIX}ONLY, --device is\n${ENV_PREFIX}DEVICE (comma-separated).\n`;
+}
+
 export interface UpOptions {
-  devices: DeviceName[];
+  /** The devices to start, in start order. */
+  devices: AnyDeviceDescriptor[];
   host: string;
   seed: number;
   speed: number;
   start?: number;
   scenario?: Scenario;
   json: boolean;
-  pvsPort: number;
-  pvsPanels: number;
-  pvsBatteries: number;
-  pvsLatency: boolean;
-  senecPort: number;
-  senecHttpsPort: number;
-  senecFirmware: ProfileId;
-  senecTls?: TlsMaterial;
-  upsPort: number;
-  upsControlPort: number;
-  growattPort: number;
-  growattDevices: number;
-  growattAccounts: number;
-  growattToken?: string;
-  growattRateLimits: boolean;
+  /** Ports given on the command line (or by variables), by port key; the rest take their defaults. */
+  ports: Record<string, number>;
+  /** Option values per device, checked against its descriptor. */
+  options: Record<string, Record<string, unknown>>;
 }
 
-/** Parses `up` flags; throws UsageError with a message a person can act on. */
-export function parseUpArgs(argv: string[]): UpOptions | 'help' {
-  const parsed = parseFlags({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      only: { type: 'string' },
-      host: { type: 'string', default: '127.0.0.1' },
-      seed: { type: 'string' },
-      speed: { type: 'string', default: '1' },
-      start: { type: 'string' },
-      scenario: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-      'pvs-port': { type: 'string', default: String(DEFAULT_PORTS.pvs) },
-      'pvs-panels': { type: 'string', default: '24' },
-      'pvs-batteries': { type: 'string', default: '0' },
-      'pvs-latency': { type: 'boolean', default: false },
-      'senec-port': { type: 'string', default: String(DEFAULT_PORTS.senec) },
-      'senec-https-port': { type: 'string', default: String(DEFAULT_PORTS.senecHttps) },
-      'senec-firmware': { type: 'string', default: 'v3-0826' },
-      'senec-cert': { type: 'string' },
-      'senec-key': { type: 'string' },
-      'growatt-port': { type: 'string', default: String(DEFAULT_PORTS.growatt) },
-      'growatt-devices': { type: 'string', default: '1' },
-      'growatt-accounts': { type: 'string', default: '1' },
-      'growatt-token': { type: 'string' },
-      'growatt-no-rate-limit': { type: 'boolean', default: false },
-      'ups-port': { type: 'string', default: String(DEFAULT_PORTS.ups) },
-      'ups-control-port': { type: 'string', default: String(DEFAULT_PORTS.upsControl) },
-    },
-  });
-  const v = parsed.values;
-  if (v.help) return 'help';
+export interface UpParseContext {
+  /** `VOLTBENCH_*` variables to read before the arguments (the container entrypoint passes its environment). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Where `--device` paths are resolved (default the working directory). */
+  cwd?: string;
+}
+
+const GLOBAL_OPTIONS = {
+  only: { type: 'string' },
+  host: { type: 'string', default: '127.0.0.1' },
+  seed: { type: 'string' },
+  speed: { type: 'string', default: '1' },
+  start: { type: 'string' },
+  scenario: { type: 'string' },
+  device: { type: 'string', multiple: true },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+/** Parses `up` flags (loading `--device` modules); throws UsageError with a message a person can act on. */
+export async function parseUpArgs(argv: string[], context: UpParseContext = {}): Promise<UpOptions | { help: string }> {
+  // --device modules first: their flags are part of what the rest of the command line may say.
+  const env = context.env ?? {};
+  const envDevices = (env[`${ENV_PREFIX}DEVICE`] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const modules = [...envDevices, ...devicePaths(argv)];
+  const user: AnyDeviceDescriptor[] = [];
+  for (const path of modules) {
+    const descriptor = await loadDeviceModule(path, context.cwd);
+    if (builtinDevice(descriptor.name)) throw new UsageError(`--device ${path}: "${descriptor.name}" is a built-in device; give yours another name`);
+    noteSource(descriptor, `--device ${path}`);
+    user.push(descriptor);
+  }
+  const known = [...BUILTIN_DEVICES, ...user];
+  checkDeviceSet(known, sourceOf);
+
+  const args = [...upArgsFromEnv(env, known), ...argv];
+  const options: NonNullable<ParseArgsConfig['options']> = { ...GLOBAL_OPTIONS };
+  for (const descriptor of known) for (const f of deviceFlags(descriptor)) options[f.flag] = { type: f.type };
+  const parsed = parseFlags({ args, strict: true, allowPositionals: false, options });
+  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  if (v['help'] === true) return { help: upUsage(known) };
+
+  const only = v['only'] as string | undefined;
   let scenario: Scenario | undefined;
-  if (v.scenario !== undefined) {
-    if (v.start !== undefined) throw new UsageError('--start cannot be combined with --scenario (the scenario sets it)');
+  if (v['scenario'] !== undefined) {
+    if (v['start'] !== undefined) throw new UsageError('--start cannot be combined with --scenario (the scenario sets it)');
+    const { loadScenario, narrowScenario } = await import('../scenarios/load.js');
     try {
-      scenario = loadScenario(v.scenario);
+      scenario = loadScenario(v['scenario'] as string);
       // --only picks some of the scenario's devices (one process per device, as in docker-compose).
-      if (v.only !== undefined) scenario = narrowScenario(scenario, parseDevices(v.only));
+      const names = only === undefined ? undefined : parseOnly(only, known);
+      if (names !== undefined) scenario = narrowScenario(scenario, names.filter((n) => builtinDevice(n)) as Scenario['devices']);
     } catch (error) {
+      if (error instanceof UsageError) throw error;
       throw new UsageError((error as Error).message);
     }
   }
-  const devices = scenario ? scenario.devices : parseDevices(v.only);
-  const growattDevices = integerFlag(v['growatt-devices'], '--growatt-devices', 1, MAX_FLEET_DEVICES);
-  const growattAccounts = integerFlag(v['growatt-accounts'], '--growatt-accounts', 1, MAX_FLEET_DEVICES);
-  if (growattAccounts > growattDevices) throw new UsageError(`--growatt-accounts (${growattAccounts}) cannot exceed --growatt-devices (${growattDevices})`);
-  const growattToken = v['growatt-token'];
-  if (growattToken !== undefined && !/^[0-9a-zA-Z]{8,64}$/.test(growattToken)) throw new UsageError('--growatt-token must be 8-64 letters or digits');
-  const firmware = v['senec-firmware'];
-  if (!isProfileId(firmware)) throw new UsageError(`--senec-firmware must be one of ${PROFILE_IDS.join(', ')}, got "${firmware}"`);
-  if ((v['senec-cert'] === undefined) !== (v['senec-key'] === undefined)) throw new UsageError('--senec-cert and --senec-key go together');
-  let senecTls: TlsMaterial | undefined;
-  if (v['senec-cert'] !== undefined && v['senec-key'] !== undefined) {
+  const devices = selectDevices(known, user, only, scenario);
+
+  const ports: Record<string, number> = {};
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const descriptor of known) {
+    const flags = Object.fromEntries(deviceFlags(descriptor).map((f) => [f.flag, v[f.flag] as string | boolean | undefined]));
     try {
-      senecTls = loadTlsMaterial(v['senec-key'], v['senec-cert']);
+      const parsedDevice = fromFlags(descriptor, flags);
+      Object.assign(ports, parsedDevice.ports);
+      values[descriptor.name] = parsedDevice.options;
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
   }
-  const start = v.start === undefined ? undefined : Date.parse(v.start);
-  if (start !== undefined && Number.isNaN(start)) throw new UsageError(`--start must be an ISO-8601 time such as 2026-06-21T12:00:00Z, got "${v.start}"`);
+  const startText = v['start'] as string | undefined;
+  const start = startText === undefined ? undefined : Date.parse(startText);
+  if (start !== undefined && Number.isNaN(start)) throw new UsageError(`--start must be an ISO-8601 time such as 2026-06-21T12:00:00Z, got "${startText}"`);
+  const seedText = v['seed'] as string | undefined;
   return {
     devices,
-    host: v.host,
-    seed: v.seed !== undefined ? integerFlag(v.seed, '--seed', -2147483648, 4294967295) : (scenario?.seed ?? 1),
-    speed: numberFlag(v.speed, '--speed', 0, 1_000_000),
+    host: v['host'] as string,
+    seed: seedText !== undefined ? integerFlag(seedText, '--seed', -2147483648, 4294967295) : (scenario?.seed ?? 1),
+    speed: numberFlag(v['speed'] as string, '--speed', 0, 1_000_000),
     ...(start !== undefined ? { start } : {}),
     ...(scenario ? { scenario } : {}),
-    json: v.json,
-    pvsPort: port(v['pvs-port'], '--pvs-port'),
-    pvsPanels: integerFlag(v['pvs-panels'], '--pvs-panels', 1, 200),
-    pvsBatteries: integerFlag(v['pvs-batteries'], '--pvs-batteries', 0, 8),
-    pvsLatency: v['pvs-latency'],
-    senecPort: port(v['senec-port'], '--senec-port'),
-    senecHttpsPort: port(v['senec-https-port'], '--senec-https-port'),
-    senecFirmware: firmware,
-    ...(senecTls ? { senecTls } : {}),
-    upsPort: port(v['ups-port'], '--ups-port'),
-    upsControlPort: port(v['ups-control-port'], '--ups-control-port'),
-    growattPort: port(v['growatt-port'], '--growatt-port'),
-    growattDevices,
-    growattAccounts,
-    ...(growattToken !== undefined ? { growattToken } : {}),
-    growattRateLimits: !v['growatt-no-rate-limit'],
+    json: v['json'] === true,
+    ports,
+    options: values,
   };
 }
 
-function parseDevices(only: string | undefined): DeviceName[] {
-  if (only === undefined) return [...AVAILABLE_DEVICES];
+/** `--device x`, `--device=x`, before the real parse (which needs the modules' flags). */
+function devicePaths(argv: readonly string[]): string[] {
+  const paths: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    if (arg === '--device') {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('-')) throw new UsageError("option '--device <value>' argument missing");
+      paths.push(next);
+      i++;
+    } else if (arg.startsWith('--device=')) {
+      paths.push(arg.slice('--device='.length));
+    }
+  }
+  return paths;
+}
+
+function parseOnly(only: string, known: readonly AnyDeviceDescriptor[]): string[] {
   const names = only.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (names.length === 0) throw new UsageError('--only needs at least one device name');
   for (const name of names) {
-    if (!(DEVICES as readonly string[]).includes(name)) throw new UsageError(`unknown device "${name}" in --only; known: ${DEVICES.join(', ')}`);
-    if (!AVAILABLE_DEVICES.includes(name as DeviceName)) throw new UsageError(`the ${name} emulator is not available yet; available: ${AVAILABLE_DEVICES.join(', ')}`);
+    if (!known.some((d) => d.name === name)) throw new UsageError(`unknown device "${name}" in --only; known: ${known.map((d) => d.name).join(', ')}`);
   }
-  return DEVICES.filter((d) => names.includes(d));
+  return names;
 }
 
-function port(text: string, flag: string): number {
-  return integerFlag(text, flag, 0, 65535);
+function selectDevices(known: readonly AnyDeviceDescriptor[], user: readonly AnyDeviceDescriptor[], only: string | undefined, scenario: Scenario | undefined): AnyDeviceDescriptor[] {
+  const names = only === undefined ? undefined : parseOnly(only, known);
+  for (const d of user) {
+    if (names !== undefined && !names.includes(d.name)) throw new UsageError(`${d.name} (${sourceOf(d)}) is not in --only; add it there or leave --device out`);
+  }
+  const builtins = scenario ? scenario.devices : (names ?? DEVICES);
+  return [...BUILTIN_DEVICES.filter((d) => (builtins as readonly string[]).includes(d.name)), ...user];
+}
+
+/** Flags that take no value, among the global ones and every known device's. */
+function booleanFlags(known: readonly AnyDeviceDescriptor[]): Set<string> {
+  return new Set(['json', ...known.flatMap((d) => deviceFlags(d).filter((f) => f.type === 'boolean').map((f) => f.flag))]);
+}
+
+const YES = new Set(['1', 'true', 'yes', 'on']);
+const NO = new Set(['0', 'false', 'no', 'off']);
+
+/**
+ * Turns `VOLTBENCH_*` variables into `up` flags, e.g. `VOLTBENCH_SEED=7` → `--seed 7` and
+ * `VOLTBENCH_PVS_LATENCY=true` → `--pvs-latency`. Containers are configured this way (compose files,
+ * testcontainers). They go before the command-line arguments: the last occurrence of a flag wins,
+ * so an explicit argument overrides the environment. Empty values count as unset, so a compose file
+ * can pass `${VOLTBENCH_SCENARIO:-}` through untouched. `VOLTBENCH_DEVICE` is read by parseUpArgs.
+ */
+export function upArgsFromEnv(env: Readonly<Record<string, string | undefined>>, known: readonly AnyDeviceDescriptor[] = BUILTIN_DEVICES): string[] {
+  const booleans = booleanFlags(known);
+  const args: string[] = [];
+  // Sorted so the same environment always gives the same command line.
+  for (const name of Object.keys(env).sort()) {
+    if (!name.startsWith(ENV_PREFIX) || name.length === ENV_PREFIX.length || name === `${ENV_PREFIX}DEVICE`) continue;
+    const value = env[name];
+    if (value === undefined || value.trim() === '') continue;
+    const flag = name.slice(ENV_PREFIX.length).toLowerCase().replaceAll('_', '-');
+    if (booleans.has(flag)) {
+      const word = value.trim().toLowerCase();
+      if (YES.has(word)) args.push(`--${flag}`);
+      else if (!NO.has(word)) throw new UsageError(`${name} must be true or false, got "${value}"`);
+    } else {
+      args.push(`--${flag}`, value);
+    }
+  }
+  return args;
 }
 
 export async function startFromOptions(options: UpOptions, log: (line: string) => void = () => {}): Promise<Voltbench> {
@@ -178,30 +220,27 @@ export async function startFromOptions(options: UpOptions, log: (line: string) =
     seed: options.seed,
     speed: options.speed,
     ...(options.start !== undefined ? { start: options.start } : {}),
-    ports: { pvs: options.pvsPort, senec: options.senecPort, senecHttps: options.senecHttpsPort, growatt: options.growattPort, ups: options.upsPort, upsControl: options.upsControlPort },
-    pvs: {
-      site: { panels: options.pvsPanels, essBatteries: options.pvsBatteries },
-      settings: { deviceListLatency: options.pvsLatency },
-    },
-    senec: { site: { profile: options.senecFirmware }, ...(options.senecTls ? { tls: options.senecTls } : {}) },
-    growatt: {
-      fleet: { devices: options.growattDevices, accounts: options.growattAccounts, ...(options.growattToken ? { demoToken: options.growattToken } : {}) },
-      settings: { rateLimits: options.growattRateLimits },
-    },
+    ports: options.ports,
+    options: options.options,
+    log,
   });
 }
 
 /**
  * `up --scenario`: the scenario decides world, devices and their configuration; ports, host and
  * speed come from the flags. The timeline plays in the background; the devices keep running after it.
+ * Devices of your own (`--device`) join the scenario's world.
  */
 async function startScenarioFromOptions(options: UpOptions, scenario: Scenario, log: (line: string) => void): Promise<Voltbench> {
+  const { startScenario } = await import('../scenarios/runner.js');
   const session = await startScenario({ ...scenario, seed: options.seed }, {
     speed: options.speed,
     listen: true,
     host: options.host,
-    ports: { pvs: options.pvsPort, senec: options.senecPort, senecHttps: options.senecHttpsPort, growatt: options.growattPort, ups: options.upsPort, upsControl: options.upsControlPort },
-    ...(options.senecTls ? { senecTls: options.senecTls } : {}),
+    ports: options.ports,
+    freePorts: false,
+    deviceOptions: options.options,
+    extraDevices: options.devices.filter((d) => !builtinDevice(d.name)),
     log: (line) => log(`scenario: ${line}`),
   });
   const playing = session.run().catch((error: unknown) => log(`scenario: ${(error as Error).message}`));
@@ -217,26 +256,17 @@ async function startScenarioFromOptions(options: UpOptions, scenario: Scenario, 
 
 /** The one-line ready message for `--json`: device → how to reach it. */
 export function readyLine(vb: Voltbench): string {
-  const emulators: Record<string, Record<string, string>> = {};
-  for (const device of DEVICES) {
-    const running = vb.emulators[device];
-    if (running?.url) emulators[device] = running.ready;
-  }
+  const emulators = Object.fromEntries(vb.devices.filter((d) => d.url !== null).map((d) => [d.name, d.ready]));
   return JSON.stringify({ ready: true, emulators });
 }
 
-export function readyTable(vb: Voltbench, options: UpOptions): string {
+export function readyTable(vb: Voltbench, options: Pick<UpOptions, 'seed'>): string {
   const clock = vb.world.clock.snapshot();
-  const rows = DEVICES.flatMap((device) => {
-    const running = vb.emulators[device];
-    if (!running?.url) return [];
-    const ready = running.ready;
-    const served = ready.url ?? ready.httpsUrl ?? running.url;
-    const label = ready.firmware ? `${device} (${ready.firmware})` : ready.token ? `${device} (token ${ready.token})` : device;
-    return [[label, served, `${running.controlUrl ?? running.url}/__emu/`]];
-  });
+  const rows = vb.devices
+    .filter((d) => d.url !== null)
+    .map((d) => [d.label, d.ready['url'] ?? d.ready['httpsUrl'] ?? d.url!, d.controlUrl ? `${d.controlUrl}/__emu/` : '']);
   const width = (i: number) => Math.max(...[['device', 'url', 'control'], ...rows].map((r) => r[i]!.length));
-  const line = (r: string[]) => `  ${r[0]!.padEnd(width(0))}  ${r[1]!.padEnd(width(1))}  ${r[2]}`;
+  const line = (r: string[]) => `  ${r[0]!.padEnd(width(0))}  ${r[1]!.padEnd(width(1))}  ${r[2]}`.trimEnd();
   const speed = clock.speed === 0 ? 'manual clock' : clock.speed === 1 ? 'real time' : `${clock.speed}x real time`;
   return [
     `voltbench is running (seed ${options.seed}, ${speed}, virtual time ${clock.iso})`,

@@ -8,12 +8,17 @@ export const RECORDING_VERSION = 1;
 /** Bytes as written: `text` when they are valid UTF-8 (readable diffs), else `base64`. */
 export type RecordedBytes = { text: string } | { base64: string };
 
+/** The device side of a recording: how the recorder reached the device (the target's scheme, or serial bytes). */
 export type RecordedTransport = 'http' | 'https' | 'serial';
+
+/** How a client reached the recorder: its plain HTTP listener (`--listen`) or its HTTPS one (`--https-listen`). */
+export type ClientTransport = 'http' | 'https';
 
 export interface RecordingHeader {
   type: 'header';
   version: typeof RECORDING_VERSION;
   device: DeviceName;
+  /** The device's transport (not the clients': each HTTP exchange names its own in `client`). */
   transport: RecordedTransport;
   /** What was recorded, credentials removed (`https://192.168.1.5`, `/dev/ttyUSB0`, `tcp://ups:4001`). */
   target: string;
@@ -31,6 +36,12 @@ export interface HttpExchange {
   t: number;
   /** Milliseconds the device took to answer completely. */
   durationMs: number;
+  /**
+   * The transport the client used to reach the recorder, which may differ from the device's (`header.transport`):
+   * a client on plain HTTP in front of an HTTPS device, or the reverse. Absent in recordings made before it was
+   * recorded (still version 1): read it as the device's transport, `clientTransport()` in src/replay does.
+   */
+  client?: ClientTransport;
   request: {
     method: string;
     /** Path with query string, exactly as sent (after redaction). */

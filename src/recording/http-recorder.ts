@@ -6,7 +6,7 @@ import { Agent as HttpsAgent, createServer as createHttpsServer, request as http
 import type { AddressInfo } from 'node:net';
 import type { TlsMaterial } from '../../emulators/core/tls/certificates.js';
 import { encodeBytes } from './bytes.js';
-import type { Exchange, HttpExchange } from './format.js';
+import type { ClientTransport, Exchange, HttpExchange } from './format.js';
 import { endToEndHeaders, findHeader, flatten, recordedHeaders, type HeaderPair } from './headers.js';
 import { redactBody, redactHeaders, redactResponse, redactUrl } from './redact.js';
 import { urlHost } from './targets.js';
@@ -129,7 +129,8 @@ export async function startHttpRecorder(options: HttpRecorderOptions): Promise<H
     });
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** `client`: the listener the request came in on, recorded with the exchange (replay serves clients the same way). */
+  async function handle(client: ClientTransport, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const t = options.elapsed();
     let body: Buffer;
     try {
@@ -162,6 +163,7 @@ export async function startHttpRecorder(options: HttpRecorderOptions): Promise<H
       type: 'http',
       t,
       durationMs,
+      client,
       request: {
         method,
         url: options.redact ? redactUrl(url) : url,
@@ -192,8 +194,8 @@ export async function startHttpRecorder(options: HttpRecorderOptions): Promise<H
     res.end(bodyless ? undefined : answer.body);
   }
 
-  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-    const job = handle(req, res).catch(() => {
+  const onRequest = (client: ClientTransport) => (req: IncomingMessage, res: ServerResponse) => {
+    const job = handle(client, req, res).catch(() => {
       res.destroy();
     });
     inFlight.add(job);
@@ -212,12 +214,12 @@ export async function startHttpRecorder(options: HttpRecorderOptions): Promise<H
       ),
     );
   try {
-    const plain = createHttpServer(onRequest);
+    const plain = createHttpServer(onRequest('http'));
     servers.push(plain);
     const address = await listenOn(plain, options.listen.host, options.listen.port);
     let httpsUrl: string | null = null;
     if (options.httpsListen) {
-      const tlsServer = createHttpsServer({ key: options.httpsListen.tls.key, cert: options.httpsListen.tls.cert }, onRequest);
+      const tlsServer = createHttpsServer({ key: options.httpsListen.tls.key, cert: options.httpsListen.tls.cert }, onRequest('https'));
       servers.push(tlsServer);
       const tlsAddress = await listenOn(tlsServer, options.httpsListen.host, options.httpsListen.port);
       httpsUrl = `https://${urlHost(tlsAddress.address)}:${tlsAddress.port}`;

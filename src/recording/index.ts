@@ -3,10 +3,11 @@
  * writes every exchange, with its timing and with secrets redacted, to a JSON Lines recording (see format.ts).
  */
 import { unlinkSync } from 'node:fs';
-import { DEFAULT_PORTS, type DeviceName } from '../../emulators/registry.js';
+import type { DeviceName } from '../../emulators/registry.js';
 import { generateTlsMaterial, type TlsMaterial } from '../../emulators/core/tls/certificates.js';
 import { RECORDING_VERSION, type Exchange, type RecordingHeader } from './format.js';
 import { startHttpRecorder } from './http-recorder.js';
+import { defaultDevicePort } from './ports.js';
 import { HTTP_REDACTIONS, SERIAL_REDACTIONS } from './redact.js';
 import { startSerialRecorder, type SerialBinding } from './serial-recorder.js';
 import { describeTarget, parseHostPort, parseTarget, RecorderConfigError } from './targets.js';
@@ -19,6 +20,7 @@ export { HTTP_REDACTIONS, SERIAL_REDACTIONS, redactBody, redactHeaders, redactRe
 export { SerialFramer, MAX_FRAME_BYTES, type FramedExchange } from './serial-framer.js';
 export { parseTarget, parseHostPort, describeTarget, isHttpDevice, HTTP_DEVICES, RecorderConfigError, type RecordTarget } from './targets.js';
 export { describeExchange } from './summary.js';
+export { defaultDevicePort } from './ports.js';
 export type { SerialBinding } from './serial-recorder.js';
 
 export const DEFAULT_BAUD_RATE = 9600;
@@ -35,9 +37,9 @@ export interface RecorderOptions {
   target: string;
   /** The recording file; must be new or empty unless `overwrite`. */
   out: string;
-  /** Where clients connect: `host:port` (port 0 = any free port). Default 127.0.0.1 on the device's DEFAULT_PORTS port. */
+  /** Where clients connect: `host:port` (port 0 = any free port). Default 127.0.0.1 on the device's `voltbench up` port (plain HTTP for SENEC). */
   listen?: ListenAddress;
-  /** HTTP devices: also listen over HTTPS here (for clients that insist on https). */
+  /** HTTP devices: also listen over HTTPS here (for clients that insist on https). Each exchange records which listener its client used (`client`). */
   httpsListen?: ListenAddress;
   /** Certificate for `httpsListen`; default a fresh self-signed one (CA `SenecGui-Root`, like the device's). */
   tls?: TlsMaterial;
@@ -93,8 +95,8 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
   const { device } = options;
   const target = parseTarget(device, options.target);
   const redact = options.redact ?? true;
-  const listen = address(options.listen, DEFAULT_PORTS[device], 'listen');
-  const httpsListen = options.httpsListen === undefined ? undefined : address(options.httpsListen, DEFAULT_PORTS.senecHttps, 'https-listen');
+  const listen = address(options.listen, defaultDevicePort(device, target.kind === 'http' ? 'http' : 'serial'), 'listen');
+  const httpsListen = options.httpsListen === undefined ? undefined : address(options.httpsListen, defaultDevicePort(device, 'https'), 'https-listen');
   if (target.kind !== 'http' && httpsListen) throw new RecorderConfigError(`${device} is recorded as serial bytes; an HTTPS listener does not apply`);
   const baudRate = positive(options.baudRate, DEFAULT_BAUD_RATE, 'baudRate');
   const timeoutMs = positive(options.timeoutMs, DEFAULT_HTTP_TIMEOUT_MS, 'timeoutMs');

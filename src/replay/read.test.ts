@@ -39,6 +39,15 @@ describe('readRecording', () => {
     expect(() => parseRecording(bad, 'x.jsonl')).toThrow(/x\.jsonl:4: malformed http exchange: \/durationMs/);
   });
 
+  it('reads the client transport of an exchange, version 1 files without it too, and names a bad one', () => {
+    const withClient = PVS + `${JSON.stringify({ ...httpExchange(3, 'GET', '/', '{}'), client: 'https' })}\n`;
+    const exchanges = parseRecording(withClient).exchanges;
+    expect(exchanges.map((e) => e.type === 'http' && e.client)).toEqual([undefined, undefined, 'https']);
+    expect(parseRecording(withClient).header.version).toBe(1);
+    const bad = PVS + `${JSON.stringify({ ...httpExchange(3, 'GET', '/', '{}'), client: 'ftp' })}\n`;
+    expect(() => parseRecording(bad, 'x.jsonl')).toThrow(/x\.jsonl:4: malformed http exchange: \/client/);
+  });
+
   it('refuses a serial exchange in an HTTP device recording, and a file without a header', () => {
     const mixed = PVS + `${JSON.stringify(serialExchange(3, '~X\r', null))}\n`;
     expect(() => parseRecording(mixed, 'x.jsonl')).toThrow(/x\.jsonl:4: expected a "http" exchange/);

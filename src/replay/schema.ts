@@ -28,6 +28,8 @@ export const HttpExchangeLine = Type.Object({
   seq: Type.Integer({ minimum: 1 }),
   t: Millis,
   durationMs: Millis,
+  // Absent in recordings made before the recorder wrote it: those clients count as using the device's transport.
+  client: Type.Optional(Type.Union([Type.Literal('http'), Type.Literal('https')])),
   request: Type.Object({
     method: Type.String({ minLength: 1 }),
     url: Type.String(),

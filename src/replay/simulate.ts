@@ -8,19 +8,28 @@ import { SPH_DEVICE_TYPE } from '../../contracts/growatt/index.js';
 /** `type` of meters (and dataloggers, sensors) in device/list rows: DEVICE_TYPES in contracts/growatt. */
 const OTHER_DEVICE_TYPE = 3;
 import { decodeField, plainValue, PROFILE_IDS, PROFILES, type DecodedValue, type ProfileId } from '../../contracts/senec/index.js';
-import { startVoltbench, DEFAULT_PORTS, type DeviceName, type Voltbench, type VoltbenchOptions } from '../../emulators/registry.js';
-import type { HttpExchange, SerialExchange } from '../recording/format.js';
+import { startVoltbench, type DeviceName, type Voltbench, type VoltbenchOptions } from '../../emulators/registry.js';
+import { generateTlsMaterial } from '../../emulators/core/tls/certificates.js';
+import type { ClientTransport, HttpExchange, SerialExchange } from '../recording/format.js';
 import { decodeBytes } from '../recording/bytes.js';
 import { isRedacted } from './form.js';
+import { startForwarder, type Forwarder } from './forward.js';
 import { growattParams } from './growatt.js';
 import { header, recordedRequest } from './http-rules.js';
 import type { Recording } from './read.js';
+import { defaultReplayPort, secondListenerPort, servedTransports, type ReplayTransport } from './transports.js';
 
 export interface SimulationOptions {
   /** Default 127.0.0.1. */
   host?: string;
-  /** The device's port (SENEC: the one its firmware serves); default DEFAULT_PORTS; 0 = any free port. */
+  /** The main listener's port; default the device's `voltbench up` port for its transport; 0 = any free port. */
   port?: number;
+  /**
+   * SENEC: `client` (default) serves the transport(s) the recorded clients used, as `voltbench replay` does (a client
+   * on plain HTTP in front of HTTPS firmware gets a plain HTTP front to the emulator); `device` serves the one the
+   * simulated firmware serves. The other devices are served as their emulators serve them either way.
+   */
+  transport?: ReplayTransport;
   /** Clock speed, as `voltbench up --speed` (default 1, real time; 0 = manual). */
   speed?: number;
   /** Default 1. */
@@ -37,13 +46,26 @@ export interface SimulationPlan {
   derived: Record<string, unknown>;
   /** What the recording shows that the emulator cannot be set to (it will differ there). */
   notApplied: string[];
+  /**
+   * Where the simulation is served, the main listener first. `forward`: a front on a transport the emulator's firmware
+   * does not serve, passing every request to the emulator's own listener (which then takes any free port).
+   */
+  listeners: SimulationListener[];
+}
+
+export interface SimulationListener {
+  transport: ClientTransport | 'tcp';
+  port: number;
+  forward: boolean;
 }
 
 export interface RunningSimulation {
   plan: SimulationPlan;
   voltbench: Voltbench;
-  /** Where the device answers (`http(s)://…` or `tcp://…`). */
+  /** Where the device answers (`http(s)://…` or `tcp://…`): the main listener. */
   url: string;
+  /** Every listener, the main one first. */
+  urls: string[];
   close(): Promise<void>;
 }
 
@@ -58,22 +80,29 @@ export function emulatorOptionsFromRecording(recording: Recording, options: Simu
   const { header: head, exchanges } = recording;
   const device = head.device;
   const port = options.port;
-  const ports: VoltbenchOptions['ports'] = { pvs: 0, senec: 0, senecHttps: 0, growatt: 0, ups: 0, upsControl: 0 };
+  const ports: Record<string, number> = { pvs: 0, senec: 0, senecHttps: 0, growatt: 0, ups: 0, upsControl: 0 };
   const http = exchanges.filter((e): e is HttpExchange => e.type === 'http');
   let found: Derived;
+  let listeners: SimulationListener[];
   if (device === 'pvs') {
-    ports.pvs = port ?? DEFAULT_PORTS.pvs;
+    ports.pvs = port ?? defaultReplayPort(device, false);
+    listeners = [{ transport: 'http', port: ports.pvs, forward: false }];
     found = fromPvs(http);
   } else if (device === 'senec') {
     found = fromSenec(http, head.transport);
-    const https = PROFILES[found.options.senec!.site!.profile!].transport === 'https';
-    if (https) ports.senecHttps = port ?? DEFAULT_PORTS.senecHttps;
-    else ports.senec = port ?? DEFAULT_PORTS.senec;
+    const firmware = PROFILES[found.options.senec!.site!.profile!].transport;
+    listeners = senecListeners(recording, firmware, options);
+    // The emulator's own listener for its firmware's transport: served as it is, or behind a front on any free port.
+    const own = listeners.find((l) => !l.forward)?.port ?? 0;
+    if (firmware === 'https') ports.senecHttps = own;
+    else ports.senec = own;
   } else if (device === 'growatt') {
-    ports.growatt = port ?? DEFAULT_PORTS.growatt;
+    ports.growatt = port ?? defaultReplayPort(device, false);
+    listeners = [{ transport: 'http', port: ports.growatt, forward: false }];
     found = fromGrowatt(http);
   } else {
-    ports.ups = port ?? DEFAULT_PORTS.ups;
+    ports.ups = port ?? defaultReplayPort(device, false);
+    listeners = [{ transport: 'tcp', port: ports.ups, forward: false }];
     found = fromUps(exchanges.filter((e): e is SerialExchange => e.type === 'serial'));
   }
   const last = exchanges.length > 0 ? exchanges[exchanges.length - 1]!.t : 0;
@@ -93,20 +122,47 @@ export function emulatorOptionsFromRecording(recording: Recording, options: Simu
     statePatch: found.statePatch,
     derived: { ...(start !== undefined ? { start: new Date(start).toISOString() } : {}), ...found.derived },
     notApplied: found.notApplied,
+    listeners,
   };
+}
+
+/** SENEC listeners: the clients' transports (or, with `device`, the firmware's), fronts where the firmware serves the other. */
+function senecListeners(recording: Recording, firmware: ClientTransport, options: SimulationOptions): SimulationListener[] {
+  const served = (options.transport ?? 'client') === 'device' ? [firmware] : servedTransports(recording, 'client');
+  const mainPort = options.port ?? defaultReplayPort('senec', served[0] === 'https');
+  return served.map((transport, i) => ({ transport, port: i === 0 ? mainPort : secondListenerPort('senec', transport, mainPort), forward: transport !== firmware }));
 }
 
 /** Starts the emulator of `emulatorOptionsFromRecording` and applies its state patch. */
 export async function startSimulation(recording: Recording, options: SimulationOptions = {}): Promise<RunningSimulation> {
   const plan = emulatorOptionsFromRecording(recording, options);
   const voltbench = await startVoltbench(plan.options);
+  const fronts: Forwarder[] = [];
+  const close = async () => {
+    await Promise.all(fronts.map((front) => front.close()));
+    await voltbench.close();
+  };
   try {
     const running = voltbench.emulators[plan.device]!;
     if (plan.statePatch !== null) running.emulator.patchState(plan.statePatch);
-    const url = running.ready['url'] ?? running.ready['httpsUrl'] ?? running.url!;
-    return { plan, voltbench, url, close: () => voltbench.close() };
+    // The ready line names the listener the firmware serves (SENEC runs both, the other refusing device requests).
+    const own = running.ready['url'] ?? running.ready['httpsUrl'] ?? running.url!;
+    const host = plan.options.host;
+    let tls: ReturnType<typeof generateTlsMaterial> | undefined;
+    const urls: string[] = [];
+    for (const listener of plan.listeners) {
+      if (!listener.forward) {
+        urls.push(own);
+        continue;
+      }
+      if (listener.transport === 'https') tls ??= generateTlsMaterial({ commonName: plan.device === 'senec' ? 'senec.local' : `${plan.device}.voltbench.local` });
+      const front = await startForwarder(own, { host, port: listener.port, ...(listener.transport === 'https' ? { tls: tls! } : {}) });
+      fronts.push(front);
+      urls.push(front.url);
+    }
+    return { plan, voltbench, url: urls[0]!, urls, close };
   } catch (error) {
-    await voltbench.close();
+    await close();
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 // Talking to a running device the way a client does, in-process: HTTP requests through Fastify's
 // inject() (same routes, same bytes as over a socket) and UPS frames straight to the serial slave.
 
-import type { DeviceName, Voltbench, RunningEmulator } from '../../emulators/registry.js';
+import type { DeviceName, Voltbench, RunningDevice } from '../../emulators/registry.js';
 import type { UpsEmulator } from '../../emulators/kehua-ups/emulator.js';
 import type { GrowattEmulator } from '../../emulators/growatt/emulator.js';
 import { answerFrame } from '../../emulators/kehua-ups/slave.js';
@@ -23,7 +23,7 @@ const SENEC_POLL = JSON.stringify({
 });
 const UPS_ANALOG = 0x42;
 
-export function emulatorOf(voltbench: Voltbench, device: DeviceName): RunningEmulator {
+export function emulatorOf(voltbench: Voltbench, device: DeviceName): RunningDevice {
   const emulator = voltbench.emulators[device];
   if (!emulator) throw new Error(`${device} is not running`);
   return emulator;

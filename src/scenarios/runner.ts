@@ -8,6 +8,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { parseDuration } from '../../emulators/core/duration.js';
 import { startVoltbench, type DeviceName, type Voltbench, type VoltbenchOptions } from '../../emulators/registry.js';
 import type { TlsMaterial } from '../../emulators/core/tls/certificates.js';
+import type { AnyDeviceDescriptor } from '../../emulators/core/device/descriptor.js';
 import { emulatorOf, poll, sendFrame, sendHttp } from './device-io.js';
 import { ExpectationTracker, type CheckResult } from './expectations.js';
 import { formatOffset, ScenarioError, type Scenario, type Timed } from './load.js';
@@ -24,6 +25,12 @@ export interface ScenarioRunOptions {
   host?: string;
   ports?: Partial<VoltbenchOptions['ports']>;
   senecTls?: TlsMaterial;
+  /** Option values per device (as `voltbench up` flags give them); the scenario's own settings win. */
+  deviceOptions?: VoltbenchOptions['options'];
+  /** Ports not in `ports`: any free one (default) or, when false, each listener's default. */
+  freePorts?: boolean;
+  /** Devices of your own (descriptors) to run on the scenario's world beside its devices. */
+  extraDevices?: readonly AnyDeviceDescriptor[];
   /** One line per event and at the end. */
   log?: (line: string) => void;
   /** Called with every poll's reply, for traces and tests. */
@@ -188,14 +195,17 @@ export class ScenarioSession {
 export async function startScenario(scenario: Scenario, options: ScenarioRunOptions): Promise<ScenarioSession> {
   if (options.speed !== 'max' && !(options.speed >= 0)) throw new ScenarioError('speed must be "max", 0 (events fire as the clock is moved) or a positive number');
   const voltbench = await startVoltbench({
-    devices: scenario.devices,
+    devices: [...scenario.devices, ...(options.extraDevices ?? [])],
     host: options.host ?? '127.0.0.1',
     seed: scenario.seed,
     speed: options.speed === 'max' ? 0 : options.speed,
     start: scenario.start,
     world: scenario.world,
     outages: scenario.outages,
-    ports: { pvs: 0, senec: 0, senecHttps: 0, growatt: 0, ups: 0, upsControl: 0, ...options.ports },
+    ports: options.ports ?? {},
+    freePorts: options.freePorts ?? true,
+    // Flag-level options (ports, firmware, TLS files) apply under the scenario's own configuration.
+    ...(options.deviceOptions ? { options: options.deviceOptions } : {}),
     listen: options.listen ?? false,
     ...scenario.deviceOptions,
     ...(options.senecTls ? { senec: { ...scenario.deviceOptions.senec, tls: options.senecTls } } : {}),
@@ -244,9 +254,7 @@ async function applyEvent(voltbench: Voltbench, event: Timed<ScenarioEvent>, tra
     } else if ('clearFaults' in e) {
       emulatorOf(voltbench, e.device).control.clearFaults();
     } else if ('reboot' in e) {
-      const control = emulatorOf(voltbench, e.device).control;
-      if (e.device === 'pvs') control.patchState({ restart: e.reboot });
-      else control.patchState({ ...(e.reboot === true ? {} : { rebootDowntimeMs: e.reboot }), reboot: true });
+      emulatorOf(voltbench, e.device).control.patchState({ reboot: e.reboot });
     } else if ('request' in e) {
       for (let i = 0; i < (e.repeat ?? 1); i++) {
         const reply = await sendHttp(voltbench, e.device, e.request);

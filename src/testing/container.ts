@@ -8,20 +8,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { AbstractStartedContainer, GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from 'testcontainers';
-import { AVAILABLE_DEVICES, DEFAULT_PORTS, type DeviceName } from '../../emulators/registry.js';
+import { AVAILABLE_DEVICES, builtinDevice, type DeviceName } from '../../emulators/registry.js';
+import { BUILTIN_DEVICES } from '../../emulators/devices.js';
+import { deviceFlags, listenerPlan } from '../../emulators/core/device/options.js';
+import type { ListenerKind } from '../../emulators/core/device/descriptor.js';
 import type { ControlClient, UpsControlClient } from './control-client.js';
-import { EndpointTable, type EmulatorAddresses, type VoltbenchEndpoints } from './endpoints.js';
+import { EndpointTable, type DeviceAddress, type EmulatorAddresses, type VoltbenchEndpoints } from './endpoints.js';
 
 /** The tag `docker build -t voltbench .` gives. */
 export const DEFAULT_VOLTBENCH_IMAGE = 'voltbench:latest';
 
 /** Container ports each device listens on (the image runs every listener on its default port). */
-export const DEVICE_PORTS: Readonly<Record<DeviceName, readonly number[]>> = {
-  pvs: [DEFAULT_PORTS.pvs],
-  senec: [DEFAULT_PORTS.senec, DEFAULT_PORTS.senecHttps],
-  growatt: [DEFAULT_PORTS.growatt],
-  ups: [DEFAULT_PORTS.ups, DEFAULT_PORTS.upsControl],
-};
+export const DEVICE_PORTS: Readonly<Record<DeviceName, readonly number[]>> = Object.fromEntries(
+  BUILTIN_DEVICES.map((d) => [d.name, listenerPlan(d).map((l) => l.spec.defaultPort)]),
+) as unknown as Record<DeviceName, readonly number[]>;
+
+const SCHEME: Record<ListenerKind, string> = { http: 'http', https: 'https', 'http+https': 'http', tcp: 'tcp', websocket: 'ws' };
 
 /** The `voltbench up --json` ready line. */
 export interface ReadyLine {
@@ -91,7 +93,16 @@ export class VoltbenchContainer extends GenericContainer {
 
   /** SENEC firmware profile, e.g. `v21-0824` (plain HTTP) or `v3-0826` (HTTPS). */
   withSenecFirmware(profile: string): this {
-    return this.withEnvironment({ VOLTBENCH_SENEC_FIRMWARE: profile });
+    return this.withOption('senec', 'firmware', profile);
+  }
+
+  /** A device option as its descriptor declares it (`withOption('pvs', 'panels', 12)`), passed as its variable. */
+  withOption(device: DeviceName, option: string, value: string | number | boolean): this {
+    const descriptor = builtinDevice(device);
+    const flag = descriptor && deviceFlags(descriptor).find((f) => 'option' in f.target && f.target.option === option);
+    if (!flag || !('option' in flag.target)) throw new Error(`${device} has no option "${option}"`);
+    const text = flag.type === 'boolean' ? String(value === !flag.target.negated) : String(value);
+    return this.withEnvironment({ [flag.env]: text });
   }
 
   /** Any other `voltbench up` flags (`--pvs-panels`, `--growatt-devices`, …); ports must stay the defaults. */
@@ -117,19 +128,17 @@ export class StartedVoltbenchContainer extends AbstractStartedContainer implemen
 
   /** Addresses as seen from the host running the tests (mapped ports). */
   getAddresses(): EmulatorAddresses {
-    const running = this.readyLine.emulators;
-    const http = (port: number) => `http://${this.getHost()}:${this.getMappedPort(port)}`;
-    const addresses: EmulatorAddresses = {};
-    if (running.pvs) addresses.pvs = { url: http(DEFAULT_PORTS.pvs) };
-    if (running.senec) {
-      addresses.senec = {
-        url: http(DEFAULT_PORTS.senec),
-        httpsUrl: `https://${this.getHost()}:${this.getMappedPort(DEFAULT_PORTS.senecHttps)}`,
-        firmware: running.senec.firmware ?? '',
+    const addresses: Record<string, DeviceAddress> = {};
+    for (const [device, ready] of Object.entries(this.readyLine.emulators)) {
+      const descriptor = builtinDevice(device);
+      if (!descriptor || !ready) continue;
+      const plan = listenerPlan(descriptor);
+      addresses[device] = {
+        urls: Object.fromEntries(plan.map((l) => [l.name, `${SCHEME[l.spec.kind]}://${this.getHost()}:${this.getMappedPort(l.spec.defaultPort)}`])),
+        controlListener: (plan.find((l) => l.spec.control) ?? plan[0]!).name,
+        ready,
       };
     }
-    if (running.growatt) addresses.growatt = { url: http(DEFAULT_PORTS.growatt), token: running.growatt.token ?? '' };
-    if (running.ups) addresses.ups = { url: `tcp://${this.getHost()}:${this.getMappedPort(DEFAULT_PORTS.ups)}`, controlUrl: http(DEFAULT_PORTS.upsControl) };
     return addresses;
   }
 
@@ -170,13 +179,17 @@ export class StartedVoltbenchContainer extends AbstractStartedContainer implemen
     return this.table.getUpsControlUrl();
   }
 
-  getControlUrl(device: DeviceName): string {
+  getUrl(device: string, listener?: string): string {
+    return this.table.getUrl(device, listener);
+  }
+
+  getControlUrl(device: DeviceName | string): string {
     return this.table.getControlUrl(device);
   }
 
   control(device: 'ups'): UpsControlClient;
-  control(device: DeviceName): ControlClient;
-  control(device: DeviceName): ControlClient {
+  control(device: DeviceName | string): ControlClient;
+  control(device: DeviceName | string): ControlClient {
     return this.table.control(device);
   }
 }

@@ -3,6 +3,7 @@ import type { ClockCommand, WorldCommand } from '../../emulators/core/emulator.j
 import type { Fault, FaultSpec } from '../../emulators/core/faults.js';
 import type { LoggedRequest } from '../../emulators/core/request-log.js';
 import type { WorldSnapshot } from '../../emulators/core/world/world.js';
+import type { ControlRoute } from '../../emulators/core/http/control-routes.js';
 import type { PointView } from '../../emulators/kehua-ups/control-routes.js';
 
 /** One UL33 point as `/__emu/points` lists it. */
@@ -16,6 +17,31 @@ export interface EmulatorHealth {
   requests: number;
   faults: number;
 }
+
+/** GET /__emu/: the device's control routes and the keys its state patch takes. */
+export interface ControlRouteList {
+  device: string;
+  routes: ControlRoute[];
+  statePatch?: { settings: string[]; actions: string[]; aliases: Record<string, string> };
+}
+
+/**
+ * PATCH /__emu/state in its canonical form: the device's settings inside `settings`, state changes and
+ * actions at the top level. The common actions are typed; device-specific ones (PVS `site`, SENEC `mode`,
+ * Growatt `devices`, UPS `points`...) go beside them. See docs/control-api.md.
+ */
+export interface StatePatchRequest {
+  settings?: Record<string, unknown>;
+  /** Reboot now: true, or how long the device stays down ("5m", ms). PVS and SENEC. */
+  reboot?: boolean | number | string;
+  /** The firmware to run (SENEC: a profile id such as "v3-0826"). */
+  firmware?: string;
+  /** Battery state of charge, % (PVS with a SunVault, SENEC, UPS). */
+  soc?: number;
+  [action: string]: unknown;
+}
+
+export type { ControlRoute };
 
 /** The control API answered with something other than 2xx. */
 export class ControlApiError extends Error {
@@ -47,12 +73,18 @@ export class ControlClient {
     return this.send('GET', '/health');
   }
 
+  /** The device's control routes with one-line descriptions (GET /__emu/). */
+  routes(): Promise<ControlRouteList> {
+    return this.send('GET', '/');
+  }
+
   /** The device's full state (its shape is device-specific). */
   state<T = unknown>(): Promise<T> {
     return this.send('GET', '/state');
   }
 
-  patchState<T = unknown>(patch: Record<string, unknown>): Promise<T> {
+  /** `{settings: {...}, reboot, firmware, soc, ...}`; the old forms (settings at the top level) still work. */
+  patchState<T = unknown>(patch: StatePatchRequest): Promise<T> {
     return this.send('PATCH', '/state', patch);
   }
 

@@ -1,16 +1,18 @@
 import type { DeviceName } from '../../emulators/registry.js';
 import { ControlClient, UpsControlClient } from './control-client.js';
 
-/** Where each running emulator can be reached; a device is absent when it was not started. */
-export interface EmulatorAddresses {
-  pvs?: { url: string };
-  /** `url` is plain HTTP (the device API on v21-0824 firmware, the control API always); `httpsUrl` the device API on V3 firmware. */
-  senec?: { url: string; httpsUrl: string; firmware: string };
-  /** `url` is the server root: clients append /v1/…; `token` the demo account's token. */
-  growatt?: { url: string; token: string };
-  /** `url` is raw serial bytes over TCP (`tcp://host:port`); `controlUrl` the HTTP control API. */
-  ups?: { url: string; controlUrl: string };
+/** How one running device is reached: its listeners' URLs (by listener name) and its ready-line entry. */
+export interface DeviceAddress {
+  /** E.g. `{ api: 'http://…' }`; the SENEC has `api` (plain HTTP) and `https`, the UPS `api` (tcp://) and `control`. */
+  urls: Readonly<Record<string, string>>;
+  /** Which listener serves the `/__emu` control API. */
+  controlListener: string;
+  /** The device's entry in the ready line (`firmware`, `token`, …). */
+  ready: Readonly<Record<string, string>>;
 }
+
+/** Where each running emulator can be reached, by device name; a device is absent when it was not started. */
+export type EmulatorAddresses = Readonly<Record<string, DeviceAddress>>;
 
 /**
  * The same getters whether voltbench runs in this process (`startVoltbench`) or in a container
@@ -18,68 +20,83 @@ export interface EmulatorAddresses {
  */
 export interface VoltbenchEndpoints {
   getPvsUrl(): string;
+  /** Plain HTTP: the device API on v21-0824 firmware, the control API always. */
   getSenecUrl(): string;
+  /** HTTPS: the device API on V3 firmware. */
   getSenecHttpsUrl(): string;
   getSenecFirmware(): string;
+  /** The server root: clients append /v1/…. */
   getGrowattUrl(): string;
+  /** The demo account's token. */
   getGrowattToken(): string;
+  /** Raw serial bytes over TCP (`tcp://host:port`). */
   getUpsUrl(): string;
   getUpsControlUrl(): string;
+  /** A listener's URL of any device, your own included (default its first listener). */
+  getUrl(device: string, listener?: string): string;
   /** Base URL of the device's `/__emu` control API. */
-  getControlUrl(device: DeviceName): string;
+  getControlUrl(device: DeviceName | string): string;
   /** Typed client of the device's control API. */
   control(device: 'ups'): UpsControlClient;
-  control(device: DeviceName): ControlClient;
+  control(device: DeviceName | string): ControlClient;
 }
 
 /** Implements VoltbenchEndpoints over a table of addresses; asking for a device not started throws. */
 export class EndpointTable implements VoltbenchEndpoints {
-  constructor(readonly addresses: Readonly<EmulatorAddresses>) {}
+  constructor(readonly addresses: EmulatorAddresses) {}
 
   getPvsUrl(): string {
-    return this.need('pvs').url;
+    return this.getUrl('pvs', 'api');
   }
 
   getSenecUrl(): string {
-    return this.need('senec').url;
+    return this.getUrl('senec', 'api');
   }
 
   getSenecHttpsUrl(): string {
-    return this.need('senec').httpsUrl;
+    return this.getUrl('senec', 'https');
   }
 
   getSenecFirmware(): string {
-    return this.need('senec').firmware;
+    return this.need('senec').ready['firmware'] ?? '';
   }
 
   getGrowattUrl(): string {
-    return this.need('growatt').url;
+    return this.getUrl('growatt', 'api');
   }
 
   getGrowattToken(): string {
-    return this.need('growatt').token;
+    return this.need('growatt').ready['token'] ?? '';
   }
 
   getUpsUrl(): string {
-    return this.need('ups').url;
+    return this.getUrl('ups', 'api');
   }
 
   getUpsControlUrl(): string {
-    return this.need('ups').controlUrl;
+    return this.getUrl('ups', 'control');
   }
 
-  getControlUrl(device: DeviceName): string {
-    return device === 'ups' ? this.getUpsControlUrl() : this.need(device).url;
+  getUrl(device: string, listener?: string): string {
+    const entry = this.need(device);
+    const name = listener ?? Object.keys(entry.urls)[0];
+    const url = name === undefined ? undefined : entry.urls[name];
+    if (url === undefined) throw new Error(`the ${device} emulator has no listener "${listener}" (it has: ${Object.keys(entry.urls).join(', ')})`);
+    return url;
+  }
+
+  getControlUrl(device: string): string {
+    return this.getUrl(device, this.need(device).controlListener);
   }
 
   control(device: 'ups'): UpsControlClient;
-  control(device: DeviceName): ControlClient;
-  control(device: DeviceName): ControlClient {
+  control(device: string): ControlClient;
+  control(device: string): ControlClient {
     const url = this.getControlUrl(device);
     return device === 'ups' ? new UpsControlClient(url) : new ControlClient(url);
   }
 
-  private need<D extends DeviceName>(device: D): NonNullable<EmulatorAddresses[D]> {
+  private need(device: string): DeviceAddress {
     const entry = this.addresses[device];
     if (entry === undefined) {
       const running = Object.keys(this.addresses);

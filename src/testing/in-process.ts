@@ -1,11 +1,14 @@
+import type { AnyDeviceDescriptor } from '../../emulators/core/device/descriptor.js';
 import { AVAILABLE_DEVICES, startVoltbench as startEmulators, type DeviceName, type Voltbench, type VoltbenchOptions } from '../../emulators/registry.js';
 import type { World } from '../../emulators/core/world/world.js';
 import { EndpointTable, type EmulatorAddresses } from './endpoints.js';
 import { loadScenario, narrowScenario, startScenario, type Scenario, type ScenarioReport, type ScenarioSession } from '../scenarios/index.js';
 
 export interface StartVoltbenchOptions {
-  /** Emulators to start (default: every available one). */
-  devices?: readonly DeviceName[];
+  /** Emulators to start: built-in names and descriptors of your own devices (default: every built-in). */
+  devices?: readonly (DeviceName | AnyDeviceDescriptor)[];
+  /** Option values per device, as its descriptor declares them, e.g. `{ pvs: { panels: 12 } }`. */
+  options?: VoltbenchOptions['options'];
   /** Seed of the world and every device (default 1): the same seed gives the same world. */
   seed?: number;
   /** 0 = manual clock (moves only when advanced), 1 = real time (default), N = N× faster. */
@@ -85,7 +88,9 @@ export async function startVoltbench(options: StartVoltbenchOptions = {}): Promi
     seed: options.seed ?? 1,
     speed: options.speed ?? 1,
     ...(start !== undefined ? { start } : {}),
-    ports: { pvs: 0, senec: 0, senecHttps: 0, growatt: 0, ups: 0, upsControl: 0, ...options.ports },
+    ports: options.ports ?? {},
+    freePorts: true,
+    ...(options.options ? { options: options.options } : {}),
     ...(options.world ? { world: options.world } : {}),
     ...(options.pvs ? { pvs: options.pvs } : {}),
     ...(options.senec ? { senec: options.senec } : {}),
@@ -99,29 +104,22 @@ async function startWithScenario(options: StartVoltbenchOptions, ref: string | S
   const clashing = (['start', 'world', 'pvs', 'senec', 'growatt', 'ups'] as const).filter((k) => options[k] !== undefined);
   if (clashing.length > 0) throw new Error(`startVoltbench: ${clashing.join(', ')} come from the scenario; set them in its file`);
   let scenario = typeof ref === 'string' ? loadScenario(ref) : ref;
-  if (options.devices) scenario = narrowScenario(scenario, options.devices);
+  const own = (options.devices ?? []).filter((d): d is AnyDeviceDescriptor => typeof d !== 'string');
+  if (options.devices) scenario = narrowScenario(scenario, options.devices.filter((d): d is DeviceName => typeof d === 'string'));
   if (options.seed !== undefined) scenario = { ...scenario, seed: options.seed };
   const session = await startScenario(scenario, {
     speed: options.speed ?? 'max',
     listen: true,
     host: options.host ?? '127.0.0.1',
     ...(options.ports ? { ports: options.ports } : {}),
+    ...(options.options ? { deviceOptions: options.options } : {}),
+    extraDevices: own,
   });
   return new InProcessVoltbench(addressesOf(session.voltbench), session.voltbench, session);
 }
 
 function addressesOf(running: Voltbench): EmulatorAddresses {
-  const { pvs, senec, growatt, ups } = running.emulators;
-  const addresses: EmulatorAddresses = {};
-  if (pvs?.url) addresses.pvs = { url: pvs.url };
-  if (senec?.url && senec.secondary) {
-    const bound = senec.secondary.address();
-    if (bound === null || typeof bound === 'string') throw new Error('the SENEC HTTPS listener is not listening');
-    // The HTTPS listener shares the plain one's host; only the port differs.
-    const httpsUrl = senec.url.replace(/^http:/, 'https:').replace(/:\d+$/, `:${bound.port}`);
-    addresses.senec = { url: senec.url, httpsUrl, firmware: senec.ready.firmware ?? '' };
-  }
-  if (growatt?.url) addresses.growatt = { url: growatt.url, token: growatt.ready.token ?? '' };
-  if (ups?.url && ups.controlUrl) addresses.ups = { url: ups.url, controlUrl: ups.controlUrl };
-  return addresses;
+  return Object.fromEntries(
+    running.devices.filter((d) => d.url !== null && d.controlListener !== null).map((d) => [d.name, { urls: d.urls, controlListener: d.controlListener!, ready: d.ready }]),
+  );
 }

@@ -5,7 +5,16 @@
  */
 export { startVoltbench, InProcessVoltbench, type StartVoltbenchOptions } from './in-process.js';
 export { EndpointTable, type EmulatorAddresses, type VoltbenchEndpoints } from './endpoints.js';
-export { ControlClient, UpsControlClient, ControlApiError, type EmulatorHealth, type UpsPoint } from './control-client.js';
+export {
+  ControlClient,
+  UpsControlClient,
+  ControlApiError,
+  type ControlRoute,
+  type ControlRouteList,
+  type EmulatorHealth,
+  type StatePatchRequest,
+  type UpsPoint,
+} from './control-client.js';
 export { DEFAULT_PORTS, DEVICES, type DeviceName } from '../../emulators/registry.js';
 export { loadScenario, narrowScenario, runScenario, startScenario, type Scenario, type ScenarioReport, type ScenarioSession } from '../scenarios/index.js';
 export { startRecorder, type Recorder, type RecorderOptions } from '../recording/index.js';

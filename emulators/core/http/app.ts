@@ -4,12 +4,15 @@ import type { Server as NetServer, Socket } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
 import { EmulatorControl, type DeviceEmulator } from '../emulator.js';
-import { CONTROL_PREFIX, controlRoutes } from './control-routes.js';
+import { CONTROL_PREFIX, collectControlRoutes, controlRoutes } from './control-routes.js';
 import { installFaultHooks, type StatusPage } from './fault-hooks.js';
 
 export interface HttpEmulatorOptions {
   emulator: DeviceEmulator;
-  /** The device's protocol routes (its wire API). */
+  /**
+   * The device's protocol routes (its wire API). Device-specific control routes go here too, under
+   * `/__emu/`, each with a one-line `config.description` for the `GET /__emu/` listing.
+   */
   routes: FastifyPluginAsync;
   describeRequest?: (request: FastifyRequest) => string | undefined;
   statusPage?: (status: number) => StatusPage;
@@ -73,7 +76,9 @@ export async function buildHttpEmulator(options: HttpEmulatorOptions): Promise<H
       await closed;
     }
   });
-  await app.register(controlRoutes, { prefix: CONTROL_PREFIX, control });
+  // Before any route: `GET /__emu/` lists the control routes, the device's own `/__emu/...` ones included.
+  const controlRouteTable = collectControlRoutes(app);
+  await app.register(controlRoutes, { prefix: CONTROL_PREFIX, control, routes: controlRouteTable });
   await app.register(options.routes);
   await app.ready();
   return { app, control, emulator: options.emulator, ...(secondary ? { secondary } : {}) };

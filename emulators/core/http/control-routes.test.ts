@@ -6,6 +6,7 @@ import { ControlInputError } from '../errors.js';
 import { FaultInjector, HTTP_FAULT_KINDS } from '../faults.js';
 import { RequestLog } from '../request-log.js';
 import { Rng } from '../rng.js';
+import type { StatePatchShape } from '../state-patch.js';
 import { World } from '../world/world.js';
 import { buildHttpEmulator } from './app.js';
 
@@ -51,6 +52,10 @@ beforeEach(async () => {
     emulator: device,
     routes: async (routes) => {
       routes.get('/data', async () => ({ counter: device.counter }));
+      // A device's own control route, declared beside its wire API.
+      routes.get('/__emu/counter', { config: { description: 'the counter alone' } }, async () => ({ counter: device.counter }));
+      // The device's own 404 page, which must not answer /__emu paths.
+      routes.setNotFoundHandler(async (_request, reply) => reply.code(404).type('text/html').send('<h1>device 404</h1>'));
     },
     describeRequest: (request) => (request.query as { cmd?: string }).cmd,
   }));
@@ -266,5 +271,109 @@ describe('control API: request log and reset', () => {
 
   it('POST /reset rejects unknown options', async () => {
     await expectBadRequest('POST', '/reset', { everything: true }, 'unknown field "everything" in reset options; allowed: world');
+  });
+});
+
+describe('control API: route list, 404 and 405', () => {
+  const CORE_ROUTES = [
+    'GET /__emu/',
+    'GET /__emu/health',
+    'GET /__emu/state',
+    'PATCH /__emu/state',
+    'GET /__emu/clock',
+    'POST /__emu/clock',
+    'GET /__emu/world',
+    'PATCH /__emu/world',
+    'GET /__emu/faults',
+    'POST /__emu/faults',
+    'DELETE /__emu/faults',
+    'DELETE /__emu/faults/:id',
+    'GET /__emu/requests',
+    'POST /__emu/reset',
+  ];
+
+  it('GET /__emu and /__emu/ list every control route once, the device\'s own included, each with a description', async () => {
+    for (const url of ['/__emu', '/__emu/']) {
+      const response = await app.inject({ method: 'GET', url });
+      expect(response.statusCode, url).toBe(200);
+      const body = response.json() as { device: string; routes: { method: string; path: string; description: string }[] };
+      expect(body.device).toBe('fake');
+      expect(body.routes.map((r) => `${r.method} ${r.path}`)).toEqual([...CORE_ROUTES, 'GET /__emu/counter']);
+      for (const route of body.routes) expect(route.description, `${route.method} ${route.path}`).toMatch(/\w{3,}/);
+      expect(body.routes.find((r) => r.path === '/__emu/counter')?.description).toBe('the counter alone');
+      // FakeDevice declares no state-patch shape.
+      expect(body).not.toHaveProperty('statePatch');
+    }
+  });
+
+  it('answers an unknown /__emu path with a JSON 404, not the device\'s page', async () => {
+    for (const url of ['/__emu/x', '/__emu/state/', '/__emu/faults/a/b', '/__emu/x?y=1']) {
+      const response = await app.inject({ method: 'GET', url });
+      expect(response.statusCode, url).toBe(404);
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.json()).toEqual({ error: 'Not Found', message: `no control route GET ${url.split('?')[0]}; GET /__emu/ lists them` });
+    }
+    // Other paths keep the device's own page.
+    const device = await app.inject({ method: 'GET', url: '/nope' });
+    expect(device.statusCode).toBe(404);
+    expect(device.body).toBe('<h1>device 404</h1>');
+  });
+
+  it('answers a known path with another method with a JSON 405 and an Allow header', async () => {
+    const cases: [string, string, string][] = [
+      ['DELETE', '/__emu/state', 'GET, HEAD, PATCH'],
+      ['POST', '/__emu/health', 'GET, HEAD'],
+      ['GET', '/__emu/reset', 'POST'],
+      ['PUT', '/__emu/faults', 'GET, HEAD, POST, DELETE'],
+      ['GET', '/__emu/faults/abc', 'DELETE'],
+      ['POST', '/__emu', 'GET, HEAD'],
+      ['PATCH', '/__emu/', 'GET, HEAD'],
+      ['DELETE', '/__emu/counter', 'GET, HEAD'],
+    ];
+    for (const [method, url, allow] of cases) {
+      const response = await app.inject({ method: method as 'GET', url });
+      expect(response.statusCode, `${method} ${url}`).toBe(405);
+      expect(response.headers.allow, `${method} ${url}`).toBe(allow);
+      expect(response.json()).toEqual({ error: 'Method Not Allowed', message: `${method} is not allowed on ${url}; it takes ${allow}` });
+    }
+  });
+
+  it('labels errors by their status: 415 is Unsupported Media Type, a missing fault Not Found', async () => {
+    const form = await app.inject({ method: 'POST', url: '/__emu/clock', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'advance=5m' });
+    expect(form.json()).toEqual({ error: 'Unsupported Media Type', message: 'send control requests as application/json' });
+    expect((await control('DELETE', '/faults/none')).body).toEqual({ error: 'Not Found', message: 'no fault with id "none"' });
+  });
+});
+
+describe('control API: a device that declares its state-patch shape', () => {
+  const SHAPE: StatePatchShape = { name: 'Shaped', settings: ['speed'], actions: ['reboot'], aliases: { restart: 'reboot' } };
+
+  class ShapedDevice extends FakeDevice {
+    readonly statePatch = SHAPE;
+    received: unknown[] = [];
+
+    override patchState(patch: unknown): { counter: number } {
+      this.received.push(patch);
+      return this.state();
+    }
+  }
+
+  it('gets the canonical form from EmulatorControl whatever form was sent, and lists the shape', async () => {
+    const shaped = new ShapedDevice();
+    const { app: shapedApp } = await buildHttpEmulator({ emulator: shaped, routes: async () => {} });
+    try {
+      const send = (payload: object) => shapedApp.inject({ method: 'PATCH', url: '/__emu/state', payload });
+      expect((await send({ speed: 2, restart: true })).statusCode).toBe(200);
+      expect((await send({ settings: { speed: 2 }, reboot: true })).statusCode).toBe(200);
+      expect(shaped.received).toEqual([{ settings: { speed: 2 }, reboot: true }, { settings: { speed: 2 }, reboot: true }]);
+      const refused = await send({ speed: 1, settings: { speed: 2 } });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().message).toMatch(/given both at the top level and inside "settings"/);
+      expect(shaped.received).toHaveLength(2);
+      const list = (await shapedApp.inject({ url: '/__emu/' })).json();
+      expect(list.statePatch).toEqual({ settings: ['speed'], actions: ['reboot'], aliases: { restart: 'reboot' } });
+    } finally {
+      await shapedApp.close();
+    }
   });
 });

@@ -14,25 +14,31 @@ export interface TcpBridge {
   close(): Promise<void>;
 }
 
+/**
+ * One client of the bridge: its own serial line into the unit. The host of a device listener calls
+ * this per connection; `listenTcp` below does the same for code that runs the bridge by itself.
+ */
+export function serveTcpLine(ups: UpsEmulator, socket: Socket): void {
+  // Split-with-gaps faults must leave as separate segments, not be coalesced.
+  socket.setNoDelay(true);
+  const link = ups.connect(
+    (chunk) => {
+      if (socket.writable) socket.write(chunk);
+    },
+    { transport: 'tcp' },
+  );
+  socket.on('data', (data: Buffer) => link.receive(data));
+  socket.on('error', () => socket.destroy());
+  socket.on('close', () => link.close());
+}
+
 /** Listens on host:port (0 picks a free port) and resolves once it is accepting connections. */
 export async function listenTcp(ups: UpsEmulator, host: string, port: number): Promise<TcpBridge> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
-    // Split-with-gaps faults must leave as separate segments, not be coalesced.
-    socket.setNoDelay(true);
-    const link = ups.connect(
-      (chunk) => {
-        if (socket.writable) socket.write(chunk);
-      },
-      { transport: 'tcp' },
-    );
-    socket.on('data', (data: Buffer) => link.receive(data));
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => {
-      link.close();
-      sockets.delete(socket);
-    });
+    socket.on('close', () => sockets.delete(socket));
+    serveTcpLine(ups, socket);
   });
   const bound = await listenServer(server, host, port);
   return {
