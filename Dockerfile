@@ -5,18 +5,20 @@
 # BASE_IMAGE: any Node >= 20.19 image with npm, a /bin/sh and a `node` user (the official ones do).
 ARG BASE_IMAGE=node:24-bookworm-slim
 
-# Compiles the TypeScript with the dev dependencies.
+# Compiles the library (tsc → dist/src/…) and bundles the CLI (esbuild → dist/cli/) with the dev dependencies.
 FROM ${BASE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: `prepare` would build before the sources are here; the one native dependency
-# (serialport's bindings) ships prebuilt binaries that load without an install step.
+# --ignore-scripts: `prepare` would build before the sources are here, and no dependency needs its
+# install script (package.json's allowScripts denies them all): serialport's bindings ship prebuilt
+# binaries, and esbuild runs its platform package's binary (@esbuild/linux-x64) directly.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY contracts ./contracts
 COPY emulators ./emulators
 COPY scenarios ./scenarios
 COPY src ./src
+COPY scripts ./scripts
 RUN npm run build
 
 # Production dependencies only, in their own stage so source edits do not reinstall them.
@@ -30,6 +32,7 @@ ENV NODE_ENV=production \
     VOLTBENCH_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
+# dist/cli/: the bundled CLI the entrypoint runs; dist/src/ (and the rest): the library, tsc's output.
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin

@@ -78,6 +78,10 @@ export default defineDevice({
   },
 });
 
+/**
+ * @param {number} value
+ * @param {number} decimals
+ */
 function round(value, decimals) {
   const f = 10 ** decimals;
   return Math.round(value * f) / f;

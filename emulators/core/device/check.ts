@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DeviceDescriptorError, LISTENER_KINDS, SUPPORTED_API_VERSIONS, type AnyDeviceDescriptor } from './descriptor.js';
-import { deviceFlags, listenerPlan } from './options.js';
+import { deviceFlags } from './options.js';
 
 export const DEVICE_NAME = /^[a-z][a-z0-9]{1,15}$/;
 const OPTION_TYPES = new Set(['integer', 'number', 'boolean', 'string']);
@@ -64,9 +64,9 @@ export function checkDeviceSet(descriptors: readonly AnyDeviceDescriptor[], sour
     const other = names.get(d.name);
     if (other) throw new DeviceDescriptorError(`${sourceOf(d)}: a device named "${d.name}" is already known (${sourceOf(other)}); pick another name`);
     names.set(d.name, d);
-    for (const flag of [...deviceFlags(d).map((f) => f.flag), ...listenerPlan(d).map((l) => l.flag)]) {
+    for (const flag of deviceFlags(d).map((f) => f.flag)) {
       const owner = flags.get(flag);
-      if (owner !== undefined && owner !== d.name) throw new DeviceDescriptorError(`${sourceOf(d)}: its flag --${flag} is already taken by ${owner}`);
+      if (owner !== undefined) throw new DeviceDescriptorError(`${sourceOf(d)}: its flag --${flag} is already taken${owner === d.name ? ' by another of its own options or ports' : ` by ${owner}`}`);
       flags.set(flag, d.name);
     }
   }
