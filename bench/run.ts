@@ -1,4 +1,4 @@
-// `npm run bench [-- pvs|senec|growatt|ups|scenario|tls ...]`: the benchmarks named (all without arguments), side by side, with
+// `npm run bench [-- pvs|senec|growatt|ups|scenario|tls|startup ...]`: the benchmarks named (all without arguments), side by side, with
 // ratios and targets. Loopback only.
 import { benchPvs, reportPvs } from './pvs.js';
 import { benchSenec, reportSenec, senecPassed } from './senec.js';
@@ -22,6 +22,7 @@ const BENCHMARKS: Record<string, () => Promise<boolean>> = {
   growatt: async () => (await import('./growatt.js')).runGrowatt({ seconds, rounds }),
   scenario: async () => (await import('./scenario.js')).runScenarioBench({ rounds }),
   tls: async () => (await import('./tls.js')).runTlsBench({ rounds }),
+  startup: async () => (await import('./startup.js')).runStartupBench({ rounds }),
   ups: async () => {
     const ups = await benchUps({ seconds, rounds });
     console.log(reportUps(ups).join('\n'));
