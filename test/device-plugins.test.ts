@@ -83,9 +83,14 @@ describe('voltbench up --device (the example energy meter)', () => {
 
 describe('startVoltbench({ devices: [meter] }) in a test', () => {
   it('serves the meter with the shared fault layer and control API, and a world reset resets it', async () => {
+    // #region in-process
     const vb = await startVoltbench({ devices: ['pvs', meter], options: { meter: { phases: 2 } }, speed: 0, start: '2026-06-21T06:00:00Z' });
+    const url = vb.getUrl('meter'); // http://127.0.0.1:<free port>
+    await vb.control('pvs').worldCommand({ grid: 'down' }); // one world: the meter sees it too
+    // #endregion
     running.push(vb);
-    const url = vb.getUrl('meter');
+    expect((await reading(url)).grid).toBe('down');
+    await vb.control('pvs').worldCommand({ grid: 'up' });
     expect((await reading(url)).phases.map((p) => p.phase)).toEqual(['L1', 'L2']);
 
     const control = vb.control('meter');
@@ -93,7 +98,7 @@ describe('startVoltbench({ devices: [meter] }) in a test', () => {
     await control.addFault({ kind: 'status', status: 503, times: 1 });
     expect((await fetch(`${url}/api/v1/data`)).status).toBe(503);
     expect((await fetch(`${url}/api/v1/data`)).status).toBe(200);
-    expect((await control.requests()).map((r) => [r.command, r.status])).toEqual([
+    expect((await control.requests(3)).map((r) => [r.command, r.status])).toEqual([
       ['/api/v1/data', 200],
       ['/api/v1/data', 503],
       ['/api/v1/data', 200],

@@ -17,6 +17,9 @@
  *                             contain each command as a whole command, so CI or a container test runs it
  *   ts include=<path>#<name>  equals the lines between `// #region <name>` and `// #endregion` of that
  *                             file, which must be a test (test/ or src/, *.test.ts) so `npm test` runs it
+ *   js include=<path>#<name>  the same for JavaScript: a test, or a module a test imports or runs (a
+ *                             test under test/ or src/ names its path)
+ *   js                        a fragment: parses as a module, or as the members of an object literal
  *   python                    compiles (python3 -m py_compile)
  *   text                      not an example (a directory tree); must not hold commands
  *
@@ -33,6 +36,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { transformSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { flagsTable } from '../emulators/core/device/options.js';
 import { BUILTIN_DEVICES } from '../emulators/devices.js';
@@ -60,6 +64,7 @@ const KNOWN: Readonly<Record<string, readonly string[]>> = {
   jsonl: [],
   sh: ['covered-by', 'fresh'],
   ts: ['include'],
+  js: ['include'],
   python: [],
   text: [],
 };
@@ -294,15 +299,48 @@ function checkJsonLines(page: string, block: CodeBlock): void {
   });
 }
 
+const isTest = (file: string) => /^(test|src)\/.+\.test\.ts$/.test(file);
+
+/** The test files under test/ and src/, repository-relative. */
+function testFiles(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (isTest(path)) found.push(path);
+    }
+  };
+  walk('test');
+  walk('src');
+  return found;
+}
+
 function checkInclude(page: string, block: CodeBlock): void {
   const include = block.attrs['include'];
   if (include === undefined || include === '') throw new Error(`${page}:${block.line}: a ts block needs include=<test file>#<region>: TypeScript examples live in tests that run`);
   const [file = '', name = ''] = include.split('#');
-  if (!/^(test|src)\/.+\.test\.ts$/.test(file)) throw new Error(`${page}:${block.line}: include=${file} is not a test under test/ or src/ (*.test.ts)`);
   if (!existsSync(join(ROOT, file))) throw new Error(`${page}:${block.line}: include=${file}: no such file`);
+  if (block.lang === 'ts' && !isTest(file)) throw new Error(`${page}:${block.line}: include=${file} is not a test under test/ or src/ (*.test.ts)`);
+  if (block.lang === 'js' && !isTest(file) && !testFiles().some((test) => read(test).includes(file))) {
+    throw new Error(`${page}:${block.line}: include=${file} is neither a test nor named by one, so no test runs it`);
+  }
   const text = region(read(file), name);
   if (text === null) throw new Error(`${page}:${block.line}: ${file} has no "// #region ${name}" … "// #endregion"`);
   expect(block.content.replace(/\s+$/, ''), `${page}:${block.line} must equal ${file}#${name}`).toBe(text);
+}
+
+function checkJsFragment(page: string, block: CodeBlock): void {
+  const parse = (code: string) => {
+    try {
+      transformSync(code, { loader: 'js', format: 'esm' });
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  const asModule = parse(block.content);
+  if (asModule !== null && parse(`({\n${block.content}\n})`) !== null) throw new Error(`${page}:${block.line}: not JavaScript (neither a module nor object members):\n${asModule}`);
 }
 
 function checkPython(page: string, block: CodeBlock): void {
@@ -390,7 +428,7 @@ describe.sequential('documentation', () => {
           }
           if (anchor !== undefined && file.endsWith('.md') && !headingAnchors(read(file)).has(anchor)) broken.push(`${page}:${line}: ${target} (no heading #${anchor} in ${file})`);
         }
-        expect(broken).toEqual([]);
+        if (broken.length > 0) throw new Error(`broken links:\n${broken.join('\n')}`);
       });
 
       for (const block of blocks) {
@@ -417,6 +455,9 @@ describe.sequential('documentation', () => {
             break;
           case 'ts':
             it(title(page, block), () => checkInclude(page, block));
+            break;
+          case 'js':
+            it(title(page, block), () => (block.attrs['include'] !== undefined ? checkInclude(page, block) : checkJsFragment(page, block)));
             break;
           case 'python':
             python(title(page, block), () => checkPython(page, block));

@@ -11,6 +11,7 @@ export async function create(context: DeviceContext<ResolvedSenecOptions>): Prom
     site: { profile: context.options.firmware, ...config.site },
     ...(config.settings ? { settings: config.settings } : {}),
     ...(tls ? { tls } : {}),
+    secondary: false,
   });
   // The ready line names the listener the firmware serves at start; both run (the firmware can change).
   const firmware = () => PROFILES[server.senec.profile];

@@ -107,6 +107,8 @@ function sleep(ms: number): Promise<void> {
 export interface SenecServerOptions extends SenecOptions {
   /** Certificate for HTTPS; generated at start (a `SenecGui-Root` CA and a leaf) when absent. */
   tls?: TlsMaterial;
+  /** Build the `secondary` HTTPS server (default true); false when a host serves the app on its own listeners. */
+  secondary?: boolean;
 }
 
 export interface SenecServer extends HttpEmulator {
@@ -127,7 +129,8 @@ export async function createSenecServer(options: SenecServerOptions): Promise<Se
     routes: senecRoutes(senec),
     describeRequest: describeSenecRequest,
     statusPage: senecStatusPage,
-    alsoHttps: { key: tls.key, cert: tls.cert },
+    // A device host serves `app` on both listeners itself; code that listens on its own gets `secondary`.
+    ...(options.secondary === false ? {} : { alsoHttps: { key: tls.key, cert: tls.cert } }),
   });
   return { ...http, senec, tls };
 }

@@ -6,6 +6,7 @@
 //   curl http://127.0.0.1:7099/api/v1/data
 //
 // Plain JavaScript on purpose: no build step. The JSDoc and `defineDevice` give an editor the types.
+// #region device
 import { defineDevice, Type } from 'voltbench/device';
 
 /** Energy is integrated in steps of this much virtual time. */
@@ -40,6 +41,9 @@ export default defineDevice({
         integratedTo = next;
       }
     }
+
+    // Integrate up to now before the world changes (weather, outages), so the past keeps the world it had.
+    world.onBeforeChange(integrate);
 
     function reading() {
       integrate();
@@ -77,6 +81,7 @@ export default defineDevice({
     return { emulator: device.emulator, control: device.control, serve: { api: device.app } };
   },
 });
+// #endregion
 
 /**
  * @param {number} value

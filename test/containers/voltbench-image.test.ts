@@ -1,8 +1,9 @@
 /**
  * The image as users run it: built from the Dockerfile, started through the VoltbenchContainer
  * testcontainers module, driven by every typed client and changed through the control API; then
- * docker-compose.yml with all four services healthy on one world. Needs a container engine: without
- * one the file says so in one line and its tests count as skipped.
+ * docker-compose.yml, built by compose itself, with every service healthy on one world. Needs a
+ * container engine: without one the file says so in one line and its tests count as skipped, each
+ * with its reason (CI fails when any is skipped while it provisioned an engine).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
@@ -12,17 +13,19 @@ import { SenecClient } from '../../src/clients/senec/index.js';
 import { devicesOfKind, PvsClient, PvsHttpError } from '../../src/clients/sunpower-pvs/index.js';
 import { ControlClient, UpsControlClient } from '../../src/testing/index.js';
 import { StartedVoltbenchContainer, VoltbenchContainer } from '../../src/testing/container.js';
-import { BASE_IMAGE, composeExecutable, freePort, missingEngine, REPO_ROOT, TEST_IMAGE } from './engine.js';
+import { BUILTIN_DEVICES } from '../../emulators/devices.js';
+import { publishedPorts } from '../../docker/compose-file.js';
+import { BASE_IMAGE, composeExecutable, freePort, missingEngine, REPO_ROOT, skipWhen, TEST_IMAGE } from './engine.js';
 
 const missing = await missingEngine();
-if (missing !== null) console.warn(`container tests SKIPPED: no container engine (${missing})`);
 const compose = missing === null ? composeExecutable() : null;
-if (missing === null && compose === null) console.warn('compose test SKIPPED: neither "docker compose" nor "docker-compose" is installed');
+const noEngine = missing === null ? null : `no container engine (${missing})`;
+const noCompose = missing === null && compose === null ? 'neither "docker compose" nor "docker-compose" works here' : null;
 
 const NOON = '2026-06-21T20:00:00Z'; // midday in the default Californian world
 const BUILD_MS = 15 * 60_000;
 
-describe.skipIf(missing !== null)('the voltbench image through VoltbenchContainer', () => {
+describe('the voltbench image through VoltbenchContainer', skipWhen(noEngine), () => {
   let all: StartedVoltbenchContainer;
   let pvsOnly: StartedVoltbenchContainer;
   let scenario: StartedVoltbenchContainer;
@@ -131,19 +134,22 @@ describe.skipIf(missing !== null)('the voltbench image through VoltbenchContaine
   });
 });
 
-describe.skipIf(missing !== null || compose === null)('docker-compose.yml', () => {
+describe('docker-compose.yml through DockerComposeEnvironment', skipWhen(noEngine ?? noCompose), () => {
   let environment: StartedDockerComposeEnvironment | undefined;
+  /** Host port by compose variable (PVS_HOST_PORT, …), each a free one. */
   const published: Record<string, number> = {};
 
   beforeAll(async () => {
-    // The image test above built TEST_IMAGE; compose reuses it (and builds it itself when run alone).
-    for (const name of ['PVS', 'SENEC', 'SENEC_HTTPS', 'GROWATT', 'UPS', 'UPS_CONTROL']) published[name] = await freePort();
+    for (const device of BUILTIN_DEVICES) for (const { variable } of publishedPorts(device)) published[variable] = await freePort();
+    // `up --build`: compose builds TEST_IMAGE itself from the file's build section (base image
+    // from VOLTBENCH_BASE_IMAGE), so this never runs a stale image; the layers are cached by now.
     let setup = new DockerComposeEnvironment(REPO_ROOT, 'docker-compose.yml')
+      .withBuild()
       .withEnvironment({
         VOLTBENCH_TAG: TEST_IMAGE.split(':')[1]!,
         VOLTBENCH_SEED: '3',
         ...(BASE_IMAGE ? { VOLTBENCH_BASE_IMAGE: BASE_IMAGE } : {}),
-        ...Object.fromEntries(Object.entries(published).map(([name, port]) => [`${name}_HOST_PORT`, String(port)])),
+        ...Object.fromEntries(Object.entries(published).map(([variable, port]) => [variable, String(port)])),
       })
       .withDefaultWaitStrategy(Wait.forHealthCheck())
       .withStartupTimeout(90_000);
@@ -156,11 +162,11 @@ describe.skipIf(missing !== null || compose === null)('docker-compose.yml', () =
   });
 
   it('brings every service up healthy, each serving its own emulator on its published port', async () => {
-    const services = { pvs: published['PVS'], senec: published['SENEC'], growatt: published['GROWATT'], ups: published['UPS_CONTROL'] };
+    const services = { pvs: published['PVS_HOST_PORT'], senec: published['SENEC_HOST_PORT'], growatt: published['GROWATT_HOST_PORT'], ups: published['UPS_CONTROL_HOST_PORT'] };
     for (const [device, port] of Object.entries(services)) {
       expect(await new ControlClient(`http://127.0.0.1:${port}`).health()).toMatchObject({ status: 'ok', device });
     }
-    const ups = new KehuaUpsClient({ transport: `tcp://127.0.0.1:${published['UPS']}`, retries: 0 });
+    const ups = new KehuaUpsClient({ transport: `tcp://127.0.0.1:${published['UPS_HOST_PORT']}`, retries: 0 });
     try {
       expect(await ups.readAddress()).toBe(1);
     } finally {
@@ -169,7 +175,7 @@ describe.skipIf(missing !== null || compose === null)('docker-compose.yml', () =
   });
 
   it('the services share one world: the same seed and a clock at wall time in every container', async () => {
-    const ports = [published['PVS'], published['SENEC'], published['GROWATT'], published['UPS_CONTROL']];
+    const ports = [published['PVS_HOST_PORT'], published['SENEC_HOST_PORT'], published['GROWATT_HOST_PORT'], published['UPS_CONTROL_HOST_PORT']];
     const worlds = await Promise.all(ports.map((port) => new ControlClient(`http://127.0.0.1:${port}`).world()));
     const asked = Date.now();
     for (const world of worlds) {

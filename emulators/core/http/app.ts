@@ -1,11 +1,12 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { Server as NetServer, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
 import { EmulatorControl, type DeviceEmulator } from '../emulator.js';
 import { CONTROL_PREFIX, collectControlRoutes, controlRoutes } from './control-routes.js';
 import { installFaultHooks, type StatusPage } from './fault-hooks.js';
+import { listenOn } from '../device/listeners.js';
 
 export interface HttpEmulatorOptions {
   emulator: DeviceEmulator;
@@ -101,15 +102,4 @@ export async function listenSecondary(server: HttpsServer, host: string, port: n
 }
 
 /** Listens a node server (HTTP, HTTPS or TCP) and gives the bound host, bracketed for IPv6, and port. */
-export async function listenServer(server: NetServer, host: string, port: number): Promise<{ host: string; port: number }> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error(`unexpected listen address ${String(address)}`);
-  return { host: address.family === 'IPv6' ? `[${address.address}]` : address.address, port: address.port };
-}
+export const listenServer = listenOn;
