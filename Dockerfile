@@ -2,6 +2,10 @@
 # arguments (`--only pvs,senec --seed 7`) or VOLTBENCH_* variables (VOLTBENCH_ONLY=pvs, VOLTBENCH_SEED=7).
 #   docker build -t voltbench .
 #   docker run --rm -p 7080:7080 voltbench --only pvs
+# Where no registry is reachable, build on a base image made from this machine's node and npm:
+#   bash docker/base-image.sh
+#   docker build --build-arg BASE_IMAGE=voltbench/node-base:local -t voltbench .
+# (test/containers/documented-commands.test.ts runs these lines as written.)
 # BASE_IMAGE: any Node >= 20.19 image with npm, a /bin/sh and a `node` user (the official ones do).
 ARG BASE_IMAGE=node:24-bookworm-slim
 

@@ -1,12 +1,17 @@
 // Prints one plain line of vitest's totals from its JSON report, and a second one for the container
-// tests when the report has any. Fails when the report is missing, counted no test or counted a
-// failure, so a run that silently executed nothing never looks green.
-//   node .ci/summary.mjs <report.json> [label]
+// tests when the report has any, naming every container test that did not run and why (the tests
+// record the reason in their meta.skipReason). Fails when the report is missing, counted no test or
+// counted a failure, so a run that silently executed nothing never looks green; with
+// --require-containers (CI provisioned an engine) also when any container test was skipped, or the
+// report has none.
+//   node .ci/summary.mjs <report.json> [label] [--require-containers]
 import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 
-const file = process.argv[2] ?? 'reports/vitest.json';
-const label = process.argv[3] ?? 'tests';
+const args = process.argv.slice(2).filter((a) => a !== '--require-containers');
+const requireContainers = process.argv.includes('--require-containers');
+const file = args[0] ?? 'reports/vitest.json';
+const label = args[1] ?? 'tests';
 let report;
 try {
   report = JSON.parse(readFileSync(file, 'utf8'));
@@ -25,23 +30,43 @@ for (const file of report.testResults ?? []) {
   const where = relative(process.cwd(), file.name);
   const failures = (file.assertionResults ?? []).filter((a) => a.status === 'failed');
   for (const a of failures) console.log(`  FAILED ${where} > ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
-  if (file.status === 'failed' && failures.length === 0) console.log(`  FAILED ${where}: ${firstLine(file.message)}`);
+  if (file.status === 'failed' && failures.length === 0) console.log(`  FAILED ${where}: ${firstLine(file.message) || 'a beforeAll/afterAll hook failed (its error is in the vitest output above)'}`);
 }
 function firstLine(text) {
   return (text ?? '').split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 240) ?? '';
 }
 
-// The container tests skip themselves without an engine; say so plainly instead of hiding it in a total.
+// The container tests skip themselves without an engine (or compose); say so plainly instead of
+// hiding it in a total, and name each one.
+let containersOk = true;
 const containerFiles = (report.testResults ?? []).filter((r) => r.name.includes(`${sep}test${sep}containers${sep}`));
 if (containerFiles.length > 0) {
-  const states = containerFiles.flatMap((r) => r.assertionResults.map((a) => a.status));
-  const count = (status) => states.filter((s) => s === status).length;
+  const tests = containerFiles.flatMap((r) => r.assertionResults.map((a) => ({ ...a, file: r })));
+  const count = (status) => tests.filter((t) => t.status === status).length;
   const broken = containerFiles.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
+  const skipped = tests.filter((t) => t.status !== 'passed' && t.status !== 'failed');
   const ran = count('passed') + count('failed');
   console.log(
     ran === 0 && broken === 0
-      ? `  container tests: SKIPPED, none of ${states.length} ran (no container engine)`
-      : `  container tests: ${count('passed')} passed, ${count('failed') + broken} failed, ${states.length - ran} skipped`,
+      ? `  container tests: SKIPPED, none of ${tests.length} ran`
+      : `  container tests: ${count('passed')} passed, ${count('failed') + broken} failed, ${skipped.length} skipped`,
   );
+  for (const t of skipped) {
+    const reason = t.meta?.skipReason ?? (t.file.status === 'failed' ? 'not run: a hook of its suite failed (see FAILED above)' : 'no reason recorded');
+    console.log(`    SKIPPED ${relative(process.cwd(), t.file.name)} > ${t.fullName}: ${reason}`);
+  }
+  if (requireContainers && skipped.length > 0) {
+    console.log(`  !! ${skipped.length} container test(s) did not run although CI provisioned a container engine: this run FAILS`);
+    containersOk = false;
+  }
+} else if (requireContainers) {
+  console.log('  !! no container test in the report although CI provisioned a container engine: this run FAILS');
+  containersOk = false;
 }
-process.exit(passed > 0 && failed === 0 ? 0 : 1);
+// Any other test that did not run, by name (a test needing Docker elsewhere, an it.skip left behind).
+for (const r of (report.testResults ?? []).filter((r) => !containerFiles.includes(r))) {
+  for (const a of r.assertionResults.filter((a) => a.status !== 'passed' && a.status !== 'failed')) {
+    console.log(`  SKIPPED ${relative(process.cwd(), r.name)} > ${a.fullName}${a.meta?.skipReason ? `: ${a.meta.skipReason}` : ''}`);
+  }
+}
+process.exit(passed > 0 && failed === 0 && containersOk ? 0 : 1);

@@ -25,6 +25,7 @@ export function newestSource() {
     }
   };
   for (const dir of SOURCE_DIRS) walk(join(root, dir));
+  for (const config of ['tsconfig.json', 'tsconfig.build.json']) newest = Math.max(newest, statSync(join(root, config)).mtimeMs);
   return newest;
 }
 

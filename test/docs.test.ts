@@ -37,7 +37,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transformSync } from 'esbuild';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flagsTable } from '../emulators/core/device/options.js';
 import { BUILTIN_DEVICES } from '../emulators/devices.js';
 import {
@@ -74,6 +74,7 @@ const DOC_PORTS = [...Array.from({ length: 20 }, (_, i) => 7080 + i), 7443];
 const COMMAND_TIMEOUT_MS = 30_000;
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
+const PORT_WAIT_MS = 90_000;
 
 const PYTHON = spawnSync('python3', ['--version']).status === 0;
 
@@ -147,7 +148,8 @@ function terminalEnv(): NodeJS.ProcessEnv {
 
 /** Resolves once nothing listens on the documented ports (a server left by someone else fails the page). */
 async function documentedPortsFree(): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  // Long enough for a container test that runs a documented command on its default port to finish.
+  const deadline = Date.now() + PORT_WAIT_MS;
   for (;;) {
     const taken: number[] = [];
     await Promise.all(
@@ -385,7 +387,27 @@ function checkNoBareVoltbench(page: string, block: CodeBlock): void {
 const python = PYTHON ? it : it.skip;
 if (!PYTHON) console.warn('docs test: python3 is missing, so python blocks are SKIPPED');
 
+/**
+ * The first `npx voltbench` of a checkout links it into npx's cache and runs its `prepare`: a full
+ * build, which would rewrite dist/ (and delete and rebundle dist/cli/) under the test files running
+ * beside this one. dist/ is built already (`npm test` builds first), so the link is made here once
+ * without scripts; later calls find it and run the built CLI.
+ */
+async function warmNpx(): Promise<void> {
+  const env = { ...terminalEnv(), npm_config_ignore_scripts: 'true' };
+  const child = spawn('npx', ['voltbench', '--version'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  liveGroups.add(child.pid!);
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  liveGroups.delete(child.pid!);
+  if (code !== 0) throw new Error(`npx voltbench --version exited with ${code}:\n${output.slice(-2000)}`);
+}
+
 describe.sequential('documentation', () => {
+  beforeAll(warmNpx, 180_000);
+
   it('README.md links to every page of docs/', () => {
     const targets = new Set(links(read('README.md')).map((l) => normalize(l.target.split('#')[0]!)));
     const unlinked = PAGES.filter((p) => p !== 'README.md' && !targets.has(p));
@@ -460,7 +482,7 @@ describe.sequential('documentation', () => {
             it(title(page, block), () => (block.attrs['include'] !== undefined ? checkInclude(page, block) : checkJsFragment(page, block)));
             break;
           case 'python':
-            python(title(page, block), () => checkPython(page, block));
+            python(`${title(page, block)}${PYTHON ? '' : ' (SKIPPED: python3 is missing)'}`, () => checkPython(page, block));
             break;
           case 'text':
             it(title(page, block), () => checkText(page, block));
@@ -482,6 +504,7 @@ describe.sequential('documentation', () => {
                   shell = new PageShell();
                 } else if (block.attrs['fresh'] !== undefined) {
                   await shell.stopServers();
+                  await documentedPortsFree();
                 }
                 for (const command of shellCommands(block.content)) {
                   const at = `${where(page, block, command.offset)}: ${normaliseCommand(command.text)}`;
@@ -498,7 +521,7 @@ describe.sequential('documentation', () => {
                   if (code !== 0) throw new Error(`${at}\nexited with ${code}:\n${output.slice(-2000)}`);
                 }
               },
-              120_000,
+              PORT_WAIT_MS + 90_000,
             );
             break;
         }

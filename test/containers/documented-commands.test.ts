@@ -6,7 +6,7 @@
  * voltbench/node-base:local); compose runs as the plugin (`docker compose`) where installed, else as
  * the standalone `docker-compose` (v1).
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KehuaUpsClient } from '../../src/clients/kehua-ups/index.js';
 import { devicesOfKind, PvsClient } from '../../src/clients/sunpower-pvs/index.js';
 import { ControlClient } from '../../src/testing/index.js';
@@ -16,12 +16,12 @@ import {
   BASE_IMAGE,
   composeExecutable,
   docker,
+  documentedPorts,
   ForegroundCommand,
-  freePort,
   LOCAL_BASE_IMAGE,
+  lockDocumentedPorts,
   missingEngine,
   plainEnvironment,
-  portIsFree,
   shell,
   skipWhen,
   sleep,
@@ -59,13 +59,18 @@ function composeUpCommand(): string {
 
 const BUILD_MS = 15 * 60_000;
 
+/** Runs `body`, then what it registered (last first), also when it throws: containers, processes, the ports lock. */
+async function withCleanup(body: (cleanups: (() => unknown)[]) => Promise<void>): Promise<void> {
+  const cleanups: (() => unknown)[] = [];
+  try {
+    await body(cleanups);
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  }
+}
+
 describe('the documented docker commands, run as written', skipWhen(missing === null ? null : `no container engine (${missing})`), () => {
   let built = false;
-  const cleanups: (() => Promise<unknown> | unknown)[] = [];
-
-  afterAll(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  }, 120_000);
 
   it(`builds the image: ${buildCommands().join(' && ')}`, async () => {
     for (const command of buildCommands()) {
@@ -78,88 +83,89 @@ describe('the documented docker commands, run as written', skipWhen(missing === 
 
   it(`${RUN_COMMAND}: the PVS on port 7080, healthy, until Ctrl+C stops and removes the container`, async () => {
     expect(built, 'the image build above failed').toBe(true);
-    // The line as documented when port 7080 is free (CI); otherwise the same line on a free port.
-    const port = (await portIsFree(7080)) ? 7080 : await freePort();
-    const command = port === 7080 ? RUN_COMMAND : RUN_COMMAND.replace('-p 7080:7080', `-p ${port}:7080`);
-    if (port !== 7080) console.warn(`port 7080 is taken here: running "${command}" instead of the documented line`);
-    const run = new ForegroundCommand(command, plainEnvironment());
-    let id = '';
-    cleanups.push(() => {
-      run.kill();
-      if (id !== '' && docker('ps', '-aq', '--filter', `id=${id}`) !== '') docker('rm', '-f', id);
+    await withCleanup(async (cleanups) => {
+      // The line as documented once port 7080 is free (always in CI); if it stays taken, the same line on a free port.
+      cleanups.push(await lockDocumentedPorts());
+      const port = (await documentedPorts([7080])).get(7080)!;
+      const command = port === 7080 ? RUN_COMMAND : RUN_COMMAND.replace('-p 7080:7080', `-p ${port}:7080`);
+      if (port !== 7080) console.warn(`port 7080 is taken here: running "${command}" instead of the documented line`);
+      const run = new ForegroundCommand(command, plainEnvironment());
+      let id = '';
+      cleanups.push(() => run.kill());
+
+      const ready = JSON.parse(await run.line(/^\{"ready":true/, 60_000)) as unknown;
+      expect(ready).toEqual({ ready: true, emulators: { pvs: { url: 'http://0.0.0.0:7080' } } });
+      id = docker('ps', '-q', '--filter', 'ancestor=voltbench', '--filter', `publish=${port}`);
+      expect(id).toMatch(/^[0-9a-f]{12}$/);
+      cleanups.push(() => docker('ps', '-aq', '--filter', `id=${id}`) !== '' && docker('rm', '-f', id));
+
+      expect(await new ControlClient(`http://127.0.0.1:${port}`).health()).toMatchObject({ status: 'ok', device: 'pvs' });
+      expect(devicesOfKind(await new PvsClient({ baseUrl: `http://127.0.0.1:${port}`, retries: 0 }).deviceList(), 'inverter')).toHaveLength(24);
+      // The image's HEALTHCHECK (every 5 s) reports healthy.
+      for (let i = 0; docker('inspect', '--format', '{{.State.Health.Status}}', id) !== 'healthy'; i++) {
+        expect(i, `no healthy state within 30 s:\n${docker('inspect', '--format', '{{json .State.Health}}', id)}`).toBeLessThan(60);
+        await sleep(500);
+      }
+
+      // Ctrl+C: the emulators shut down, the process exits 0, and --rm removes the container.
+      const exit = await run.interrupt(30_000);
+      expect(exit, `still running 30 s after Ctrl+C:\n${run.tail()}`).not.toBeNull();
+      expect(exit!.code, run.tail()).toBe(0);
+      for (let i = 0; docker('ps', '-aq', '--filter', `id=${id}`) !== ''; i++) {
+        expect(i, 'the container is still there 10 s after it stopped').toBeLessThan(20);
+        await sleep(500);
+      }
     });
-
-    const ready = JSON.parse(await run.line(/^\{"ready":true/, 60_000)) as unknown;
-    expect(ready).toEqual({ ready: true, emulators: { pvs: { url: 'http://0.0.0.0:7080' } } });
-    id = docker('ps', '-q', '--filter', 'ancestor=voltbench', '--filter', `publish=${port}`);
-    expect(id).toMatch(/^[0-9a-f]{12}$/);
-
-    expect(await new ControlClient(`http://127.0.0.1:${port}`).health()).toMatchObject({ status: 'ok', device: 'pvs' });
-    expect(devicesOfKind(await new PvsClient({ baseUrl: `http://127.0.0.1:${port}`, retries: 0 }).deviceList(), 'inverter')).toHaveLength(24);
-    // The image's HEALTHCHECK (every 5 s) reports healthy.
-    for (let i = 0; docker('inspect', '--format', '{{.State.Health.Status}}', id) !== 'healthy'; i++) {
-      expect(i, `no healthy state within 30 s:\n${docker('inspect', '--format', '{{json .State.Health}}', id)}`).toBeLessThan(60);
-      await sleep(500);
-    }
-
-    // Ctrl+C: the emulators shut down, the process exits 0, and --rm removes the container.
-    const exit = await run.interrupt(30_000);
-    expect(exit, `still running 30 s after Ctrl+C:\n${run.tail()}`).not.toBeNull();
-    expect(exit!.code, run.tail()).toBe(0);
-    for (let i = 0; docker('ps', '-aq', '--filter', `id=${id}`) !== ''; i++) {
-      expect(i, 'the container is still there 10 s after it stopped').toBeLessThan(20);
-      await sleep(500);
-    }
-  }, 180_000);
+  }, 600_000);
 
   describe('compose', skipWhen(composeMissing), () => {
     it(`${composeUpCommand()}: every service healthy, each emulator on its default port`, async () => {
       expect(built, 'the image build above failed').toBe(true);
-      // Its own project name (not the folder's), so a stack of the reader's own is left alone.
-      const project = `voltbench-docs-${process.pid}`;
-      const env: Record<string, string> = { COMPOSE_PROJECT_NAME: project };
-      // The documented line, always; a default port that is taken here moves through its variable.
-      const ports: Record<string, number> = {};
-      for (const device of BUILTIN_DEVICES) {
-        for (const { variable, port } of publishedPorts(device)) {
-          ports[`${device.name}:${port}`] = (await portIsFree(port)) ? port : await freePort();
-          if (ports[`${device.name}:${port}`] !== port) env[variable] = String(ports[`${device.name}:${port}`]);
+      await withCleanup(async (cleanups) => {
+        // Its own project name (not the folder's), so a stack of the reader's own is left alone.
+        const project = `voltbench-docs-${process.pid}`;
+        const env: Record<string, string> = { COMPOSE_PROJECT_NAME: project };
+        // The documented line, always; a default port that stays taken here moves through its variable.
+        cleanups.push(await lockDocumentedPorts());
+        const listeners = BUILTIN_DEVICES.flatMap((device) => publishedPorts(device));
+        const hostPorts = await documentedPorts(listeners.map((l) => l.port));
+        for (const { variable, port } of listeners) if (hostPorts.get(port) !== port) env[variable] = String(hostPorts.get(port));
+        const ports = (port: number) => hostPorts.get(port)!;
+        const up = new ForegroundCommand(composeUpCommand(), plainEnvironment(env));
+        const down = compose === 'plugin' ? 'docker compose down --timeout 5' : 'docker-compose down --timeout 5';
+        cleanups.push(async () => {
+          up.kill();
+          await shell(down, { env: plainEnvironment(env), timeoutMs: 90_000 });
+        });
+
+        // Every service's container reports healthy (the compose file's health check).
+        const deadline = Date.now() + 120_000;
+        for (;;) {
+          expect(up.running, `"${up.command}" exited:\n${up.tail()}`).toBe(true);
+          const states = docker('ps', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Label "com.docker.compose.service"}} {{.Status}}')
+            .split('\n')
+            .filter((l) => l !== '');
+          if (states.length === BUILTIN_DEVICES.length && states.every((s) => s.includes('(healthy)'))) break;
+          expect(Date.now(), `not every service healthy within 120 s: ${states.join('; ')}\n${up.tail()}`).toBeLessThan(deadline);
+          await sleep(1_000);
         }
-      }
-      const up = new ForegroundCommand(composeUpCommand(), plainEnvironment(env));
-      const down = compose === 'plugin' ? 'docker compose down --timeout 5' : 'docker-compose down --timeout 5';
-      cleanups.push(async () => {
-        up.kill();
-        await shell(down, { env: plainEnvironment(env), timeoutMs: 90_000 });
+
+        const control = { pvs: ports(7080), senec: ports(7081), growatt: ports(7082), ups: ports(7090) };
+        for (const [device, port] of Object.entries(control)) {
+          expect(await new ControlClient(`http://127.0.0.1:${port}`).health()).toMatchObject({ status: 'ok', device });
+        }
+        const ups = new KehuaUpsClient({ transport: `tcp://127.0.0.1:${ports(7083)}`, retries: 0 });
+        try {
+          expect(await ups.readAddress()).toBe(1);
+        } finally {
+          await ups.close();
+        }
+
+        // Ctrl+C stops the services.
+        const exit = await up.interrupt(60_000);
+        expect(exit, `still running 60 s after Ctrl+C:\n${up.tail()}`).not.toBeNull();
+        expect(docker('ps', '-q', '--filter', `label=com.docker.compose.project=${project}`)).toBe('');
       });
-
-      // Every service's container reports healthy (the compose file's health check).
-      const deadline = Date.now() + 120_000;
-      for (;;) {
-        expect(up.running, `"${up.command}" exited:\n${up.tail()}`).toBe(true);
-        const states = docker('ps', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Label "com.docker.compose.service"}} {{.Status}}')
-          .split('\n')
-          .filter((l) => l !== '');
-        if (states.length === BUILTIN_DEVICES.length && states.every((s) => s.includes('(healthy)'))) break;
-        expect(Date.now(), `not every service healthy within 120 s: ${states.join('; ')}\n${up.tail()}`).toBeLessThan(deadline);
-        await sleep(1_000);
-      }
-
-      const control = { pvs: ports['pvs:7080'], senec: ports['senec:7081'], growatt: ports['growatt:7082'], ups: ports['ups:7090'] };
-      for (const [device, port] of Object.entries(control)) {
-        expect(await new ControlClient(`http://127.0.0.1:${port}`).health()).toMatchObject({ status: 'ok', device });
-      }
-      const ups = new KehuaUpsClient({ transport: `tcp://127.0.0.1:${ports['ups:7083']}`, retries: 0 });
-      try {
-        expect(await ups.readAddress()).toBe(1);
-      } finally {
-        await ups.close();
-      }
-
-      // Ctrl+C stops the services.
-      const exit = await up.interrupt(60_000);
-      expect(exit, `still running 60 s after Ctrl+C:\n${up.tail()}`).not.toBeNull();
-      expect(docker('ps', '-q', '--filter', `label=com.docker.compose.project=${project}`)).toBe('');
-    }, 300_000);
+    }, 600_000);
   });
 });

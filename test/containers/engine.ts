@@ -1,5 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getContainerRuntimeClient } from 'testcontainers';
 
@@ -69,6 +72,65 @@ export async function portIsFree(port: number): Promise<boolean> {
   });
   if (bound) await new Promise((resolve) => server.close(resolve));
   return bound;
+}
+
+/**
+ * The documented default ports (7080-7099, 7443) are shared by every test that runs a documented
+ * command as written (these container tests, the docs test): whoever holds this lock may bind them.
+ * A lock directory in the temporary folder, so it works across vitest's worker processes; a holder
+ * that died leaves it stale, and the next taker removes it. Resolves with the release function.
+ */
+export async function lockDocumentedPorts(timeoutMs = 300_000): Promise<() => void> {
+  const dir = join(tmpdir(), 'voltbench-documented-ports.lock');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'pid'), String(process.pid));
+      return () => rmSync(dir, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    let holder = NaN;
+    try {
+      holder = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+    } catch {
+      // being created right now
+    }
+    if (Number.isInteger(holder) && holder > 0 && !alive(holder)) {
+      rmSync(dir, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`the documented ports stayed locked by process ${holder} for ${timeoutMs / 1000} s (${dir})`);
+    await sleep(250);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Host ports for a documented command: each default port itself once it is free (waiting up to
+ * `waitMs` for another test to let go of it), else a free port in its place.
+ */
+export async function documentedPorts(defaults: readonly number[], waitMs = 90_000): Promise<Map<number, number>> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const busy: number[] = [];
+    for (const port of defaults) if (!(await portIsFree(port))) busy.push(port);
+    if (busy.length === 0 || Date.now() > deadline) {
+      const ports = new Map<number, number>();
+      for (const port of defaults) ports.set(port, busy.includes(port) ? await freePort() : port);
+      return ports;
+    }
+    await sleep(500);
+  }
 }
 
 /** The environment without variables that would change what a documented command does. */
