@@ -42,6 +42,10 @@ COPY package.json ./
 COPY bin ./bin
 COPY scenarios ./scenarios
 COPY docker/entrypoint.mjs docker/healthcheck.mjs ./docker/
+# A device of your own (VOLTBENCH_DEVICE=/devices/meter.js, mounted anywhere) imports 'voltbench/device':
+# /node_modules/voltbench makes the package resolvable from every folder of the container. (Node, not
+# mkdir/ln: a base image need not have coreutils, docker/base-image.sh's has none.)
+RUN ["node", "-e", "const fs = require('node:fs'); fs.mkdirSync('/node_modules', { recursive: true }); fs.symlinkSync('/app', '/node_modules/voltbench')"]
 USER node
 # pvs, senec (HTTP + control), senec HTTPS, growatt, ups (serial bytes over TCP), ups control
 EXPOSE 7080 7081 7443 7082 7083 7090

@@ -53,6 +53,7 @@ import {
   subsetMismatch,
   type CodeBlock,
 } from './support/markdown.js';
+import { lockDocumentedPorts } from './support/documented-ports.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PAGES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
@@ -388,14 +389,12 @@ const python = PYTHON ? it : it.skip;
 if (!PYTHON) console.warn('docs test: python3 is missing, so python blocks are SKIPPED');
 
 /**
- * The first `npx voltbench` of a checkout links it into npx's cache and runs its `prepare`: a full
- * build, which would rewrite dist/ (and delete and rebundle dist/cli/) under the test files running
- * beside this one. dist/ is built already (`npm test` builds first), so the link is made here once
- * without scripts; later calls find it and run the built CLI.
+ * The first `npx voltbench` of a checkout links it into npx's cache and runs its `prepare`, which
+ * must find dist/ current (`npm test` builds first) and build nothing: a rebuild would rewrite dist/
+ * under the test files running beside this one. Done once here, as a user's first call would be.
  */
 async function warmNpx(): Promise<void> {
-  const env = { ...terminalEnv(), npm_config_ignore_scripts: 'true' };
-  const child = spawn('npx', ['voltbench', '--version'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npx', ['voltbench', '--version'], { cwd: ROOT, env: terminalEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   liveGroups.add(child.pid!);
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -406,6 +405,12 @@ async function warmNpx(): Promise<void> {
 }
 
 describe.sequential('documentation', () => {
+  // The documented ports are shared with the container tests that run documented commands as written.
+  let releasePorts: (() => void) | undefined;
+  beforeAll(async () => {
+    releasePorts = await lockDocumentedPorts();
+  }, 320_000);
+  afterAll(() => releasePorts?.());
   beforeAll(warmNpx, 180_000);
 
   it('README.md links to every page of docs/', () => {

@@ -38,16 +38,6 @@ describe('scenario files', () => {
     expect(listScenarios().map((s) => s.name)).toEqual(files.map((f) => f.replace('.json', '')).sort());
   });
 
-  it("the README's example scenario is valid and plays its outage at 6h", () => {
-    const readme = readFileSync(join(dir, '..', 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Scenarios'));
-    const block = /```json\n([\s\S]*?)```/.exec(section)?.[1];
-    expect(block).toBeDefined();
-    const scenario = parseScenario(JSON.parse(block!), 'README.md');
-    expect(scenario.outages).toEqual([{ from: scenario.start + 6 * 3_600_000, to: scenario.start + 8 * 3_600_000 }]);
-    expect(scenario.devices).toEqual(['pvs', 'senec', 'growatt', 'ups']);
-  });
-
   it('loads by path as well as by name', () => {
     const byPath = loadScenario(join(dir, 'night.json'));
     expect(byPath.name).toBe('night');

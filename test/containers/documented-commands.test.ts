@@ -1,10 +1,11 @@
 /**
- * The docker commands the README shows, run as written: each string below is typed into bash in the
- * repository as a reader would, and the docs test checks that every documented docker command
- * appears verbatim in this file. Which build and compose lines run depends on the machine: where no
- * registry is reachable (CI) the image builds on the local stand-in base (VOLTBENCH_BASE_IMAGE=
- * voltbench/node-base:local); compose runs as the plugin (`docker compose`) where installed, else as
- * the standalone `docker-compose` (v1).
+ * The documented docker commands (docs/containers.md, the Dockerfile's header), run as written: each
+ * string below is typed into bash in the repository as a reader would, and the docs test checks that
+ * every documented docker command appears in this file as a whole command. Which build and compose
+ * lines run depends on the machine, as it does for a reader: where no registry is reachable (CI) the
+ * image builds on the local stand-in base (VOLTBENCH_BASE_IMAGE=voltbench/node-base:local), else on
+ * the Dockerfile's default; compose runs as the plugin (`docker compose`) where it is installed, else
+ * as the standalone `docker-compose` (v1, Debian's). The test names show the lines that ran.
  */
 import { describe, expect, it } from 'vitest';
 import { KehuaUpsClient } from '../../src/clients/kehua-ups/index.js';

@@ -1,7 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getContainerRuntimeClient } from 'testcontainers';
@@ -74,46 +72,7 @@ export async function portIsFree(port: number): Promise<boolean> {
   return bound;
 }
 
-/**
- * The documented default ports (7080-7099, 7443) are shared by every test that runs a documented
- * command as written (these container tests, the docs test): whoever holds this lock may bind them.
- * A lock directory in the temporary folder, so it works across vitest's worker processes; a holder
- * that died leaves it stale, and the next taker removes it. Resolves with the release function.
- */
-export async function lockDocumentedPorts(timeoutMs = 300_000): Promise<() => void> {
-  const dir = join(tmpdir(), 'voltbench-documented-ports.lock');
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      mkdirSync(dir);
-      writeFileSync(join(dir, 'pid'), String(process.pid));
-      return () => rmSync(dir, { recursive: true, force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    let holder = NaN;
-    try {
-      holder = Number(readFileSync(join(dir, 'pid'), 'utf8'));
-    } catch {
-      // being created right now
-    }
-    if (Number.isInteger(holder) && holder > 0 && !alive(holder)) {
-      rmSync(dir, { recursive: true, force: true });
-      continue;
-    }
-    if (Date.now() > deadline) throw new Error(`the documented ports stayed locked by process ${holder} for ${timeoutMs / 1000} s (${dir})`);
-    await sleep(250);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { lockDocumentedPorts } from '../support/documented-ports.js';
 
 /**
  * Host ports for a documented command: each default port itself once it is free (waiting up to

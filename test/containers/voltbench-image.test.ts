@@ -5,6 +5,7 @@
  * container engine: without one the file says so in one line and its tests count as skipped, each
  * with its reason (CI fails when any is skipped while it provisioned an engine).
  */
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
 import { GrowattClient } from '../../src/clients/growatt/index.js';
@@ -121,6 +122,20 @@ describe('the voltbench image through VoltbenchContainer', skipWhen(noEngine), (
     expect(Object.keys(pvsOnly.readyLine.emulators)).toEqual(['pvs']);
     expect(devicesOfKind(await new PvsClient({ baseUrl: pvsOnly.getPvsUrl() }).deviceList(), 'inverter')).toHaveLength(3);
     expect(() => pvsOnly.getSenecUrl()).toThrow('the senec emulator is not running (running: pvs)');
+  });
+
+  it('runs a device of your own: a module mounted anywhere and named by VOLTBENCH_DEVICE, importing voltbench/device', async () => {
+    const meter = await new VoltbenchContainer(TEST_IMAGE)
+      .withBindMounts([{ source: join(REPO_ROOT, 'examples', 'energy-meter'), target: '/devices', mode: 'ro' }])
+      .withEnvironment({ VOLTBENCH_DEVICE: '/devices/meter.js', VOLTBENCH_ONLY: 'meter' })
+      .withExposedPorts(7099)
+      .start();
+    cleanups.push(() => meter.stop());
+    expect(meter.readyLine.emulators).toEqual({ meter: { url: 'http://0.0.0.0:7099' } });
+    const base = `http://${meter.getHost()}:${meter.getMappedPort(7099)}`;
+    expect(await new ControlClient(base).health()).toMatchObject({ status: 'ok', device: 'meter' });
+    const health = await meter.exec(['node', '/app/docker/healthcheck.mjs']);
+    expect(health).toMatchObject({ exitCode: 0, output: 'healthy: meter\n' });
   });
 
   it('plays a library scenario named by VOLTBENCH_SCENARIO: its devices, world and planned outage', async () => {

@@ -76,6 +76,8 @@ describe('loadDeviceModule', () => {
     await expect(loadDeviceModule('./missing.mjs', dir)).rejects.toThrow(/--device \.\/missing\.mjs: cannot load .*missing\.mjs: no such file/);
     writeFileSync(join(dir, 'broken.mjs'), 'export default {');
     await expect(loadDeviceModule('./broken.mjs', dir)).rejects.toThrow(/--device \.\/broken\.mjs: cannot load/);
+    writeFileSync(join(dir, 'imports-missing.mjs'), "import 'no-such-package-voltbench';\nexport default {};");
+    await expect(loadDeviceModule('./imports-missing.mjs', dir)).rejects.toThrow(/--device \.\/imports-missing\.mjs: cannot load .*imports-missing\.mjs: Cannot find package 'no-such-package-voltbench'/);
     writeFileSync(join(dir, 'empty.mjs'), 'export const x = 1;');
     await expect(loadDeviceModule('./empty.mjs', dir)).rejects.toThrow('--device ./empty.mjs: the module must export a device descriptor');
   });

@@ -1,6 +1,7 @@
 // Checks a descriptor before anything uses it, and loads a user's device module: every problem is
 // reported with the module it came from and what would fix it.
 
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DeviceDescriptorError, LISTENER_KINDS, SUPPORTED_API_VERSIONS, type AnyDeviceDescriptor } from './descriptor.js';
@@ -79,8 +80,7 @@ export async function loadDeviceModule(path: string, cwd: string = process.cwd()
   try {
     module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    const reason = e.code === 'ERR_MODULE_NOT_FOUND' && e.message.includes(file) ? 'no such file' : e.message.split('\n')[0];
+    const reason = existsSync(file) ? (error as Error).message.split('\n')[0] : 'no such file';
     throw new DeviceDescriptorError(`--device ${path}: cannot load ${file}: ${reason}`);
   }
   return checkDescriptor(module['default'] ?? module['device'], `--device ${path}`);
