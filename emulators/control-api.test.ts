@@ -2,6 +2,7 @@
  * One control-API shape on every device: the canonical `PATCH /__emu/state` form, the old forms it
  * still takes, the route list at `GET /__emu/`, and JSON 400/404/405 answers on every device and port.
  */
+import { CORE_CONTROL_ROUTES } from './core/http/test-support.js';
 import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -196,22 +197,7 @@ const SUBJECTS: Subject[] = [
   },
 ];
 
-const CORE_ROUTES = [
-  'GET /__emu/',
-  'GET /__emu/health',
-  'GET /__emu/state',
-  'PATCH /__emu/state',
-  'GET /__emu/clock',
-  'POST /__emu/clock',
-  'GET /__emu/world',
-  'PATCH /__emu/world',
-  'GET /__emu/faults',
-  'POST /__emu/faults',
-  'DELETE /__emu/faults',
-  'DELETE /__emu/faults/:id',
-  'GET /__emu/requests',
-  'POST /__emu/reset',
-];
+const CORE_ROUTES = CORE_CONTROL_ROUTES;
 
 const running: Running[] = [];
 afterEach(async () => {

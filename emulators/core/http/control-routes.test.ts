@@ -1,3 +1,4 @@
+import { CORE_CONTROL_ROUTES } from './test-support.js';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock.js';
@@ -275,22 +276,7 @@ describe('control API: request log and reset', () => {
 });
 
 describe('control API: route list, 404 and 405', () => {
-  const CORE_ROUTES = [
-    'GET /__emu/',
-    'GET /__emu/health',
-    'GET /__emu/state',
-    'PATCH /__emu/state',
-    'GET /__emu/clock',
-    'POST /__emu/clock',
-    'GET /__emu/world',
-    'PATCH /__emu/world',
-    'GET /__emu/faults',
-    'POST /__emu/faults',
-    'DELETE /__emu/faults',
-    'DELETE /__emu/faults/:id',
-    'GET /__emu/requests',
-    'POST /__emu/reset',
-  ];
+  const CORE_ROUTES = CORE_CONTROL_ROUTES;
 
   it('GET /__emu and /__emu/ list every control route once, the device\'s own included, each with a description', async () => {
     for (const url of ['/__emu', '/__emu/']) {

@@ -1,6 +1,6 @@
-// The README's "Recording a device and replaying it in a test", end to end, with the package's own
-// import paths: a SENEC on HTTPS firmware (an emulator standing in for the real device) recorded
-// through `startRecorder`, then the README's test code run against the recording.
+// docs/record-replay.md's walkthrough end to end, with the package's own import paths: a SENEC on
+// HTTPS firmware (an emulator standing in for the real device) recorded through `startRecorder`, then
+// the page's test code (test/docs-examples/replay.test.ts) run against this fresh recording.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ beforeAll(async () => {
     await recorder.close();
     await device.close();
   }
-  // 2. Replay, as in the README.
+  // 2. Replay, as in docs/record-replay.md.
   replay = await startReplay({ file, timing: 'compressed', port: 0, log: () => {} });
 });
 afterAll(() => replay.close());
