@@ -355,7 +355,7 @@ describe('common actions', () => {
     expect((await state(r)).rebooting).toBe(true);
     r.clock.advance(1_000);
     expect((await state(r)).rebooting).toBe(false);
-    expect((await patch(r, { reboot: 'later' })).body.message).toMatch(/^reboot "later" is not a duration/);
+    expect((await patch(r, { reboot: 'later' })).body.message).toMatch(/^reboot must be true or false, or a duration .*, got "later"$/);
   });
 
   it('PVS: "reboot" with a duration is the outage, true uses restartOutageMs', async () => {
@@ -371,7 +371,7 @@ describe('common actions', () => {
     expect((await patch(r, { rateLimits: false })).body.settings.rateLimits).toBe(false);
     const bad = await patch(r, { rateLimits: 'sometimes' });
     expect(bad.status).toBe(400);
-    expect(bad.body.message).toMatch(/rateLimits \(the setting\) must be true or false, got "sometimes"; send \{"rateLimits": "clear"\}/);
+    expect(bad.body.message).toMatch(/^settings\.rateLimits must be true or false \(at the top level, "clear" forgets past calls\), got "sometimes"$/);
   });
 
   it('an old and a new name of the same action together is a 400', async () => {

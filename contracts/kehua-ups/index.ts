@@ -39,7 +39,7 @@ export {
 } from './ul33-map.js';
 export type { Ul33Point, PointType } from './ul33-map.js';
 
-export { Ul33ValuesSchema, Ul33ValuesCheck } from './schemas.js';
+export { Ul33ValuesSchema, Ul33ValuesCheck, Ul33PinsSchema, FLOAT32_MAX } from './schemas.js';
 
 export { layoutFor, encodeInfo, decodeInfo, LayoutError } from './layouts.js';
 export type {

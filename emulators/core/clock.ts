@@ -1,4 +1,5 @@
 import { ControlInputError } from './errors.js';
+import { describeInstantRange, MAX_INSTANT_MS, MAX_JUMP_MS, MAX_SPEED, MIN_INSTANT_MS } from './time-bounds.js';
 
 export type ClockMode = 'realtime' | 'accelerated' | 'manual';
 
@@ -44,6 +45,7 @@ export class VirtualClock {
     assertSpeed(speed);
     this.initialSpeed = speed;
     this.initialStart = options.start ?? this.wall.now();
+    assertInstant(this.initialStart, 'clock start');
     this.currentSpeed = speed;
     this.anchorVirtual = this.initialStart;
     this.anchorWall = this.wall.now();
@@ -64,25 +66,42 @@ export class VirtualClock {
     const computed = this.currentSpeed === 0
       ? this.anchorVirtual
       : this.anchorVirtual + (this.wall.now() - this.anchorWall) * this.currentSpeed;
-    const t = Math.floor(computed);
+    // A running clock stops at the end of the range the simulation is meant for.
+    const t = Math.min(MAX_INSTANT_MS, Math.floor(computed));
     if (t > this.lastReported) this.lastReported = t;
     return this.lastReported;
   }
 
   /** Moves virtual time forward by `ms` in any mode. */
   advance(ms: number): number {
-    if (!Number.isFinite(ms) || ms < 0) throw new ControlInputError(`clock advance must be a non-negative number of milliseconds, got ${ms}`);
-    this.rebase(this.now() + ms);
+    this.rebase(this.checkAdvance(ms));
     return this.now();
+  }
+
+  /** Where `advance(ms)` would take the clock; throws, changing nothing, when it may not. */
+  checkAdvance(ms: number): number {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_JUMP_MS) {
+      throw new ControlInputError(`clock advance must be from 0 to ${MAX_JUMP_MS} ms (ten years), got ${ms}`);
+    }
+    const target = this.now() + ms;
+    assertInstant(target, 'clock advance would reach a time that');
+    return target;
+  }
+
+  /** Throws, changing nothing, when `set(epochMs)` may not be done from `from` (default now). */
+  checkSet(epochMs: number, from: number = this.now()): void {
+    assertInstant(epochMs, 'clock time');
+    if (epochMs < from) {
+      throw new ControlInputError(`clock cannot go backwards (now ${new Date(from).toISOString()}, asked for ${new Date(epochMs).toISOString()}); use reset with world=true to start over`);
+    }
+    if (epochMs - from > MAX_JUMP_MS) {
+      throw new ControlInputError(`clock jump from ${new Date(from).toISOString()} to ${new Date(epochMs).toISOString()} is longer than the largest allowed (ten years); jump in steps`);
+    }
   }
 
   /** Jumps to an absolute instant; only forwards, because device counters must never run backwards. */
   set(epochMs: number): number {
-    const current = this.now();
-    if (!Number.isFinite(epochMs)) throw new ControlInputError(`clock time must be finite, got ${epochMs}`);
-    if (epochMs < current) {
-      throw new ControlInputError(`clock cannot go backwards (now ${new Date(current).toISOString()}, asked for ${new Date(epochMs).toISOString()}); use reset with world=true to start over`);
-    }
+    this.checkSet(epochMs);
     this.rebase(epochMs);
     return this.now();
   }
@@ -119,7 +138,15 @@ export class VirtualClock {
 }
 
 function assertSpeed(speed: number): void {
-  if (!Number.isFinite(speed) || speed < 0 || speed > 1_000_000) {
-    throw new ControlInputError(`clock speed must be a number from 0 (manual) to 1000000, got ${speed}`);
+  if (typeof speed !== 'number' || !Number.isFinite(speed) || speed < 0 || speed > MAX_SPEED) {
+    throw new ControlInputError(`clock speed must be a number from 0 (manual) to ${MAX_SPEED}, got ${speed}`);
+  }
+}
+
+function assertInstant(t: number, what: string): void {
+  if (typeof t !== 'number' || !Number.isFinite(t) || t < MIN_INSTANT_MS || t > MAX_INSTANT_MS) {
+    // Date cannot show every number (beyond ±8.64e15 ms it throws), so only in-range ones are shown as times.
+    const shown = Number.isFinite(t) && Math.abs(t) <= 8.64e15 ? new Date(t).toISOString() : String(t);
+    throw new ControlInputError(`${what} must lie from ${describeInstantRange()}, got ${shown}`);
   }
 }

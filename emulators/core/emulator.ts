@@ -1,4 +1,5 @@
-import { parseDuration, parseInstant } from './duration.js';
+import { ClockCommandSchema, durationMs, instantMs, ResetOptionsSchema, WorldCommandSchema } from './control-schemas.js';
+import { checkInput } from './schema-check.js';
 import { ControlInputError } from './errors.js';
 import type { Fault, FaultInjector } from './faults.js';
 import type { RequestLog, LoggedRequest } from './request-log.js';
@@ -34,17 +35,7 @@ export interface DeviceEmulator {
   reset(): void;
 }
 
-export interface ClockCommand {
-  advance?: number | string;
-  set?: number | string;
-  speed?: number;
-}
-
-export interface WorldCommand extends Partial<Omit<WorldConfig, 'seed'>> {
-  /** "down" starts an outage now (optionally `for` a duration), "up" ends it. */
-  grid?: 'up' | 'down';
-  for?: number | string;
-}
+export type { ClockCommand, WorldCommand, ResetOptions } from './control-schemas.js';
 
 /**
  * The control operations, callable in-process. The HTTP control API (`/__emu/*`) is a thin
@@ -84,19 +75,17 @@ export class EmulatorControl {
     return this.emulator.world.clock.snapshot();
   }
 
-  /** Advance, jump or change speed; several at once apply in that order. */
+  /** Advance, jump or change speed; several at once apply in that order, all checked before any does. */
   clockCommand(input: unknown): ClockSnapshot {
-    const command = expectObject<ClockCommand>(input, 'clock command', ['advance', 'set', 'speed']);
-    if (command.advance === undefined && command.set === undefined && command.speed === undefined) {
-      throw new ControlInputError('clock command needs "advance" (e.g. "5m"), "set" (ISO time) and/or "speed" (0 = manual, 1 = real time)');
-    }
+    const command = checkInput(ClockCommandSchema, input, 'clock command');
     const clock = this.emulator.world.clock;
-    if (command.advance !== undefined) clock.advance(parseDuration(command.advance, 'advance'));
-    if (command.set !== undefined) clock.set(parseInstant(command.set, 'set'));
-    if (command.speed !== undefined) {
-      if (typeof command.speed !== 'number') throw new ControlInputError('speed must be a number');
-      clock.setSpeed(command.speed);
-    }
+    const advance = command.advance === undefined ? undefined : durationMs(command.advance)!;
+    const set = command.set === undefined ? undefined : instantMs(command.set)!;
+    const afterAdvance = advance === undefined ? clock.now() : clock.checkAdvance(advance);
+    if (set !== undefined) clock.checkSet(set, afterAdvance);
+    if (advance !== undefined) clock.advance(advance);
+    if (set !== undefined) clock.set(set);
+    if (command.speed !== undefined) clock.setSpeed(command.speed);
     return clock.snapshot();
   }
 
@@ -105,14 +94,13 @@ export class EmulatorControl {
   }
 
   worldCommand(input: unknown): WorldSnapshot {
-    const command = expectObject<WorldCommand>(input, 'world command', ['grid', 'for', 'latitude', 'longitude', 'utcOffsetMinutes', 'cloudCover', 'maxCloudCover', 'cloudCoverByHour', 'householdKwhPerDay']);
+    const command = checkInput(WorldCommandSchema, input, 'world command');
     const world = this.emulator.world;
     const { grid, for: duration, ...config } = command;
-    if (duration !== undefined && grid !== 'down') throw new ControlInputError('"for" only goes with "grid":"down"');
+    if (duration !== undefined && grid !== 'down') throw new ControlInputError('"for" only goes with "grid": "down"');
     if (Object.keys(config).length > 0) world.configure(config);
-    if (grid === 'down') world.setGridDown(duration === undefined ? undefined : parseDuration(duration, 'for'));
+    if (grid === 'down') world.setGridDown(duration === undefined ? undefined : durationMs(duration)!);
     else if (grid === 'up') world.setGridUp();
-    else if (grid !== undefined) throw new ControlInputError('grid must be "up" or "down"');
     return world.snapshot();
   }
 
@@ -138,19 +126,9 @@ export class EmulatorControl {
 
   /** `world: true` also rewinds the shared clock and weather, resetting every device on that world. */
   reset(input: unknown = {}): { reset: string; time: string } {
-    const options = expectObject<{ world?: boolean }>(input ?? {}, 'reset options', ['world']);
+    const options = checkInput(ResetOptionsSchema, input ?? {}, 'reset options');
     if (options.world === true) this.emulator.world.reset();
     else this.emulator.reset();
     return { reset: options.world === true ? 'world' : this.emulator.device, time: this.emulator.world.clock.snapshot().iso };
   }
-}
-
-function expectObject<T>(input: unknown, what: string, allowed: string[]): T {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new ControlInputError(`${what} must be a JSON object`);
-  }
-  for (const key of Object.keys(input)) {
-    if (!allowed.includes(key)) throw new ControlInputError(`unknown field "${key}" in ${what}; allowed: ${allowed.join(', ')}`);
-  }
-  return input as T;
 }

@@ -1,4 +1,6 @@
+import { Type, type TObject, type TSchema } from '@sinclair/typebox';
 import { ControlInputError } from './errors.js';
+import { checkInput } from './schema-check.js';
 
 /**
  * The one documented form of `PATCH /__emu/state` on every device:
@@ -32,6 +34,36 @@ export interface StatePatchShape {
   readonly actionValues?: Readonly<Record<string, readonly unknown[]>>;
   /** For common actions the device cannot do: why, and what to send instead. */
   readonly unsupported?: Readonly<Partial<Record<CommonAction, string>>>;
+  /**
+   * The canonical patch as a TypeBox schema (`defineStatePatch` builds it): every value's type and
+   * range. The control route validates with it, and so does normalizeStatePatch for in-process calls.
+   */
+  readonly schema?: TSchema;
+}
+
+/**
+ * A device's state patch from its schemas: `settings` (one object, every key optional) and the
+ * top-level actions. The keys lists and the canonical schema come from the same declaration.
+ */
+export function defineStatePatch(spec: {
+  name: string;
+  settings: TObject;
+  actions: Readonly<Record<string, TSchema>>;
+  aliases?: Readonly<Record<string, string>>;
+  actionValues?: Readonly<Record<string, readonly unknown[]>>;
+  unsupported?: Readonly<Partial<Record<CommonAction, string>>>;
+}): StatePatchShape {
+  const settings = Type.Partial(spec.settings, { additionalProperties: false, description: `${spec.name} settings` });
+  const actions = Object.fromEntries(Object.entries(spec.actions).map(([key, schema]) => [key, Type.Optional(schema)]));
+  return {
+    name: spec.name,
+    settings: Object.keys(spec.settings.properties),
+    actions: Object.keys(spec.actions),
+    ...(spec.aliases ? { aliases: spec.aliases } : {}),
+    ...(spec.actionValues ? { actionValues: spec.actionValues } : {}),
+    ...(spec.unsupported ? { unsupported: spec.unsupported } : {}),
+    schema: Type.Object({ settings: Type.Optional(settings), ...actions }, { additionalProperties: false, description: `${spec.name} state patch` }),
+  };
 }
 
 /** Actions named the same on every device that can do them. */
@@ -85,7 +117,10 @@ export function normalizeStatePatch(shape: StatePatchShape, input: unknown): Sta
     }
     throw new ControlInputError(unknownKey(shape, key, canonical));
   }
-  return { settings, ...actions };
+  const canonical: StatePatch = { settings, ...actions };
+  // Types and ranges, once the form is canonical (a schema sees one form only).
+  if (shape.schema !== undefined) checkInput(shape.schema, canonical, 'state patch');
+  return canonical;
 }
 
 /** The allowed keys of a shape, for messages and the route listing. */

@@ -9,7 +9,9 @@ import { ControlInputError } from '../core/errors.js';
 import { FaultInjector, HTTP_FAULT_KINDS } from '../core/faults.js';
 import { RequestLog } from '../core/request-log.js';
 import { Rng } from '../core/rng.js';
-import { normalizeStatePatch, type StatePatchShape } from '../core/state-patch.js';
+import { defineStatePatch, normalizeStatePatch, type StatePatchShape } from '../core/state-patch.js';
+import { Type } from '@sinclair/typebox';
+import { checkInput } from '../core/schema-check.js';
 import type { World } from '../core/world/world.js';
 import { HANDLERS, type Params, type Reply } from './api.js';
 import { DEFAULT_FLEET, Fleet, type FleetConfig, type SphDevice } from './fleet.js';
@@ -35,17 +37,35 @@ export const DEFAULT_GROWATT_SETTINGS: GrowattSettings = { rateLimits: true, lat
  * "devices": {"SN": {"online": false, "kind": "inverter"}}}`. `rateLimits` at the top level is the
  * setting (old form) unless its value is "clear", the action that forgets past calls.
  */
-export const GROWATT_STATE_PATCH: StatePatchShape = {
+export const GrowattSettingsSchema = Type.Object({
+  rateLimits: Type.Boolean({ description: 'answer 10012 to calls faster than the documented limits', expects: 'true or false (at the top level, "clear" forgets past calls)' }),
+  latencyMs: Type.Number({ minimum: 0, maximum: 60_000, description: 'added to every API reply' }),
+});
+
+export const GROWATT_STATE_PATCH: StatePatchShape = defineStatePatch({
   name: 'Growatt',
-  settings: Object.keys(DEFAULT_GROWATT_SETTINGS),
-  actions: ['devices', 'rateLimits'],
+  settings: GrowattSettingsSchema,
+  actions: {
+    devices: Type.Record(
+      Type.String({ pattern: '^[0-9A-Za-z]{1,32}$' }),
+      Type.Object(
+        {
+          online: Type.Boolean({ description: 'false cuts the device off the cloud' }),
+          kind: Type.Optional(Type.Union([Type.Literal('datalogger'), Type.Literal('inverter')], { description: 'what goes offline (default the datalogger)' })),
+        },
+        { additionalProperties: false },
+      ),
+      { description: 'by serial number', expects: 'an object keyed by serial number, each {"online": true|false}' },
+    ),
+    rateLimits: Type.Literal('clear', { description: 'forget past calls' }),
+  },
   actionValues: { rateLimits: ['clear'] },
   unsupported: {
     reboot: 'the cloud API has no reboot; cut a device\'s uploads with {"devices": {"SN": {"online": false}}} or add a fault',
     soc: 'battery state of charge follows the simulated inverters; change the weather or household load through /__emu/world',
     firmware: 'the cloud API has no firmware to choose',
   },
-};
+});
 
 export interface GrowattOptions {
   world: World;
@@ -89,7 +109,7 @@ export class GrowattEmulator implements DeviceEmulator {
     this.world = options.world;
     const seed = options.fleet?.seed ?? this.world.config.seed;
     this.fleet = new Fleet({ ...DEFAULT_FLEET, ...options.fleet, seed }, this.world.clock.now());
-    this.initialSettings = validateSettings({ ...DEFAULT_GROWATT_SETTINGS, ...options.settings });
+    this.initialSettings = { ...checkInput(GrowattSettingsSchema, { ...DEFAULT_GROWATT_SETTINGS, ...options.settings }, 'Growatt settings') };
     this.current = { ...this.initialSettings };
     this.backfillDays = options.backfillDays ?? 7;
     this.sim = new GrowattSimulation(this.world, this.fleet, { backfillDays: this.backfillDays });
@@ -246,25 +266,17 @@ export class GrowattEmulator implements DeviceEmulator {
    * `{devices: {SN: {online: false, kind?: "datalogger"|"inverter"}}}` to cut or restore a device's uploads.
    */
   patchState(patch: unknown): unknown {
-    const input = normalizeStatePatch(GROWATT_STATE_PATCH, patch);
-    const nextSettings = validateSettings({ ...this.current, ...(input.settings as Partial<GrowattSettings>) });
+    // Types and ranges come checked (the schema); unknown serials are checked here, before any change.
+    const input = normalizeStatePatch(GROWATT_STATE_PATCH, patch) as GrowattPatch;
+    const nextSettings = { ...this.current, ...input.settings };
     const deviceChanges: [string, boolean, OutageKind][] = [];
-    if (input['devices'] !== undefined) {
-      const devices = input['devices'];
-      if (typeof devices !== 'object' || devices === null || Array.isArray(devices)) throw new ControlInputError('devices must be an object keyed by serial number');
-      for (const [sn, change] of Object.entries(devices as Record<string, unknown>)) {
-        if (!this.fleet.devices.has(sn)) throw new ControlInputError(`no growatt device "${sn}"`);
-        const c = change as { online?: unknown; kind?: unknown };
-        if (typeof change !== 'object' || change === null || typeof c.online !== 'boolean') throw new ControlInputError(`devices.${sn} needs "online": true|false`);
-        const kind = c.kind ?? 'datalogger';
-        if (kind !== 'datalogger' && kind !== 'inverter') throw new ControlInputError(`devices.${sn}.kind must be "datalogger" or "inverter"`);
-        deviceChanges.push([sn, c.online, kind]);
-      }
+    for (const [sn, change] of Object.entries(input.devices ?? {})) {
+      if (!this.fleet.devices.has(sn)) throw new ControlInputError(`no growatt device "${sn}"`);
+      deviceChanges.push([sn, change.online, change.kind ?? 'datalogger']);
     }
-    if (input['rateLimits'] !== undefined && input['rateLimits'] !== 'clear') throw new ControlInputError('rateLimits at the top level takes "clear" (or the setting, true or false)');
     this.current = nextSettings;
     for (const [sn, online, kind] of deviceChanges) this.setOnline(sn, online, kind);
-    if (input['rateLimits'] === 'clear') this.limiter.clear();
+    if (input.rateLimits === 'clear') this.limiter.clear();
     return this.state();
   }
 
@@ -285,12 +297,8 @@ function succeeded(reply: Reply): boolean {
   return (reply.body as { error_code?: unknown }).error_code === 0;
 }
 
-function validateSettings(settings: GrowattSettings): GrowattSettings {
-  if (typeof settings.rateLimits !== 'boolean') {
-    throw new ControlInputError(`rateLimits (the setting) must be true or false, got ${JSON.stringify(settings.rateLimits)}; send {"rateLimits": "clear"} at the top level to forget past calls`);
-  }
-  if (!Number.isFinite(settings.latencyMs) || settings.latencyMs < 0 || settings.latencyMs > 60_000) {
-    throw new ControlInputError('latencyMs must be between 0 and 60000');
-  }
-  return { rateLimits: settings.rateLimits, latencyMs: settings.latencyMs };
-}
+/** The canonical patch, as the schema has checked it. */
+type GrowattPatch = { settings: Partial<GrowattSettings> } & Partial<{
+  devices: Record<string, { online: boolean; kind?: OutageKind }>;
+  rateLimits: 'clear';
+}>;

@@ -2,19 +2,20 @@
 // Transports open a link (`connect`) and move bytes; `server.ts` wires TCP, the mock serial port
 // and the HTTP control API.
 
-import { UL33_POINTS, DataFlag, Rtn, Ul33ValuesCheck } from '../../contracts/kehua-ups/index.js';
+import { UL33_POINTS, DataFlag, Rtn, Ul33PinsSchema } from '../../contracts/kehua-ups/index.js';
 import type { Ul33PointKey } from '../../contracts/kehua-ups/index.js';
 import type { DeviceEmulator } from '../core/emulator.js';
 import { ControlInputError } from '../core/errors.js';
 import { FaultInjector, SERIAL_FAULT_KINDS } from '../core/faults.js';
 import { RequestLog } from '../core/request-log.js';
 import { Rng } from '../core/rng.js';
-import { normalizeStatePatch, type StatePatchShape } from '../core/state-patch.js';
+import { defineStatePatch, normalizeStatePatch, type StatePatchShape } from '../core/state-patch.js';
 import type { World } from '../core/world/world.js';
 import { UpsLink, type LinkOptions } from './link.js';
 import { UpsModel, type UpsFlow } from './model.js';
 import { ALARM_KEYS, SWITCH_KEYS, pointValues, switchAndAlarmBytes, unmappedSlots, type PointValues } from './points.js';
-import { DEFAULT_UPS_SETTINGS, SETTING_KEYS, validateSettings, type UpsSettings } from './settings.js';
+import { DEFAULT_UPS_SETTINGS, UpsSettingsSchema, validateSettings, type UpsSettings } from './settings.js';
+import { Type } from '@sinclair/typebox';
 import { BatteryTestParam, LoadParam, RemoteCommand, type DataRead, type SlaveDevice } from './slave.js';
 
 export interface UpsOptions {
@@ -41,16 +42,22 @@ export interface UpsStatePatch {
   output?: 'on' | 'off';
 }
 
-export const UPS_STATE_PATCH: StatePatchShape = {
+export const UPS_STATE_PATCH: StatePatchShape = defineStatePatch({
   name: 'UPS',
-  settings: SETTING_KEYS,
-  actions: ['soc', 'points', 'loadW', 'selfTest', 'output'],
+  settings: UpsSettingsSchema,
+  actions: {
+    soc: Type.Number({ minimum: 0, maximum: 100, description: 'battery state of charge' }),
+    points: Ul33PinsSchema,
+    loadW: Type.Union([Type.Number({ minimum: 0, maximum: 1e7 }), Type.Null()], { description: 'a fixed load in W, or null to follow the household' }),
+    selfTest: Type.Union([Type.Literal('start'), Type.Literal('stop')]),
+    output: Type.Union([Type.Literal('on'), Type.Literal('off')]),
+  },
   aliases: { batterySocPct: 'soc' },
   unsupported: {
     reboot: 'the UPS has no reboot command; switch its output with {"output": "off"} and {"output": "on"}',
     firmware: 'the UPS has no firmware to choose; its 51H software version is the setting softwareVersion',
   },
-};
+});
 const POINT_TYPES = new Map(UL33_POINTS.map((p) => [p.key as string, p.type]));
 
 export class UpsEmulator implements DeviceEmulator, SlaveDevice {
@@ -218,16 +225,11 @@ export class UpsEmulator implements DeviceEmulator, SlaveDevice {
    * `loadW` (W or null), `selfTest` ('start' | 'stop') and `output` ('on' | 'off'). See UpsStatePatch.
    */
   patchState(input: unknown): unknown {
-    const patch = normalizeStatePatch(UPS_STATE_PATCH, input);
-    // Validate everything before changing anything, so a bad patch changes nothing.
-    const nextSettings = validateSettings({ ...this.currentSettings, ...(patch.settings as Partial<UpsSettings>) });
-    const points = patch.points === undefined ? undefined : validatePoints(patch.points);
-    const soc = patch.soc;
-    if (soc !== undefined && (typeof soc !== 'number' || !(soc >= 0 && soc <= 100))) throw new ControlInputError(`soc must be a number from 0 to 100, got ${JSON.stringify(soc)}`);
-    const loadW = patch.loadW;
-    if (loadW !== undefined && loadW !== null && (typeof loadW !== 'number' || !(loadW >= 0 && loadW <= 1e7))) throw new ControlInputError(`loadW must be null or a number of watts from 0, got ${JSON.stringify(loadW)}`);
-    if (patch.selfTest !== undefined && patch.selfTest !== 'start' && patch.selfTest !== 'stop') throw new ControlInputError('selfTest must be "start" or "stop"');
-    if (patch.output !== undefined && patch.output !== 'on' && patch.output !== 'off') throw new ControlInputError('output must be "on" or "off"');
+    // Types and ranges come checked (the schema); what depends on the unit's state is checked below, all before any change.
+    const patch = normalizeStatePatch(UPS_STATE_PATCH, input) as UpsPatch;
+    const nextSettings = { ...this.currentSettings, ...patch.settings };
+    const points = patch.points === undefined ? undefined : storedPoints(patch.points);
+    const { soc, loadW } = patch;
 
     const now = this.sync();
     if (patch.output === 'on' && this.model.shutdown) throw new ControlInputError('the output cannot be switched on while the battery is exhausted and mains is absent');
@@ -237,8 +239,8 @@ export class UpsEmulator implements DeviceEmulator, SlaveDevice {
     }
 
     this.currentSettings = nextSettings;
-    if (typeof soc === 'number') this.model.setSocPct(soc);
-    if (loadW !== undefined) this.model.setFixedLoadW(loadW as number | null);
+    if (soc !== undefined) this.model.setSocPct(soc);
+    if (loadW !== undefined) this.model.setFixedLoadW(loadW);
     if (patch.output !== undefined) this.model.setOutput(patch.output === 'on');
     if (patch.selfTest === 'start') this.model.startSelfTest(now);
     if (patch.selfTest === 'stop') this.model.stopSelfTest();
@@ -260,24 +262,19 @@ export class UpsEmulator implements DeviceEmulator, SlaveDevice {
 }
 
 /** Checks a {key: value | null} point patch against the map's types. */
-function validatePoints(input: unknown): Partial<Record<Ul33PointKey, number | null>> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ControlInputError('points must be an object of {pointKey: value or null}');
-  const entries = Object.entries(input as Record<string, unknown>);
-  for (const [key, value] of entries) {
-    const type = POINT_TYPES.get(key);
-    if (type === undefined) throw new ControlInputError(`unknown point "${key}"; GET /__emu/points lists the 98 keys`);
-    if (value === null) continue;
-    if (type === 'BYTE' && !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xff)) throw new ControlInputError(`point ${key} is a BYTE: give 0…255, got ${JSON.stringify(value)}`);
-    // Beyond ±3.4e38 a single-precision float on the wire would turn the value into Infinity.
-    if (type === 'FLOAT' && !(typeof value === 'number' && Number.isFinite(value) && Number.isFinite(Math.fround(value)))) {
-      throw new ControlInputError(`point ${key} is a FLOAT: give a finite number within single precision (±3.4e38), got ${JSON.stringify(value)}`);
-    }
-  }
-  const values = Object.fromEntries(entries.filter(([, v]) => v !== null));
-  if (!Ul33ValuesCheck.Check(values)) throw new ControlInputError('points do not match the UL33 map');
-  // FLOAT points travel as single precision; store what the wire will carry.
-  return Object.fromEntries(entries.map(([k, v]) => [k, v === null ? null : POINT_TYPES.get(k) === 'FLOAT' ? Math.fround(v as number) : v]));
+/** FLOAT points travel as single precision: store what the wire will carry. */
+function storedPoints(points: Partial<Record<Ul33PointKey, number | null>>): Partial<Record<Ul33PointKey, number | null>> {
+  return Object.fromEntries(Object.entries(points).map(([k, v]) => [k, v === null || v === undefined ? null : POINT_TYPES.get(k) === 'FLOAT' ? Math.fround(v) : v]));
 }
+
+/** The canonical patch, as the schema has checked it. */
+type UpsPatch = { settings: Partial<UpsSettings> } & Partial<{
+  soc: number;
+  points: Partial<Record<Ul33PointKey, number | null>>;
+  loadW: number | null;
+  selfTest: 'start' | 'stop';
+  output: 'on' | 'off';
+}>;
 
 function round(value: number, decimals: number): number {
   const f = 10 ** decimals;

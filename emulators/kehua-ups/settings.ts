@@ -2,7 +2,8 @@
 // KEHUA's own document is not public: every default that is a guess says so
 // (kehua-ups-ydt1363.md §9 lists the open questions).
 
-import { ControlInputError } from '../core/errors.js';
+import { Type } from '@sinclair/typebox';
+import { checkInput } from '../core/schema-check.js';
 import { DEFAULT_VER } from '../../contracts/kehua-ups/index.js';
 import type { LayoutProfile } from '../../contracts/kehua-ups/index.js';
 
@@ -74,45 +75,36 @@ export const DEFAULT_UPS_SETTINGS: Readonly<UpsSettings> = Object.freeze({
 
 export const SETTING_KEYS = Object.keys(DEFAULT_UPS_SETTINGS) as (keyof UpsSettings)[];
 
-/** Checks a whole settings object; throws ControlInputError naming the first bad field. */
-export function validateSettings(input: UpsSettings): UpsSettings {
-  const s = input;
-  const fail = (message: string): never => {
-    throw new ControlInputError(message);
-  };
-  const int = (key: keyof UpsSettings, min: number, max: number): void => {
-    const v = s[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(`${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
-  };
-  const num = (key: keyof UpsSettings, min: number, max: number): void => {
-    const v = s[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) fail(`${key} must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`);
-  };
-  const ascii = (key: keyof UpsSettings, max: number): void => {
-    const v = s[key];
-    if (typeof v !== 'string' || v.length > max || !/^[\x20-\x7e]*$/.test(v)) fail(`${key} must be printable ASCII of at most ${max} characters`);
-  };
-  int('ver', 0, 0xff);
+const Ascii = (maxLength: number, description: string) =>
+  Type.String({ maxLength, pattern: '^[\\x20-\\x7e]*$', description, expects: `printable ASCII of at most ${maxLength} characters` });
+
+/** Every setting with its type and range; the control API and in-process options are checked with it. */
+export const UpsSettingsSchema = Type.Object({
+  ver: Type.Integer({ minimum: 0, maximum: 0xff, description: 'VER the unit speaks and expects' }),
   // 00H and FFH are reserved addresses.
-  int('adr', 1, 0xfe);
-  num('replyDelayMs', 0, 60_000);
-  int('header', 0, 0xff);
-  if (typeof s.echoSelector !== 'boolean') fail('echoSelector must be true or false');
-  if (s.profile !== 'ul33' && s.profile !== 'plain') fail('profile must be "ul33" or "plain"');
-  if (s.floatByteOrder !== 'little' && s.floatByteOrder !== 'big') fail('floatByteOrder must be "little" or "big"');
-  int('baudRate', 50, 4_000_000);
-  ascii('deviceName', 10);
-  int('softwareVersion', 0, 0xffff);
-  ascii('vendorName', 20);
-  num('ratedKva', 0.5, 1000);
-  num('nominalVoltage', 100, 400);
-  if (s.nominalFrequency !== 50 && s.nominalFrequency !== 60) fail('nominalFrequency must be 50 or 60');
-  int('batteryBlocks', 1, 100);
-  num('batteryAh', 1, 10_000);
-  num('chargeCurrentA', 0.1, 1000);
-  num('loadShare', 0, 100);
-  num('loadPowerFactor', 0.3, 1);
-  num('selfTestMs', 1000, 3_600_000);
-  num('restartBypassMs', 0, 600_000);
-  return { ...s };
+  adr: Type.Integer({ minimum: 1, maximum: 0xfe, description: 'ADR, 01H-FEH' }),
+  replyDelayMs: Type.Number({ minimum: 0, maximum: 60_000, description: 'pause between a request and its reply' }),
+  header: Type.Integer({ minimum: 0, maximum: 0xff, description: 'the X byte after DATAFLAG' }),
+  echoSelector: Type.Boolean(),
+  profile: Type.Union([Type.Literal('ul33'), Type.Literal('plain')], { description: 'INFO layout' }),
+  floatByteOrder: Type.Union([Type.Literal('little'), Type.Literal('big')]),
+  baudRate: Type.Integer({ minimum: 50, maximum: 4_000_000 }),
+  deviceName: Ascii(10, '51H device name'),
+  softwareVersion: Type.Integer({ minimum: 0, maximum: 0xffff }),
+  vendorName: Ascii(20, '51H vendor name'),
+  ratedKva: Type.Number({ minimum: 0.5, maximum: 1000 }),
+  nominalVoltage: Type.Number({ minimum: 100, maximum: 400 }),
+  nominalFrequency: Type.Union([Type.Literal(50), Type.Literal(60)]),
+  batteryBlocks: Type.Integer({ minimum: 1, maximum: 100 }),
+  batteryAh: Type.Number({ minimum: 1, maximum: 10_000 }),
+  chargeCurrentA: Type.Number({ minimum: 0.1, maximum: 1000 }),
+  loadShare: Type.Number({ minimum: 0, maximum: 100 }),
+  loadPowerFactor: Type.Number({ minimum: 0.3, maximum: 1 }),
+  selfTestMs: Type.Number({ minimum: 1000, maximum: 3_600_000 }),
+  restartBypassMs: Type.Number({ minimum: 0, maximum: 600_000 }),
+});
+
+/** Whole settings, checked against the schema; throws ControlInputError naming the first bad field. */
+export function validateSettings(input: UpsSettings): UpsSettings {
+  return { ...checkInput(UpsSettingsSchema, input, 'UPS settings') } as UpsSettings;
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
   decodeField,
-  isProfileId,
   keysOf,
   logPathFor,
   PROFILE_IDS,
@@ -13,13 +12,14 @@ import {
   type RequestAction,
   type ResolvedKey,
 } from '../../contracts/senec/index.js';
-import { parseDuration } from '../core/duration.js';
 import type { DeviceEmulator } from '../core/emulator.js';
-import { ControlInputError } from '../core/errors.js';
 import { FaultInjector, HTTP_FAULT_KINDS } from '../core/faults.js';
 import { RequestLog } from '../core/request-log.js';
 import { Rng } from '../core/rng.js';
-import { normalizeStatePatch, type StatePatchShape } from '../core/state-patch.js';
+import { defineStatePatch, normalizeStatePatch, type StatePatchShape } from '../core/state-patch.js';
+import { Duration, durationMs } from '../core/control-schemas.js';
+import { checkInput } from '../core/schema-check.js';
+import { Type, type Static } from '@sinclair/typebox';
 import type { World } from '../core/world/world.js';
 import { alignDown, SenecModel, TICK_MS, type OperatingMode } from './model.js';
 import { answerLala, parseBody, type LalaBackend, type ParsedBody } from './protocol/lala.js';
@@ -85,17 +85,36 @@ interface Pending {
   effect: Effect | null;
 }
 
+const MODES: readonly OperatingMode[] = ['self-consumption', 'safe-charge', 'storage'];
+const DAY_MS = 86_400_000;
+const Percent = (description: string) => Type.Number({ minimum: 0, maximum: 100, description });
+
+/** The emulator's settings (not the device's registers): what tests and scenarios tune. */
+export const SenecSettingsSchema = Type.Object({
+  effectDelayMs: Duration(DAY_MS, { description: 'how long a button write takes to act (the device: about 2 s)' }),
+  rebootDowntimeMs: Duration(DAY_MS, { description: 'how long a reboot keeps the device unreachable' }),
+  maxRequestBytes: Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()], { description: 'bodies beyond this get a reply cut short (null: no limit)' }),
+  latencyMs: Duration(DAY_MS, { description: 'extra time before each answer (the device takes about 0.3 s)' }),
+  cookieRequired: Type.Boolean({ description: 'NPU 2411: FORBIDDEN without the session cookie' }),
+});
+
 /**
  * `PATCH /__emu/state`: `{"settings": {...}, "firmware": "v3-0826", "soc": 80, "spareCapacityPct": 10,
  * "pvLimitPct": 70, "mode": "storage", "reboot": true | "3m"}`.
  */
-export const SENEC_STATE_PATCH: StatePatchShape = {
+export const SENEC_STATE_PATCH: StatePatchShape = defineStatePatch({
   name: 'SENEC',
-  settings: Object.keys(DEFAULT_SENEC_SETTINGS),
-  actions: ['firmware', 'soc', 'spareCapacityPct', 'pvLimitPct', 'mode', 'reboot'],
+  settings: SenecSettingsSchema,
+  actions: {
+    firmware: Type.Union(PROFILE_IDS.map((id) => Type.Literal(id)), { description: 'update the firmware profile' }),
+    soc: Percent('battery state of charge'),
+    spareCapacityPct: Percent('capacity kept back for outages'),
+    pvLimitPct: Percent('PV feed-in limit'),
+    mode: Type.Union(MODES.map((m) => Type.Literal(m)), { description: 'operating mode' }),
+    reboot: Type.Union([Type.Boolean(), Duration(DAY_MS)], { description: 'true, or how long it stays down' }),
+  },
   aliases: { profile: 'firmware' },
-};
-const MODES: readonly OperatingMode[] = ['self-consumption', 'safe-charge', 'storage'];
+});
 const COOKIE_NAME = 'senec-homev3-gui';
 const COOKIE_MAX_AGE_S = 3600;
 const MAX_SESSIONS = 256;
@@ -146,7 +165,7 @@ export class SenecEmulator implements DeviceEmulator {
     this.world = options.world;
     this.siteInput = { ...options.site, seed: options.site?.seed ?? this.world.config.seed };
     this.site = createSenecSite(this.siteInput);
-    this.initialSettings = validateSettings({ ...DEFAULT_SENEC_SETTINGS, ...options.settings });
+    this.initialSettings = resolveSettings(checkInput(SenecSettingsSchema, { ...DEFAULT_SENEC_SETTINGS, ...options.settings }, 'SENEC settings'));
     this.settings = { ...this.initialSettings };
     this.rng = new Rng(this.site.seed, 'senec.noise');
     this.faults = new FaultInjector(HTTP_FAULT_KINDS, new Rng(this.site.seed, 'senec.faults'), () => this.world.clock.now());
@@ -474,36 +493,16 @@ export class SenecEmulator implements DeviceEmulator {
    * `pvLimitPct`, `mode` and `reboot` (true, or a duration the device stays down instead of `rebootDowntimeMs`).
    */
   patchState(input: unknown): unknown {
-    const patch = normalizeStatePatch(SENEC_STATE_PATCH, input);
-    const nextSettings = validateSettings({ ...this.settings, ...(patch.settings as Partial<SenecSettings>) });
-    const pct = (key: string): number | undefined => {
-      const v = patch[key];
-      if (v === undefined) return undefined;
-      if (typeof v !== 'number' || !(v >= 0 && v <= 100)) throw new ControlInputError(`${key} must be a number from 0 to 100, got ${JSON.stringify(v)}`);
-      return v;
-    };
-    const soc = pct('soc');
-    const spare = pct('spareCapacityPct');
-    const pvLimit = pct('pvLimitPct');
-    const firmware = patch.firmware;
-    if (firmware !== undefined && (typeof firmware !== 'string' || !isProfileId(firmware))) {
-      throw new ControlInputError(`firmware must be one of ${PROFILE_IDS.join(', ')}, got ${JSON.stringify(firmware)}`);
-    }
-    if (patch.mode !== undefined && !MODES.includes(patch.mode as OperatingMode)) {
-      throw new ControlInputError(`mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(patch.mode)}`);
-    }
-    let reboot: { downtimeMs?: number } | null = null;
-    if (patch.reboot === true) reboot = {};
-    else if (patch.reboot !== undefined && patch.reboot !== false) {
-      const downtimeMs = parseDuration(patch.reboot, 'reboot');
-      if (downtimeMs > 86_400_000) throw new ControlInputError('reboot downtime must be at most one day');
-      reboot = { downtimeMs };
-    }
+    // Types and ranges come checked; what is left depends on nothing but the patch itself.
+    const patch = normalizeStatePatch(SENEC_STATE_PATCH, input) as SenecPatch;
+    const nextSettings = resolveSettings({ ...this.settings, ...patch.settings });
+    const { soc, spareCapacityPct: spare, pvLimitPct: pvLimit, firmware } = patch;
+    const reboot = patch.reboot === undefined || patch.reboot === false ? null : patch.reboot === true ? {} : { downtimeMs: durationMs(patch.reboot)! };
 
     const now = this.sync();
     this.version++;
     this.settings = nextSettings;
-    if (typeof firmware === 'string' && isProfileId(firmware) && firmware !== this.site.profile) {
+    if (firmware !== undefined && firmware !== this.site.profile) {
       // A firmware update: same hardware and history, new behaviour and key types.
       this.site = { ...this.site, profile: firmware };
       this.registers.setProfile(firmware);
@@ -512,7 +511,7 @@ export class SenecEmulator implements DeviceEmulator {
     if (soc !== undefined) this.model.setSoc(soc, now);
     if (spare !== undefined) this.model.setSpareCapacity(spare, now);
     if (pvLimit !== undefined) this.model.setPvLimit(pvLimit, now);
-    if (patch.mode !== undefined) this.model.setMode(patch.mode as OperatingMode, now);
+    if (patch.mode !== undefined) this.model.setMode(patch.mode, now);
     if (reboot !== null) this.apply({ kind: 'reboot', ...reboot }, now);
     return this.state();
   }
@@ -621,22 +620,23 @@ function isFactoryOnly(parsed: ParsedBody): boolean {
   return typeof value === 'object' && value !== null && Object.keys(value).length === 1 && Object.hasOwn(value, 'FACTORY');
 }
 
-function validateSettings(settings: SenecSettings): SenecSettings {
-  const duration = (key: 'effectDelayMs' | 'rebootDowntimeMs' | 'latencyMs'): number => {
-    const ms = parseDuration(settings[key] as number | string, key);
-    if (ms > 86_400_000) throw new ControlInputError(`${key} must be at most one day`);
-    return ms;
-  };
-  const limit = settings.maxRequestBytes;
-  if (limit !== null && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)) {
-    throw new ControlInputError(`maxRequestBytes must be a positive whole number or null, got ${JSON.stringify(limit)}`);
-  }
-  if (typeof settings.cookieRequired !== 'boolean') throw new ControlInputError('cookieRequired must be true or false');
+/** Settings with their durations in milliseconds (a patch may give "2s"); types and ranges are checked by the schema. */
+function resolveSettings(settings: Static<typeof SenecSettingsSchema>): SenecSettings {
   return {
-    effectDelayMs: duration('effectDelayMs'),
-    rebootDowntimeMs: duration('rebootDowntimeMs'),
-    latencyMs: duration('latencyMs'),
-    maxRequestBytes: limit,
+    effectDelayMs: durationMs(settings.effectDelayMs)!,
+    rebootDowntimeMs: durationMs(settings.rebootDowntimeMs)!,
+    latencyMs: durationMs(settings.latencyMs)!,
+    maxRequestBytes: settings.maxRequestBytes,
     cookieRequired: settings.cookieRequired,
   };
 }
+
+/** The canonical patch, as the schema has checked it. */
+type SenecPatch = { settings: Partial<Static<typeof SenecSettingsSchema>> } & Partial<{
+  firmware: ProfileId;
+  soc: number;
+  spareCapacityPct: number;
+  pvLimitPct: number;
+  mode: OperatingMode;
+  reboot: boolean | number | string;
+}>;

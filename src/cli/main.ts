@@ -12,6 +12,9 @@ Commands:
   voltbench --version   prints the version
 `;
 
+/** How long SIGINT/SIGTERM may take to close everything before the process exits anyway. */
+const STOP_DEADLINE_MS = 1000;
+
 const out = (text: string) => process.stdout.write(text);
 const err = (text: string) => process.stderr.write(text);
 
@@ -100,6 +103,11 @@ async function up(argv: string[], options: MainOptions): Promise<void> {
   // Handlers go in before the ready line: a supervisor may signal as soon as it reads it.
   const stop = (signal: NodeJS.Signals) => {
     if (!parsed.json) err(`\nvoltbench: ${signal}, shutting down\n`);
+    // Closing waits for open connections to end; a supervisor waits for no one: a second at most.
+    setTimeout(() => {
+      err(`voltbench: still closing after ${STOP_DEADLINE_MS} ms; exiting\n`);
+      process.exit(0);
+    }, STOP_DEADLINE_MS).unref();
     void voltbench.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);

@@ -122,7 +122,7 @@ describe('control API: health and state', () => {
     expect(form.json().message).toBe('send control requests as application/json');
     const text = await app.inject({ method: 'POST', url: '/__emu/clock', headers: { 'content-type': 'text/plain' }, payload: 'advance=5m' });
     expect(text.statusCode).toBe(400);
-    expect(text.json().message).toBe('clock command must be a JSON object');
+    expect(text.json().message).toBe('clock command must be an object with "advance", "set" and/or "speed", got "advance=5m"');
   });
 });
 
@@ -144,12 +144,12 @@ describe('control API: clock', () => {
 
   it('POST /clock rejects going backwards, bad durations, unknown fields and empty commands', async () => {
     await expectBadRequest('POST', '/clock', { set: '2024-06-21T18:00:00Z' }, /clock cannot go backwards/);
-    await expectBadRequest('POST', '/clock', { advance: 'a bit' }, 'advance "a bit" is not a duration; use milliseconds or units ms, s, m, h, d (e.g. "1h30m")');
-    await expectBadRequest('POST', '/clock', { advance: -5 }, /advance must be a non-negative number/);
-    await expectBadRequest('POST', '/clock', { speed: 'fast' }, 'speed must be a number');
-    await expectBadRequest('POST', '/clock', { speed: -1 }, /clock speed must be a number from 0/);
+    await expectBadRequest('POST', '/clock', { advance: 'a bit' }, 'advance must be a duration such as "90s", "5m", "1h30m" or "2d", or milliseconds, of at most ten years, got "a bit"');
+    await expectBadRequest('POST', '/clock', { advance: -5 }, /^advance must be a duration .*, got -5$/);
+    await expectBadRequest('POST', '/clock', { speed: 'fast' }, 'speed must be a number from 0 to 100000, got "fast"');
+    await expectBadRequest('POST', '/clock', { speed: -1 }, 'speed must be a number from 0 to 100000, got -1');
     await expectBadRequest('POST', '/clock', { forward: '5m' }, 'unknown field "forward" in clock command; allowed: advance, set, speed');
-    await expectBadRequest('POST', '/clock', {}, /clock command needs "advance"/);
+    await expectBadRequest('POST', '/clock', {}, 'clock command must be an object with "advance", "set" and/or "speed", got {}');
     expect(device.world.clock.now()).toBe(START);
   });
 });
@@ -174,10 +174,10 @@ describe('control API: world', () => {
   });
 
   it('PATCH /world rejects bad values, "for" without grid down, and fields that are not adjustable', async () => {
-    await expectBadRequest('PATCH', '/world', { cloudCover: 2 }, 'cloudCover must be null or between 0 and 1, got 2');
-    await expectBadRequest('PATCH', '/world', { for: '5m' }, '"for" only goes with "grid":"down"');
-    await expectBadRequest('PATCH', '/world', { grid: 'down', for: 'ages' }, /for "ages" is not a duration/);
-    await expectBadRequest('PATCH', '/world', { grid: 'sideways' }, 'grid must be "up" or "down"');
+    await expectBadRequest('PATCH', '/world', { cloudCover: 2 }, 'cloudCover must be a number from 0 to 1, or null, got 2');
+    await expectBadRequest('PATCH', '/world', { for: '5m' }, '"for" only goes with "grid": "down"');
+    await expectBadRequest('PATCH', '/world', { grid: 'down', for: 'ages' }, /^for must be a duration .*, got "ages"$/);
+    await expectBadRequest('PATCH', '/world', { grid: 'sideways' }, 'grid must be one of up, down, got "sideways"');
     await expectBadRequest('PATCH', '/world', { seed: 3 }, /unknown field "seed" in world command/);
     expect(device.world.version).toBe(0);
   });
@@ -238,7 +238,7 @@ describe('control API: request log and reset', () => {
     expect((await control('GET', '/requests?limit=2')).body.map((r: { command: string }) => r.command)).toEqual(['b', 'c']);
     const bad = await control('GET', '/requests?limit=0');
     expect(bad.status).toBe(400);
-    expect(bad.body.message).toBe('limit must be a positive whole number, got "0"');
+    expect(bad.body.message).toBe('limit must be a whole number from 1 to 999999, got "0"');
   });
 
   it('keeps only the newest entries up to its capacity, oldest first, while counting them all', async () => {

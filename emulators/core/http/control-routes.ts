@@ -1,5 +1,8 @@
 import { STATUS_CODES } from 'node:http';
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, RouteOptions } from 'fastify';
+import { ClockCommandSchema, RequestsQuerySchema, ResetOptionsSchema, WorldCommandSchema } from '../control-schemas.js';
+import { controlValidatorCompiler } from '../schema-check.js';
+import { normalizeStatePatch } from '../state-patch.js';
 import { ControlInputError } from '../errors.js';
 import type { EmulatorControl } from '../emulator.js';
 
@@ -73,15 +76,46 @@ function patternOf(path: string): RegExp {
  */
 export function useControlJsonParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: CONTROL_BODY_LIMIT }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
+    const depth = nestingDepth(text);
+    if (depth > MAX_NESTING) return done(new ControlInputError(`request body nests ${depth} levels deep; control bodies go at most ${MAX_NESTING} levels`), undefined);
     try {
       done(null, JSON.parse(text));
     } catch (error) {
       done(new ControlInputError(`request body is not valid JSON: ${(error as Error).message}`), undefined);
     }
   });
+}
+
+/** No control body needs more: a fault spec or a state patch is three or four levels deep. */
+export const MAX_NESTING = 32;
+/** The largest control body: a full UL33 points patch is about 3 KB. */
+const CONTROL_BODY_LIMIT = 256 * 1024;
+
+/**
+ * How deeply `[` and `{` nest in JSON text (those inside strings aside), counted before parsing, so
+ * that a hostile body is refused without recursing through it anywhere.
+ */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > deepest) deepest = depth;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return deepest;
 }
 
 /** The control API's error body: `{"error": "<HTTP reason>", "message": "<what to send instead>"}`. */
@@ -107,6 +141,7 @@ export async function controlRoutes(app: FastifyInstance, opts: { control: Emula
   const table = opts.routes ?? collectControlRoutes(app);
 
   useControlJsonParser(app);
+  app.setValidatorCompiler(controlValidatorCompiler);
   app.setErrorHandler(controlErrorHandler);
 
   // Unknown /__emu paths (whatever the device does with its other paths), and wrong methods.
@@ -119,18 +154,27 @@ export async function controlRoutes(app: FastifyInstance, opts: { control: Emula
     return controlError(reply, 404, `no control route ${request.method} ${path}; GET ${CONTROL_PREFIX}/ lists them`);
   });
 
-  const describe = (description: string) => ({ config: { description } });
+  const describe = (description: string, schema?: FastifySchema) => ({ config: { description }, ...(schema ? { schema } : {}) });
   app.get('/', describe('this list: the control routes of the device'), async () => {
     const statePatch = control.statePatchShape();
     return { device: control.emulator.device, routes: table.list(), ...(statePatch ? { statePatch } : {}) };
   });
   app.get('/health', describe('liveness: device name, virtual time, request and fault counts'), async () => control.health());
   app.get('/state', describe('the device state; its "settings" are the current settings'), async () => control.state());
-  app.patch('/state', describe('change settings and state: {"settings": {...}, <actions such as "reboot", "firmware", "soc">}'), async (request) => control.patchState(request.body));
+  const shape = control.emulator.statePatch;
+  app.patch(
+    '/state',
+    {
+      ...describe('change settings and state: {"settings": {...}, <actions such as "reboot", "firmware", "soc">}', shape?.schema ? { body: shape.schema } : undefined),
+      // Old forms become the canonical one before the schema (which knows one form) checks the body.
+      ...(shape?.schema ? { preValidation: async (request: FastifyRequest) => void (request.body = normalizeStatePatch({ ...shape, schema: undefined }, request.body)) } : {}),
+    },
+    async (request) => control.patchState(request.body),
+  );
   app.get('/clock', describe('the virtual clock'), async () => control.clock());
-  app.post('/clock', describe('advance ("advance": "5m"), jump ("set": ISO time) or change speed ("speed")'), async (request) => control.clockCommand(request.body));
+  app.post('/clock', describe('advance ("advance": "5m"), jump ("set": ISO time) or change speed ("speed")', { body: ClockCommandSchema }), async (request) => control.clockCommand(request.body));
   app.get('/world', describe('the shared world: sun, weather, household load, grid'), async () => control.world());
-  app.patch('/world', describe('change weather, location or load; "grid": "down" (optionally "for": "10m") or "up"'), async (request) => control.worldCommand(request.body));
+  app.patch('/world', describe('change weather, location or load; "grid": "down" (optionally "for": "10m") or "up"', { body: WorldCommandSchema }), async (request) => control.worldCommand(request.body));
   app.get('/faults', describe('the active faults'), async () => control.faults());
   app.post('/faults', describe('add a fault, e.g. {"kind": "status", "status": 503, "times": 2}'), async (request, reply) => reply.code(201).send(control.addFault(request.body)));
   app.delete('/faults', describe('remove every fault'), async (_request, reply) => {
@@ -141,12 +185,9 @@ export async function controlRoutes(app: FastifyInstance, opts: { control: Emula
     if (!control.removeFault(request.params.id)) return controlError(reply, 404, `no fault with id "${request.params.id}"`);
     return reply.code(204).send();
   });
-  app.get<{ Querystring: { limit?: string } }>('/requests', describe('the device requests seen, oldest first ("?limit=N" keeps the newest N)'), async (request) => {
+  app.get<{ Querystring: { limit?: string } }>('/requests', describe('the device requests seen, oldest first ("?limit=N" keeps the newest N)', { querystring: RequestsQuerySchema }), async (request) => {
     const raw = request.query.limit;
-    if (raw === undefined) return control.requests();
-    const limit = Number(raw);
-    if (!Number.isInteger(limit) || limit < 1) throw new ControlInputError(`limit must be a positive whole number, got "${raw}"`);
-    return control.requests(limit);
+    return raw === undefined ? control.requests() : control.requests(Number(raw));
   });
-  app.post('/reset', describe('back to the initial state, faults and log cleared; {"world": true} also rewinds clock and weather'), async (request) => control.reset(request.body ?? {}));
+  app.post('/reset', describe('back to the initial state, faults and log cleared; {"world": true} also rewinds clock and weather', { body: ResetOptionsSchema }), async (request) => control.reset(request.body ?? {}));
 }
