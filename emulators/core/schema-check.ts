@@ -81,6 +81,9 @@ function parentKeys(root: TSchema, path: string): string[] {
   return Object.keys(schema.properties ?? {});
 }
 
+/** Beyond this many, an unknown-key message names a few allowed keys and the count (the UPS has 98 points). */
+const MAX_LISTED = 24;
+
 /** The message for the first thing wrong with `input`, or null when it fits. */
 export function problemWith(schema: TSchema, input: unknown, what: string): string | null {
   if (Value.Check(schema, input)) return null;
@@ -91,7 +94,8 @@ export function problemWith(schema: TSchema, input: unknown, what: string): stri
     const key = extra.path.split('/').pop()!;
     const allowed = parentKeys(schema, extra.path);
     const where = extra.path.split('/').length > 2 ? fieldOf(extra.path.slice(0, extra.path.lastIndexOf('/')), what) : what;
-    return `unknown field "${key}" in ${where}${allowed.length > 0 ? `; allowed: ${allowed.join(', ')}` : ''}`;
+    const listed = allowed.length > MAX_LISTED ? `${allowed.length} fields, e.g. ${allowed.slice(0, 4).join(', ')}` : allowed.join(', ');
+    return `unknown field "${key}" in ${where}${allowed.length > 0 ? `; allowed: ${listed}` : ''}`;
   }
   // The deepest error names the field that is wrong, not the union or object around it.
   const first = errors.reduce((a, b) => (b.path.length > a.path.length ? b : a), errors[0]!);

@@ -3,7 +3,8 @@
 // UpsEmulator.points() / patchState({ points }).
 
 import type { FastifyInstance } from 'fastify';
-import { UL33_POINTS } from '../../contracts/kehua-ups/index.js';
+import { UL33_POINTS, Ul33PinsSchema } from '../../contracts/kehua-ups/index.js';
+import { controlValidatorCompiler } from '../core/schema-check.js';
 import { ControlInputError } from '../core/errors.js';
 import { controlErrorHandler, useControlJsonParser } from '../core/http/control-routes.js';
 import type { UpsEmulator } from './emulator.js';
@@ -45,15 +46,23 @@ export function pointViews(ups: UpsEmulator): PointView[] {
   });
 }
 
+function invalid(): never {
+  throw new ControlInputError('send a JSON object of {pointKey: value or null}');
+}
+
 export function upsControlRoutes(ups: UpsEmulator) {
   return async function routes(app: FastifyInstance): Promise<void> {
     useControlJsonParser(app);
+    app.setValidatorCompiler(controlValidatorCompiler);
     app.setErrorHandler(controlErrorHandler);
     app.get('/__emu/points', { config: { description: 'the 98 UL33 points: map data, current value, whether pinned' } }, async () => pointViews(ups));
-    app.patch('/__emu/points', { config: { description: 'pin points to values, alarms included ({"pointKey": value}), or release them with null' } }, async (request) => {
-      if (typeof request.body !== 'object' || request.body === null) throw new ControlInputError('send a JSON object of {pointKey: value or null}');
-      ups.patchState({ points: request.body });
-      return pointViews(ups);
-    });
+    app.patch(
+      '/__emu/points',
+      { config: { description: 'pin points to values, alarms included ({"pointKey": value}), or release them with null' }, schema: { body: Ul33PinsSchema } },
+      async (request) => {
+        ups.patchState({ points: request.body ?? invalid() });
+        return pointViews(ups);
+      },
+    );
   };
 }

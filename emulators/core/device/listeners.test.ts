@@ -101,6 +101,20 @@ describe('bindListener', () => {
     expect(head).toContain('X-Path: /live');
   });
 
+  it('answers a request carrying Upgrade (nobody takes it) and closes, so a client never waits on that connection', async () => {
+    const listener = await bind('http', echo);
+    const socket = connect(listener.port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (data: Buffer) => (text += data.toString()));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.write('GET /u HTTP/1.1\r\nHost: x\r\nUpgrade: foo\r\nConnection: Upgrade\r\n\r\n');
+    // A request after it on the same connection would get no answer from Node's parser: the connection ends instead.
+    socket.write('GARBAGE\r\n\r\n');
+    await closed;
+    expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(text).toContain('/u plain 0');
+  });
+
   it('close ends open connections, so a hanging client cannot hold it', async () => {
     const listener = await bind('tcp', { connection: () => {} });
     const socket = connect(listener.port, '127.0.0.1');

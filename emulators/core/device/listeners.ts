@@ -85,6 +85,18 @@ function httpServer(listener: RequestListener): HttpServer {
   return createHttpServer(listener);
 }
 
+/**
+ * Node's HTTP parser answers nothing more on a keep-alive connection once a request carried
+ * `Upgrade` that nobody took (a client's next request would wait forever), so the answer to such a
+ * request closes the connection.
+ */
+function closingOnUpgrade(listener: RequestListener): RequestListener {
+  return (request, response) => {
+    if (request.headers.upgrade !== undefined) response.shouldKeepAlive = false;
+    listener(request, response);
+  };
+}
+
 /** Keep-alive as the device's Fastify app would set it (72 s, longer than any poller's interval). */
 function tuned<T extends HttpServer>(server: T, handler: ListenerHandler): T {
   const config = (handler as Partial<FastifyInstance>).initialConfig;
@@ -93,10 +105,10 @@ function tuned<T extends HttpServer>(server: T, handler: ListenerHandler): T {
 }
 
 function requestListener(handler: ListenerHandler, what: string): RequestListener {
-  if (typeof handler === 'function') return handler as RequestListener;
+  if (typeof handler === 'function') return closingOnUpgrade(handler as RequestListener);
   const routing = (handler as Partial<FastifyInstance>).routing;
   if (typeof routing !== 'function') throw new DeviceDescriptorError(`${what}: the handler must be a Fastify app or a request listener`);
-  return routing as RequestListener;
+  return closingOnUpgrade(routing as RequestListener);
 }
 
 function isTcpHandler(handler: ListenerHandler): handler is TcpHandler {
