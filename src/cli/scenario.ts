@@ -1,5 +1,6 @@
 import { listScenarios, loadScenario, runScenario, type ScenarioReport } from '../scenarios/index.js';
 import { parseFlags } from './flags.js';
+import { MAX_SPEED } from '../../emulators/core/time-bounds.js';
 import { UsageError } from './usage-error.js';
 
 export const SCENARIO_USAGE = `Usage: voltbench scenario <list | run> [options]
@@ -55,7 +56,7 @@ export async function runScenarioCommand(argv: string[], out: (text: string) => 
   let speed: number | 'max' = 'max';
   if (v.speed !== undefined) {
     const n = Number(v.speed);
-    if (v.speed.trim() === '' || !(n > 0 && n <= 1_000_000)) throw new UsageError(`--speed must be a number above 0 and up to 1000000, got "${v.speed}"`);
+    if (v.speed.trim() === '' || !(n > 0 && n <= MAX_SPEED)) throw new UsageError(`--speed must be a number above 0 and up to ${MAX_SPEED}, got "${v.speed}"`);
     speed = n;
   }
   let scenario;

@@ -10,6 +10,7 @@ import { deviceFlags, ENV_PREFIX, fromFlags, helpSection } from '../../emulators
 import { sourceOf } from '../../emulators/registry.js';
 import type { Scenario } from '../scenarios/load.js';
 import { integerFlag, numberFlag, parseFlags } from './flags.js';
+import { describeInstantRange, MAX_INSTANT_MS, MAX_SPEED, MIN_INSTANT_MS } from '../../emulators/core/time-bounds.js';
 import { UsageError } from './usage-error.js';
 
 const GLOBAL_USAGE = `Usage: voltbench up [options]
@@ -21,7 +22,8 @@ Options:
                             every --device module
   --host <address>          address to listen on (default 127.0.0.1)
   --seed <n>                seed for the world and every device (default 1)
-  --speed <n>               clock speed: 1 = real time, N = N times faster, 0 = manual (default 1)
+  --speed <n>               clock speed: 1 = real time, N = N times faster (at most 100000), 0 = manual
+                            (default 1)
   --start <iso-time>        virtual start time (default: now)
   --scenario <name|file>    play a scenario (library name or .json file): its world, devices, seed and
                             start time, its timeline at --speed (0 = events fire as the clock is moved);
@@ -126,13 +128,15 @@ export async function parseUpArgs(argv: string[], context: UpParseContext = {}):
   }
   const startText = v['start'] as string | undefined;
   const start = startText === undefined ? undefined : Date.parse(startText);
-  if (start !== undefined && Number.isNaN(start)) throw new UsageError(`--start must be an ISO-8601 time such as 2026-06-21T12:00:00Z, got "${startText}"`);
+  if (start !== undefined && (Number.isNaN(start) || start < MIN_INSTANT_MS || start > MAX_INSTANT_MS)) {
+    throw new UsageError(`--start must be an ISO-8601 time from ${describeInstantRange()}, such as 2026-06-21T12:00:00Z, got "${startText}"`);
+  }
   const seedText = v['seed'] as string | undefined;
   return {
     devices,
     host: v['host'] as string,
     seed: seedText !== undefined ? integerFlag(seedText, '--seed', -2147483648, 4294967295) : (scenario?.seed ?? 1),
-    speed: numberFlag(v['speed'] as string, '--speed', 0, 1_000_000),
+    speed: numberFlag(v['speed'] as string, '--speed', 0, MAX_SPEED),
     ...(start !== undefined ? { start } : {}),
     ...(scenario ? { scenario } : {}),
     json: v['json'] === true,
