@@ -48,6 +48,6 @@ COPY docker/entrypoint.mjs docker/healthcheck.mjs ./docker/
 RUN ["node", "-e", "const fs = require('node:fs'); fs.mkdirSync('/node_modules', { recursive: true }); fs.symlinkSync('/app', '/node_modules/voltbench')"]
 USER node
 # pvs, senec (HTTP + control), senec HTTPS, growatt, ups (serial bytes over TCP), ups control
-EXPOSE 7080 7081 7443 7082 7083 7090
+EXPOSE 7080 9002 7081 7443 7082 7083 7090
 HEALTHCHECK --interval=5s --timeout=4s --start-period=10s --retries=3 CMD ["node", "/app/docker/healthcheck.mjs"]
 ENTRYPOINT ["node", "/app/docker/entrypoint.mjs"]

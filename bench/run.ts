@@ -1,4 +1,4 @@
-// `npm run bench [-- pvs|senec|growatt|ups|scenario|tls|startup ...]`: the benchmarks named (all without arguments), side by side, with
+// `npm run bench [-- pvs|senec|growatt|ups|scenario|tls|startup|soak ...]`: the benchmarks named (all without arguments), side by side, with
 // ratios and targets. Loopback only.
 import { benchPvs, reportPvs } from './pvs.js';
 import { benchSenec, reportSenec, senecPassed } from './senec.js';
@@ -23,6 +23,9 @@ const BENCHMARKS: Record<string, () => Promise<boolean>> = {
   scenario: async () => (await import('./scenario.js')).runScenarioBench({ rounds }),
   tls: async () => (await import('./tls.js')).runTlsBench({ rounds }),
   startup: async () => (await import('./startup.js')).runStartupBench({ rounds }),
+  jump: async () => (await import('./jump.js')).runJumpBench({ rounds, devices: (process.env.JUMP_DEVICES ?? '').split(',').filter(Boolean) }),
+  // Ten minutes by default (SOAK_MINUTES): not part of a plain `npm run bench`, which runs the rest.
+  soak: async () => (await import('./soak.js')).runSoakBench(),
   ups: async () => {
     const ups = await benchUps({ seconds, rounds });
     console.log(reportUps(ups).join('\n'));
@@ -31,13 +34,16 @@ const BENCHMARKS: Record<string, () => Promise<boolean>> = {
   },
 };
 
+/** Run only when named. */
+const ON_REQUEST = new Set(['soak']);
+
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(name in BENCHMARKS));
 if (unknown.length > 0) {
   console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
   process.exit(2);
 }
-const selected = requested.length > 0 ? requested : Object.keys(BENCHMARKS);
+const selected = requested.length > 0 ? requested : Object.keys(BENCHMARKS).filter((name) => !ON_REQUEST.has(name));
 
 console.log(`voltbench benchmarks (node ${process.version}, ${rounds} rounds of ${seconds} s per server, alternating)\n`);
 let failed = false;

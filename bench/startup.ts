@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { fmt, median } from './lib.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const FREE_PORTS = ['--pvs-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--growatt-port', '0', '--ups-port', '0', '--ups-control-port', '0'];
+const FREE_PORTS = ['--pvs-port', '0', '--pvs-ws-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--growatt-port', '0', '--ups-port', '0', '--ups-control-port', '0'];
 
 interface Command {
   label: string;
@@ -21,7 +21,7 @@ const COMMANDS: Command[] = [
   { label: 'node -e 0 (node alone)', argv: [process.execPath, '-e', 'process.stdout.write("ready\\n")'] },
   { label: 'bare Fastify, one route', argv: [process.execPath, 'bench/startup-bare.mjs'] },
   { label: 'voltbench up (all four)', argv: [process.execPath, 'bin/voltbench.js', 'up', '--json', ...FREE_PORTS], target: 1.6 },
-  { label: 'voltbench up --only pvs', argv: [process.execPath, 'bin/voltbench.js', 'up', '--json', '--only', 'pvs', '--pvs-port', '0'], target: 1.3 },
+  { label: 'voltbench up --only pvs', argv: [process.execPath, 'bin/voltbench.js', 'up', '--json', '--only', 'pvs', '--pvs-port', '0', '--pvs-ws-port', '0'], target: 1.3 },
   { label: 'npm start', argv: ['npm', 'start', '--silent', '--', '--json', ...FREE_PORTS], target: 4 },
 ];
 

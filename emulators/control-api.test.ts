@@ -68,8 +68,8 @@ const SUBJECTS: Subject[] = [
       const server = await createPvsServer({ world: w, site: { essBatteries: 2 } });
       return { app: server.app, clock, sn: '', close: () => server.app.close() };
     },
-    settings: ['deviceListLatency', 'deviceListMsPerDevice', 'restartOutageMs', 'hideMeters'],
-    actions: ['reboot', 'soc', 'site'],
+    settings: ['deviceListLatency', 'deviceListMsPerDevice', 'restartOutageMs', 'hideMeters', 'password', 'sessionTimeoutMs', 'telemetryIntervalMs', 'telemetryQuietMs', 'telemetryMaxConnectionMs'],
+    actions: ['reboot', 'soc', 'site', 'firmware'],
     extraRoutes: [],
     pairs: () => [
       [
@@ -85,7 +85,7 @@ const SUBJECTS: Subject[] = [
     },
     conflict: { hideMeters: true, settings: { hideMeters: false } },
     bad: () => ({ settings: { hideMeters: true }, soc: 55, reboot: 'soon' }),
-    unsupported: [[{ firmware: '2025.06, Build 61839' }, /^the PVS emulator cannot take "firmware": .*\{"site": \{"firmware": "…"\}\}/]],
+    unsupported: [],
     devicePage: {
       url: '/nope',
       check: (response) => {

@@ -10,6 +10,7 @@ import {
   MAX_INFO_BYTES,
   MAX_LENID,
   UL33_COMMANDS,
+  checksum,
   decodeFrame,
   decodeInfo,
   encodeFrame,
@@ -24,8 +25,19 @@ import type { Frame, FrameErrorKind, LayoutProfile, Ul33Values } from '../contra
 const byte = fc.integer({ min: 0, max: 0xff });
 const byteChar = byte.map((b) => String.fromCharCode(b));
 
+/**
+ * INFO of any length up to `maxInfoBytes`: short ones, and lengths drawn evenly from the whole range
+ * (fast-check's default size would keep arrays to about ten bytes, LENID below 0x100, where the
+ * LENGTH word's upper nibbles are never exercised).
+ */
+const infoArb = (maxInfoBytes: number): fc.Arbitrary<Uint8Array> =>
+  fc.oneof(
+    fc.uint8Array({ maxLength: Math.min(maxInfoBytes, 16) }),
+    fc.integer({ min: 0, max: maxInfoBytes }).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })),
+  );
+
 const frameArb = (maxInfoBytes: number): fc.Arbitrary<Frame> =>
-  fc.record({ ver: byte, adr: byte, cid1: byte, cid2: byte, info: fc.uint8Array({ maxLength: maxInfoBytes }) });
+  fc.record({ ver: byte, adr: byte, cid1: byte, cid2: byte, info: infoArb(maxInfoBytes) });
 
 const nibbleSum = (word: number): number => (word >> 12) + ((word >> 8) & 15) + ((word >> 4) & 15) + (word & 15);
 
@@ -33,13 +45,27 @@ const isUpperHex = (c: string): boolean => /^[0-9A-F]$/.test(c);
 
 describe('frame codec', () => {
   it('decode(encode(frame)) = frame for any header bytes and INFO up to 0xFFF characters', () => {
+    let longest = 0;
     fc.assert(
       fc.property(frameArb(MAX_INFO_BYTES), (frame) => {
+        longest = Math.max(longest, frame.info.length);
         const text = encodeFrame(frame);
         expect(text).toHaveLength(FRAME_OVERHEAD_CHARS + 2 * frame.info.length);
+        expect(parseInt(text.slice(9, 13), 16) & MAX_LENID).toBe(2 * frame.info.length);
         expect(decodeFrame(text)).toEqual({ ok: true, frame });
       }),
     );
+    // The generator reaches LENIDs whose LENGTH word uses all three LENID nibbles.
+    expect(longest).toBeGreaterThanOrEqual(0x100);
+  });
+
+  it('frames with INFO of 0x80, 0x81, 0x7FF and 2047 bytes (LENID 0x100…0xFFE) carry a valid LENGTH and round-trip', () => {
+    for (const bytes of [0x80, 0x81, 0x7ff, MAX_INFO_BYTES]) {
+      const frame: Frame = { ver: 0x21, adr: 1, cid1: 0x2a, cid2: 0, info: new Uint8Array(bytes).fill(0xa5) };
+      const text = encodeFrame(frame);
+      expect(nibbleSum(parseInt(text.slice(9, 13), 16)) % 16).toBe(0);
+      expect(decodeFrame(text)).toEqual({ ok: true, frame });
+    }
   });
 
   it('LENGTH nibbles sum to 0 mod 16 and carry LENID', () => {
@@ -77,6 +103,28 @@ describe('frame codec', () => {
       fc.property(fc.oneof(fc.string({ unit: byteChar, maxLength: 60 }), nearFrame), (text) => {
         const result = decodeFrame(text);
         if (result.ok) expect(encodeFrame(result.frame)).toBe(text);
+      }),
+    );
+  });
+
+  it('refuses, as non-hex at its offset, any field character that is not an uppercase hex digit, even under a correct CHKSUM', () => {
+    // Neighbours of the digit ranges (`:`…`@` between 9 and A, `G`, lowercase) weigh extra: a
+    // device that reads them as digits would accept a frame the real one rejects.
+    const nonHex = fc.oneof(
+      fc.constantFrom(...':;<=>?@/G`afg'),
+      byteChar.filter((c) => !isUpperHex(c) && c !== '\r' && c !== '~'),
+    );
+    const arb = frameArb(64).chain((frame) => {
+      const body = encodeFrame(frame).slice(1, -5);
+      // Any character VER…INFO except LENGTH's, whose non-hex check comes before CHKSUM (below).
+      const at = fc.integer({ min: 1, max: body.length }).filter((i) => i < 9 || i >= 13);
+      return fc.tuple(fc.constant(body), at, nonHex);
+    });
+    fc.assert(
+      fc.property(arb, ([body, at, c]) => {
+        const damaged = body.slice(0, at - 1) + c + body.slice(at);
+        const text = `~${damaged}${checksum(damaged).toString(16).toUpperCase().padStart(4, '0')}\r`;
+        expect(decodeFrame(text)).toEqual({ ok: false, error: expect.objectContaining({ kind: 'non-hex', offset: at }) });
       }),
     );
   });

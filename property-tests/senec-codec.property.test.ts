@@ -22,6 +22,7 @@ import {
   encodeValue,
   interpretRequestValue,
   isCanonicalWire,
+  plainValue,
   type DecodedValue,
   type NumericType,
   type SmallIntegerType,
@@ -163,6 +164,22 @@ describe('round trip decode(encode(x)) = x over the full range of every type', (
       fc.property(fc.constantFrom('st', 'ch', 'er' as const), fc.string({ unit: 'binary' }), (type, s) => {
         const decoded = decodeValue(encodeValue(type, s));
         expect(decoded).toEqual({ kind: type === 'er' ? 'error' : 'string', type, value: s });
+      }),
+    );
+  });
+
+  it('plainValue(decode(encode(type, x))) is x itself for every type (u6 as bigint, fl as its float32)', () => {
+    const typed = fc.oneof(
+      ...SMALL_INTEGER_TYPES.map((type) => fc.integer(INTEGER_RANGE[type]).map((x) => ({ type, x, plain: x as unknown }))),
+      fc.bigInt({ min: 0n, max: U6_MAX }).map((x) => ({ type: 'u6' as const, x, plain: x as unknown })),
+      fc.double().map((x) => ({ type: 'fl' as const, x, plain: Math.fround(x) as unknown })),
+      fc.tuple(fc.constantFrom('st', 'ch', 'er' as const), fc.string()).map(([type, x]) => ({ type, x, plain: x as unknown })),
+    );
+    fc.assert(
+      fc.property(typed, ({ type, x, plain }) => {
+        const value = plainValue(decodeValue(encodeValue(type, x as never)));
+        expect(typeof value).toBe(typeof plain);
+        expect(Object.is(value, plain) || (Number.isNaN(value) && Number.isNaN(plain))).toBe(true);
       }),
     );
   });

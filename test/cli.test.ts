@@ -16,7 +16,7 @@ const up = (args: string[]) => spawnUp(args, running);
 
 describe('voltbench up', () => {
   it('prints exactly one JSON ready line, serves a DeviceList on a real socket and stops cleanly on SIGTERM', async () => {
-    const { child, line } = await up(['--only', 'pvs', '--pvs-port', '0', '--json', '--seed', '5']);
+    const { child, line } = await up(['--only', 'pvs', '--pvs-port', '0', '--pvs-ws-port', '0', '--json', '--seed', '5']);
     const ready = JSON.parse(line) as { ready: boolean; emulators: { pvs: { url: string } } };
     expect(ready.ready).toBe(true);
     expect(Object.keys(ready.emulators)).toEqual(['pvs']);
@@ -34,7 +34,7 @@ describe('voltbench up', () => {
   });
 
   it('stops cleanly on SIGINT and prints a readable table without --json', async () => {
-    const { child, line } = await up(['--pvs-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--growatt-port', '0', '--ups-port', '0', '--ups-control-port', '0', '--speed', '60']);
+    const { child, line } = await up(['--pvs-port', '0', '--pvs-ws-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--growatt-port', '0', '--ups-port', '0', '--ups-control-port', '0', '--speed', '60']);
     expect(line).toContain('voltbench is running');
     child.kill('SIGINT');
     const [code] = await once(child, 'exit');
@@ -61,9 +61,9 @@ describe('voltbench up', () => {
   });
 
   it('reports a port in use with exit code 1 and a hint', async () => {
-    const { line } = await up(['--pvs-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--growatt-port', '0', '--ups-port', '0', '--ups-control-port', '0', '--json']);
+    const { line } = await up(['--pvs-port', '0', '--pvs-ws-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--growatt-port', '0', '--ups-port', '0', '--ups-control-port', '0', '--json']);
     const port = new URL((JSON.parse(line) as { emulators: { pvs: { url: string } } }).emulators.pvs.url).port;
-    const result = spawnSync(process.execPath, [BIN, 'up', '--only', 'pvs', '--pvs-port', port, '--json'], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [BIN, 'up', '--only', 'pvs', '--pvs-port', port, '--pvs-ws-port', '0', '--json'], { encoding: 'utf8' });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/EADDRINUSE.*--<device>-port/);
   });

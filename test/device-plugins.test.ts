@@ -32,7 +32,7 @@ async function reading(url: string): Promise<Reading> {
 
 describe('voltbench up --device (the example energy meter)', () => {
   it('runs beside the PVS on one world: an outage set through the PVS reaches the meter, and the clock moves both', async () => {
-    const { line } = await spawnUp(['--device', METER, '--only', 'pvs,meter', '--pvs-port', '0', '--meter-port', '0', '--meter-phases', '1', '--speed', '0', '--start', '2026-06-21T18:00:00Z', '--json'], children);
+    const { line } = await spawnUp(['--device', METER, '--only', 'pvs,meter', '--pvs-port', '0', '--pvs-ws-port', '0', '--meter-port', '0', '--meter-phases', '1', '--speed', '0', '--start', '2026-06-21T18:00:00Z', '--json'], children);
     const ready = JSON.parse(line) as { emulators: Record<string, { url: string }> };
     expect(Object.keys(ready.emulators)).toEqual(['pvs', 'meter']);
     const url = ready.emulators['meter']!.url;

@@ -27,7 +27,7 @@
  * links resolve (to files and heading anchors), and the README links to every page of docs/.
  *
  * This is the one test that binds fixed ports: the documented commands on their documented
- * defaults (7080-7099, 7443). Everything runs in sequence; whatever a page starts is stopped after
+ * defaults (7080-7099, 7443, 9002). Everything runs in sequence; whatever a page starts is stopped after
  * it (SIGTERM to its process group, then SIGKILL), also when a check fails.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -71,7 +71,7 @@ const KNOWN: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** The documented default ports: free before a page runs its commands. */
-const DOC_PORTS = [...Array.from({ length: 20 }, (_, i) => 7080 + i), 7443];
+const DOC_PORTS = [...Array.from({ length: 20 }, (_, i) => 7080 + i), 7443, 9002];
 const COMMAND_TIMEOUT_MS = 30_000;
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;

@@ -176,7 +176,7 @@ describe('the CLI', () => {
   });
 
   it('up --scenario serves the scenario world; on a manual clock its outage reaches the UPS as the clock passes it', async () => {
-    const { line } = await spawnUp(['--scenario', 'grid-outage', '--speed', '0', '--json', '--pvs-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--growatt-port', '0', '--ups-port', '0', '--ups-control-port', '0'], children);
+    const { line } = await spawnUp(['--scenario', 'grid-outage', '--speed', '0', '--json', '--pvs-port', '0', '--pvs-ws-port', '0', '--senec-port', '0', '--senec-https-port', '0', '--growatt-port', '0', '--ups-port', '0', '--ups-control-port', '0'], children);
     const ready = JSON.parse(line) as { emulators: { ups: { controlUrl: string }; pvs: { url: string } } };
     const control = ready.emulators.ups.controlUrl;
     const clock = (await (await fetch(`${control}/__emu/clock`)).json()) as { iso: string };

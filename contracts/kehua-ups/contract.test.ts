@@ -127,7 +127,7 @@ describe('LENGTH and CHKSUM', () => {
   });
 
   it('refuses a LENID outside 12 bits', () => {
-    expect(() => lengthField(0x1000)).toThrow(RangeError);
+    expect(() => lengthField(0x1000)).toThrow(new RangeError('LENID must be an integer in 0…4095, got 4096'));
     expect(() => lengthField(-2)).toThrow(RangeError);
     expect(() => lengthField(2.5)).toThrow(RangeError);
   });
@@ -146,11 +146,11 @@ describe('encodeFrame', () => {
     expect(text).toHaveLength(18 + 4);
   });
 
-  it('refuses fields that are not bytes and INFO over 2047 bytes', () => {
+  it('refuses fields that are not bytes and INFO over 2047 bytes, naming the field', () => {
     const ok = { ver: 0x21, adr: 1, cid1: 0x2a, cid2: 0x41, info: new Uint8Array() };
-    expect(() => encodeFrame({ ...ok, adr: 256 })).toThrow(RangeError);
-    expect(() => encodeFrame({ ...ok, ver: -1 })).toThrow(RangeError);
-    expect(() => encodeFrame({ ...ok, info: new Uint8Array(2048) })).toThrow(RangeError);
+    expect(() => encodeFrame({ ...ok, adr: 256 })).toThrow(new RangeError('adr must be a byte, got 256'));
+    expect(() => encodeFrame({ ...ok, ver: -1 })).toThrow(new RangeError('ver must be a byte, got -1'));
+    expect(() => encodeFrame({ ...ok, info: new Uint8Array(2048) })).toThrow(new RangeError('INFO is 2048 bytes, at most 2047'));
     expect(encodeFrame({ ...ok, info: new Uint8Array(2047) })).toHaveLength(18 + 4094);
   });
 });
@@ -166,15 +166,43 @@ describe('decodeFrame names the failed check', () => {
     ['~21012A500000FDA4\n', 'bad-eoi'],
     ['~21012A5000\r', 'bad-length'],
     ['~21012A50E002FDA4\r', 'bad-length'], // LENID 2 but no INFO
-    ['~21012A50F00101FD2C\r', 'bad-length'], // odd LENID with a valid LCHKSUM
+    ['~21012A50F00101FD2C\r', 'bad-length'], // odd LENID 1, and 20 characters where LENID 1 needs 19
+    [withChecksum('21012A50F0010'), 'bad-length'], // odd LENID 1 in exactly 18 + 1 characters: refused for being odd
     ['~21012A501000FDA4\r', 'bad-lchksum'],
     ['~21012A500000FDA5\r', 'bad-chksum'],
     ['~21012A5000G0FDA4\r', 'non-hex'],
+    ['~21012A5000:0FDA4\r', 'non-hex'], // `:`…`@` lie between `9` and `A`: not digits
+    [withChecksum('21012A41E0020@'), 'non-hex'],
+    [withChecksum('2:012A500000'), 'non-hex'],
     ['~21012A500000FDAZ\r', 'non-hex'],
     [withChecksum('21012a500000'), 'non-hex'], // lowercase is not valid on the wire
     [good, 'ok'],
   ])('%j → %s', (text, kind) => {
     expect(errorKind(text)).toBe(kind);
+  });
+
+  it('says what it found in each failure, with the offending offset where there is one', () => {
+    const errorOf = (text: string) => {
+      const result = decodeFrame(text);
+      if (result.ok) throw new Error(`${JSON.stringify(text)} decoded`);
+      return result.error;
+    };
+    // toStrictEqual: a failure without an offset has no `offset` key at all.
+    expect(errorOf('21012A500000FDA4\r')).toStrictEqual({ kind: 'bad-soi', message: 'frame does not start with ~', offset: 0 });
+    expect(errorOf('~21012A500000FDA4\n')).toStrictEqual({ kind: 'bad-eoi', message: 'frame does not end with CR', offset: 17 });
+    expect(errorOf('~21012A5000\r')).toStrictEqual({ kind: 'bad-length', message: 'frame is 12 characters, at least 18' });
+    expect(errorOf('~21012A50E002FDA4\r')).toStrictEqual({ kind: 'bad-length', message: 'frame is 18 characters, LENID 2 needs 20' });
+    expect(errorOf('~21012A501000FDA4\r')).toStrictEqual({ kind: 'bad-lchksum', message: 'LENGTH 1000 fails LCHKSUM', offset: 9 });
+    expect(errorOf('~21012A500000FDA5\r')).toStrictEqual({ kind: 'bad-chksum', message: 'CHKSUM FDA5, expected FDA4', offset: 13 });
+    expect(errorOf('~21012A5000G0FDA4\r')).toStrictEqual({ kind: 'non-hex', message: 'LENGTH is not uppercase hex', offset: 11 });
+    expect(errorOf('~21012A500000FDAZ\r')).toStrictEqual({ kind: 'non-hex', message: 'CHKSUM is not uppercase hex', offset: 16 });
+    expect(errorOf(withChecksum('21012a500000'))).toStrictEqual({ kind: 'non-hex', message: 'a field character is not uppercase hex', offset: 6 });
+  });
+
+  it('refuses an odd LENID for being odd, at the LENGTH field, even when the frame is 18 + LENID long', () => {
+    const text = withChecksum('21012A50F0010');
+    expect(text).toHaveLength(18 + 1);
+    expect(decodeFrame(text)).toEqual({ ok: false, error: { kind: 'bad-length', message: 'LENID 1 is odd', offset: 9 } });
   });
 
   it('checks LCHKSUM before CHKSUM, as a device does', () => {

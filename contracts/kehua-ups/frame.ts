@@ -50,11 +50,11 @@ export type DecodeFrameResult = { readonly ok: true; readonly frame: Frame } | {
 const HEX_DIGITS = '0123456789ABCDEF';
 const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, b) => HEX_DIGITS[b >> 4]! + HEX_DIGITS[b & 15]!);
 
+const DIGIT_VALUE: ReadonlyMap<number, number> = new Map(Array.from(HEX_DIGITS, (c, i) => [c.charCodeAt(0), i]));
+
 /** Value of an uppercase hex digit's character code, or -1. Lowercase is not valid on the wire. */
 function hexDigit(code: number): number {
-  if (code >= 0x30 && code <= 0x39) return code - 0x30;
-  if (code >= 0x41 && code <= 0x46) return code - 0x37;
-  return -1;
+  return DIGIT_VALUE.get(code) ?? -1;
 }
 
 function isByte(n: number): boolean {
@@ -117,7 +117,7 @@ function readHex(text: string, start: number, chars: number): number {
  * the first failure is the one a device would answer with.
  */
 export function decodeFrame(text: string): DecodeFrameResult {
-  if (text.length === 0 || text[0] !== SOI) return fail('bad-soi', 'frame does not start with ~', 0);
+  if (text[0] !== SOI) return fail('bad-soi', 'frame does not start with ~', 0);
   const last = text.length - 1;
   if (text[last] !== EOI) return fail('bad-eoi', 'frame does not end with CR', last);
   if (text.length < FRAME_OVERHEAD_CHARS) {
@@ -125,7 +125,7 @@ export function decodeFrame(text: string): DecodeFrameResult {
   }
 
   const badLength = firstNonHex(text, 9, 13);
-  if (badLength >= 0) return fail('non-hex', 'LENGTH is not uppercase hex', badLength);
+  if (badLength !== -1) return fail('non-hex', 'LENGTH is not uppercase hex', badLength);
   const length = readHex(text, 9, 4);
   const nibbleSum = (length >> 12) + ((length >> 8) & 0xf) + ((length >> 4) & 0xf) + (length & 0xf);
   if ((nibbleSum & 0xf) !== 0) return fail('bad-lchksum', `LENGTH ${text.slice(9, 13)} fails LCHKSUM`, 9);
@@ -137,7 +137,7 @@ export function decodeFrame(text: string): DecodeFrameResult {
 
   const infoEnd = INFO_CHAR_OFFSET + lenid;
   const badChk = firstNonHex(text, infoEnd, infoEnd + 4);
-  if (badChk >= 0) return fail('non-hex', 'CHKSUM is not uppercase hex', badChk);
+  if (badChk !== -1) return fail('non-hex', 'CHKSUM is not uppercase hex', badChk);
   const received = readHex(text, infoEnd, 4);
   const expected = checksum(text.slice(1, infoEnd));
   if (received !== expected) {
@@ -145,10 +145,9 @@ export function decodeFrame(text: string): DecodeFrameResult {
   }
 
   const badField = firstNonHex(text, 1, infoEnd);
-  if (badField >= 0) return fail('non-hex', 'a field character is not uppercase hex', badField);
+  if (badField !== -1) return fail('non-hex', 'a field character is not uppercase hex', badField);
 
-  const info = new Uint8Array(lenid / 2);
-  for (let i = 0; i < info.length; i++) info[i] = readHex(text, INFO_CHAR_OFFSET + 2 * i, 2);
+  const info = Uint8Array.from({ length: lenid / 2 }, (_, i) => readHex(text, INFO_CHAR_OFFSET + 2 * i, 2));
   return {
     ok: true,
     frame: { ver: readHex(text, 1, 2), adr: readHex(text, 3, 2), cid1: readHex(text, 5, 2), cid2: readHex(text, 7, 2), info },

@@ -121,14 +121,6 @@ export function isWireType(s: string): s is WireType {
   return WIRE_TYPE_SET.has(s);
 }
 
-export function isMarker(s: unknown): s is Marker {
-  return typeof s === 'string' && MARKER_SET.has(s);
-}
-
-export function isNumericType(t: WireType): t is NumericType {
-  return t in HEX_WIDTH;
-}
-
 // One shared scratch buffer: float32 <-> bit pattern conversions are synchronous.
 const scratch = new DataView(new ArrayBuffer(4));
 
@@ -207,11 +199,6 @@ export function encodeValue(type: WireType, value: number | bigint | string): st
   }
 }
 
-/** Encodes each element with the same type (the device's arrays are homogeneous). */
-export function encodeArray<T extends WireType>(type: T, values: readonly EncodeInput[T][]): string[] {
-  return values.map((v) => encodeValue(type, v));
-}
-
 /** Re-encodes a decoded value canonically (floats from their exact bits). Undefined for markers/malformed. */
 export function encodeDecoded(decoded: DecodedValue): string | undefined {
   switch (decoded.kind) {
@@ -222,8 +209,7 @@ export function encodeDecoded(decoded: DecodedValue): string | undefined {
     case 'string':
     case 'error':
       return `${decoded.type}_${decoded.value}`;
-    case 'marker':
-    case 'malformed':
+    default: // markers and malformed values
       return undefined;
   }
 }
@@ -259,6 +245,11 @@ function decodeNumeric(wire: string, type: NumericType, payload: string, strict:
 
 /** Decodes one wire string. Never throws; anything unparseable comes back as `kind: 'malformed'`. */
 export function decodeValue(wire: string, options: DecodeOptions = {}): DecodedValue {
+  return decodeAny(wire, options);
+}
+
+/** decodeValue for any JS value: a non-string (from JSON or an untyped caller) is malformed. */
+function decodeAny(wire: unknown, options: DecodeOptions): DecodedValue {
   if (typeof wire !== 'string') return malformed(describeInput(wire), 'not-a-string');
   if (MARKER_SET.has(wire)) return { kind: 'marker', marker: wire as Marker };
   const prefix = wire.slice(0, 2);
@@ -283,13 +274,7 @@ export function isCanonicalWire(wire: string): boolean {
 
 /** A response field: a single wire string or an array of them. Non-strings decode as malformed. */
 export function decodeField(field: unknown, options: DecodeOptions = {}): DecodedValue | DecodedValue[] {
-  if (Array.isArray(field)) {
-    return field.map((item: unknown) =>
-      typeof item === 'string' ? decodeValue(item, options) : malformed(describeInput(item), 'not-a-string'),
-    );
-  }
-  if (typeof field === 'string') return decodeValue(field, options);
-  return malformed(describeInput(field), 'not-a-string');
+  return Array.isArray(field) ? field.map((item: unknown) => decodeAny(item, options)) : decodeAny(field, options);
 }
 
 /** The plain JS value of a decoded wire string; undefined for markers and malformed input. */
@@ -300,8 +285,7 @@ export function plainValue(decoded: DecodedValue): number | bigint | string | un
     case 'string':
     case 'error':
       return decoded.value;
-    case 'marker':
-    case 'malformed':
+    default: // markers and malformed values
       return undefined;
   }
 }

@@ -21,6 +21,7 @@ import {
   decodeField,
   decodeValue,
   encodeDecoded,
+  encodeFloat32Bits,
   encodeValue,
   enumLabel,
   interpretRequestValue,
@@ -29,6 +30,7 @@ import {
   keysOf,
   logPathFor,
   objectAvailability,
+  plainValue,
   resolveKey,
   sectionsOf,
   statStateName,
@@ -207,6 +209,69 @@ describe('encodeValue', () => {
     ['u6', 2 ** 53], // not a safe integer: the caller must use a bigint
   ])('throws for %s %s', (type, value) => {
     expect(() => encodeValue(type, value)).toThrow(RangeError);
+  });
+
+  it('says what did not fit, and where the range ends', () => {
+    expect(() => encodeValue('i8', 128)).toThrow(new RangeError('i8 cannot hold 128 (range -128..127)'));
+    expect(() => encodeValue('u6', 2n ** 64n)).toThrow(new RangeError('u6 cannot hold 18446744073709551616'));
+    expect(() => encodeValue('u6', 2 ** 53)).toThrow(new RangeError('u6 needs a bigint or a safe integer, got 9007199254740992'));
+  });
+
+  it('throws a TypeError for a JS value of the wrong kind for the wire type', () => {
+    const untyped = encodeValue as (type: WireType, value: unknown) => string;
+    expect(() => untyped('fl', '1')).toThrow(new TypeError('fl needs a number'));
+    expect(() => untyped('u6', '1')).toThrow(new TypeError('u6 needs a bigint or number'));
+    expect(() => untyped('u8', 1n)).toThrow(new TypeError('u8 needs a number'));
+    expect(() => untyped('i3', '1')).toThrow(new TypeError('i3 needs a number'));
+    expect(() => untyped('st', 1)).toThrow(new TypeError('st needs a string'));
+    expect(() => untyped('er', null)).toThrow(new TypeError('er needs a string'));
+  });
+
+  it('encodeFloat32Bits takes exactly the 32-bit patterns 0…FFFFFFFF', () => {
+    expect(encodeFloat32Bits(0)).toBe('fl_00000000');
+    expect(encodeFloat32Bits(0xffffffff)).toBe('fl_FFFFFFFF');
+    expect(encodeFloat32Bits(0x7fc00001)).toBe('fl_7FC00001');
+    for (const bits of [-1, 2 ** 32, 0.5, 0x42c80000 + 0.5, NaN, Infinity]) {
+      expect(() => encodeFloat32Bits(bits), String(bits)).toThrow(new RangeError(`fl bit pattern out of range: ${bits}`));
+    }
+  });
+
+  it('encodeDecoded gives nothing for markers and malformed values', () => {
+    expect(encodeDecoded(decodeValue('FORBIDDEN'))).toBeUndefined();
+    expect(encodeDecoded(decodeValue('u8_XYZ'))).toBeUndefined();
+    expect(encodeDecoded(decodeValue('er_E'))).toBe('er_E');
+  });
+});
+
+describe('plainValue', () => {
+  it('is the decoded value of every kind that has one (u6 as bigint), undefined for markers and malformed', () => {
+    expect(plainValue(decodeValue('u6_FFFFFFFFFFFFFFFF'))).toBe(2n ** 64n - 1n);
+    expect(plainValue(decodeValue('i1_FFE8'))).toBe(-24);
+    expect(plainValue(decodeValue('fl_42C80000'))).toBe(100);
+    expect(plainValue(decodeValue('st_END_OF_ARRAY'))).toBe('END_OF_ARRAY');
+    expect(plainValue(decodeValue('er_E'))).toBe('E');
+    expect(plainValue(decodeValue('VARIABLE_NOT_FOUND'))).toBeUndefined();
+    expect(plainValue(decodeValue('fl_'))).toBeUndefined();
+  });
+});
+
+describe('malformed input keeps a printable form of what came in', () => {
+  it.each<[string, unknown, string]>([
+    ['a number', 42, '42'],
+    ['null', null, 'null'],
+    ['undefined (no JSON form)', undefined, 'undefined'],
+    ['a symbol (no JSON form)', Symbol('s'), 'Symbol(s)'],
+    ['a bigint (JSON.stringify throws)', 10n, '[object BigInt]'],
+    ['an object', { a: 1 }, '{"a":1}'],
+  ])('%s', (_name, value, raw) => {
+    expect(decodeField(value)).toEqual({ kind: 'malformed', raw, reason: 'not-a-string' });
+    expect(decodeField([value])).toEqual([{ kind: 'malformed', raw, reason: 'not-a-string' }]);
+  });
+
+  it('a cyclic object', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(decodeField(cyclic)).toEqual({ kind: 'malformed', raw: '[object Object]', reason: 'not-a-string' });
   });
 });
 

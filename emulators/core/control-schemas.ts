@@ -43,26 +43,29 @@ export function describeSpan(ms: number): string {
 
 const DURATION_KIND = 'VoltbenchDuration';
 const INSTANT_KIND = 'VoltbenchInstant';
-registerKind(DURATION_KIND, (schema: { maximumMs: number }, value) => {
+registerKind(DURATION_KIND, (schema: { maximumMs: number; minimumMs?: number }, value) => {
   const ms = durationMs(value);
-  return ms !== null && ms <= schema.maximumMs;
+  return ms !== null && ms <= schema.maximumMs && ms >= (schema.minimumMs ?? 0);
 });
 registerKind(INSTANT_KIND, (_schema: never, value) => {
   const ms = instantMs(value);
   return ms !== null && ms >= MIN_INSTANT_MS && ms <= MAX_INSTANT_MS;
 });
 
-/** A duration up to `maximumMs`: `"5m"`, `"1h30m"`, `"2d"` or milliseconds. */
-export function Duration(maximumMs: number = MAX_JUMP_MS, options: { description?: string } = {}) {
+/** A duration up to `maximumMs` (and from `minimumMs`): `"5m"`, `"1h30m"`, `"2d"` or milliseconds. */
+export function Duration(maximumMs: number = MAX_JUMP_MS, options: { description?: string; minimumMs?: number } = {}) {
+  const { minimumMs, ...rest } = options;
+  const from = minimumMs === undefined || minimumMs === 0 ? '' : ` from ${describeSpan(minimumMs)}`;
   return Type.Unsafe<number | string>({
     [Kind]: DURATION_KIND,
     anyOf: [
       { type: 'string', pattern: DURATION_PATTERN },
-      { type: 'number', minimum: 0, maximum: maximumMs },
+      { type: 'number', minimum: minimumMs ?? 0, maximum: maximumMs },
     ],
     maximumMs,
-    expects: `a duration such as "90s", "5m", "1h30m" or "2d", or milliseconds, of at most ${describeSpan(maximumMs)}`,
-    ...options,
+    ...(minimumMs !== undefined ? { minimumMs } : {}),
+    expects: `a duration such as "90s", "5m", "1h30m" or "2d", or milliseconds,${from ? `${from} and` : ' of'} at most ${describeSpan(maximumMs)}`,
+    ...rest,
   });
 }
 

@@ -7,6 +7,7 @@ import {
   HTTP_FAULT_KINDS,
   SERIAL_FAULT_KINDS,
   corruptBytes,
+  escapeQuotes,
   garbageBytes,
   splitBytes,
   truncateBody,
@@ -103,6 +104,8 @@ describe('FaultInjector matching', () => {
 
   it('remove and clear delete faults; ids are unique', () => {
     const { faults } = setup();
+    expect(faults.active).toBe(false);
+    expect(faults.list()).toEqual([]);
     const a = faults.add({ kind: 'hang' });
     const b = faults.add({ kind: 'reset' });
     expect(a.id).not.toBe(b.id);
@@ -111,6 +114,42 @@ describe('FaultInjector matching', () => {
     expect(faults.list().map((f) => f.id)).toEqual([b.id]);
     faults.clear();
     expect(faults.active).toBe(false);
+  });
+
+  it('numbers faults f1, f2, … in the order added, never reusing a removed one\'s id', () => {
+    const { faults } = setup();
+    expect([faults.add({ kind: 'hang' }).id, faults.add({ kind: 'reset' }).id]).toEqual(['f1', 'f2']);
+    faults.remove('f2');
+    expect(faults.add({ kind: 'reset' }).id).toBe('f3');
+  });
+
+  it('`kinds` considers only faults of those kinds and leaves the others untouched', () => {
+    const { faults } = setup();
+    faults.add({ kind: 'reset', times: 1 });
+    faults.add({ kind: 'latency', ms: 5, times: 1 });
+    expect(faults.decide({ path: '/' }, ['latency', 'hang']).map((f) => f.kind)).toEqual(['latency']);
+    expect(faults.list()).toMatchObject([{ kind: 'reset', remaining: 1, hits: 0 }]);
+    expect(faults.decide({ path: '/' }).map((f) => f.kind)).toEqual(['reset']);
+  });
+
+  it('draws from the seeded generator only for a fault with a probability below 1', () => {
+    // Adding a certain fault (or a jitter-free latency) must not shift which requests a
+    // probabilistic fault fires on: the same seed gives the same pattern with or without it.
+    const patternWith = (extra: object | undefined): boolean[] => {
+      const { faults } = setup(7);
+      if (extra) faults.add(extra);
+      faults.add({ kind: 'status', status: 500, probability: 0.5, match: { path: '/x' } });
+      return Array.from({ length: 64 }, () => {
+        const fired = faults.decide({ path: '/x' });
+        for (const f of fired) if (f.kind === 'latency') faults.latencyOf(f);
+        return fired.some((f) => f.kind === 'status');
+      });
+    };
+    const alone = patternWith(undefined);
+    expect(alone.filter(Boolean).length).toBeGreaterThan(10);
+    expect(patternWith({ kind: 'reset', match: { path: '/x' } })).toEqual(alone);
+    expect(patternWith({ kind: 'latency', ms: 20 })).toEqual(alone);
+    expect(patternWith({ kind: 'latency', ms: 20, jitterMs: 10 })).not.toEqual(alone);
   });
 
   it('hands out copies, so callers cannot change a stored fault', () => {
@@ -143,6 +182,18 @@ describe('FaultInjector virtual-time windows', () => {
     expect(faults.list()).toEqual([]);
   });
 
+  it('an ended window removes that fault only, not the faults without a window or with a later end', () => {
+    const { faults, clock } = setup();
+    faults.add({ kind: 'hang', match: { path: '/a' } });
+    faults.add({ kind: 'reset', to: START + MINUTE });
+    faults.add({ kind: 'latency', ms: 5, to: START + 2 * MINUTE });
+    clock.advance(MINUTE);
+    expect(faults.list().map((f) => f.kind)).toEqual(['hang', 'latency']);
+    expect(faults.decide({ path: '/a' }).map((f) => f.kind)).toEqual(['hang', 'latency']);
+    clock.advance(MINUTE);
+    expect(faults.decide({ path: '/a' }).map((f) => f.kind)).toEqual(['hang']);
+  });
+
   it('`for` runs from now, or from `from` when given', () => {
     const { faults, clock } = setup();
     const now = faults.add({ kind: 'hang', for: '10m' });
@@ -166,6 +217,7 @@ describe('FaultInjector virtual-time windows', () => {
     expect(() => faults.add({ kind: 'hang', to: START + 1000, for: '5m' })).toThrow('either "to" or "for"');
     expect(() => faults.add({ kind: 'hang', for: 'a while' })).toThrow(/fault "for" "a while" is not a duration/);
     expect(() => faults.add({ kind: 'hang', from: 'yesterday-ish' })).toThrow(/fault "from" must be/);
+    expect(() => faults.add({ kind: 'hang', to: 'tomorrow-ish' })).toThrow(/fault "to" must be/);
   });
 });
 
@@ -185,10 +237,21 @@ describe('FaultInjector validation', () => {
     [{ kind: 'latency' }, 'a "latency" fault needs "ms" and/or "jitterMs"'],
     [{ kind: 'latency', ms: 'soon' }, /fault "ms" "soon" is not a duration/],
     [{ kind: 'hang', probability: 2 }, /"probability" must be a number from 0 to 1/],
+    [{ kind: 'hang', probability: Number.NaN }, /"probability" must be a number from 0 to 1/],
+    [{ kind: 'latency', jitterMs: Number.POSITIVE_INFINITY }, /"jitterMs" must be a number from 0 to 3600000/],
     [{ kind: 'hang', times: 0 }, /"times" must be a number from 1/],
     [{ kind: 'hang', times: 1.5 }, 'fault field "times" must be a whole number'],
     [{ kind: 'status', status: 500, body: 42 }, 'fault field "body" must be a string'],
     [{ kind: 'status', status: 500, headers: { retry: 5 } }, /"headers" must be an object of string values/],
+    [{ kind: 'status', status: 500, headers: 'retry: 5' }, /"headers" must be an object of string values/],
+    [{ kind: 'status', status: 500, headers: ['retry'] }, /"headers" must be an object of string values/],
+    [42, 'a fault must be a JSON object'],
+    ['hang', 'a fault must be a JSON object'],
+    [{ kind: 'hang', match: { url: '/', host: 'x' } }, 'unknown match field(s): url, host; use "path" and/or "command"'],
+    [{ kind: 'hang', match: [] }, /fault field "match" must be an object/],
+    [{ kind: 'hang', match: { command: 41 } }, 'match.command must be a string'],
+    [{ kind: 'truncate', fraction: 1.5 }, 'fault field "fraction" must be a number from 0 to 1, got 1.5'],
+    [{ kind: 'truncate', bytes: '10' }, 'fault field "bytes" must be a number from 0 to 1000000000, got "10"'],
   ])('rejects %j with a clear message', (spec, message) => {
     const { faults } = setup();
     expect(() => faults.add(spec)).toThrow(ControlInputError);
@@ -200,6 +263,11 @@ describe('FaultInjector validation', () => {
     const serial = new FaultInjector(SERIAL_FAULT_KINDS, new Rng(1), () => START);
     for (const kind of ['drop', 'garbage', 'flip', 'split']) expect(serial.add({ kind }).kind).toBe(kind);
     expect(serial.add({ kind: 'delay', ms: '2s' }).ms).toBe(2000);
+    expect(serial.add({ kind: 'delay', jitterMs: 30 })).toMatchObject({ ms: 0, jitterMs: 30 });
+    expect(() => serial.add({ kind: 'delay' })).toThrow('a "delay" fault needs "ms" and/or "jitterMs"');
+    expect(serial.add({ kind: 'split' })).toMatchObject({ pieces: 2, gapMs: 50 });
+    expect(serial.add({ kind: 'split', pieces: 5, gapMs: 7 })).toMatchObject({ pieces: 5, gapMs: 7 });
+    expect(serial.add({ kind: 'garbage', count: 12 }).count).toBe(12);
     expect(() => serial.add({ kind: 'status', status: 503 })).toThrow(/use one of: drop, delay, garbage, flip, split/);
   });
 
@@ -207,6 +275,22 @@ describe('FaultInjector validation', () => {
     const { faults } = setup();
     const f = faults.add({ kind: 'latency', ms: '1.5s', jitterMs: 200 });
     expect(f).toMatchObject({ ms: 1500, jitterMs: 200, probability: 1, remaining: null, from: null, to: null, match: {}, hits: 0 });
+    expect(faults.add({ kind: 'latency', jitterMs: 40 })).toMatchObject({ ms: 0, jitterMs: 40 });
+  });
+
+  it('keeps what each kind takes, and nothing where a field was not given', () => {
+    const { faults } = setup();
+    expect(faults.add({ kind: 'reset' })).toStrictEqual({
+      id: 'f1', kind: 'reset', ms: 0, jitterMs: 0, status: 200, body: undefined, contentType: undefined, headers: {},
+      bytes: undefined, fraction: undefined, count: 1, pieces: 2, gapMs: 50, match: {}, remaining: null, probability: 1,
+      from: null, to: null, hits: 0,
+    });
+    expect(faults.add({ kind: 'truncate', fraction: 0.25 })).toMatchObject({ bytes: undefined, fraction: 0.25 });
+    expect(faults.add({ kind: 'truncate', bytes: 0 })).toMatchObject({ bytes: 0, fraction: undefined });
+    expect(faults.add({ kind: 'hang', match: { path: '/a' } }).match).toStrictEqual({ path: '/a' });
+    expect(faults.add({ kind: 'hang', match: { command: 'Start' } }).match).toStrictEqual({ command: 'Start' });
+    const status = faults.add({ kind: 'status', status: 429, body: 'slow down', contentType: 'text/plain', headers: { 'retry-after': '5' } });
+    expect(status).toMatchObject({ status: 429, body: 'slow down', contentType: 'text/plain', headers: { 'retry-after': '5' } });
   });
 
   it('latencyOf draws jitter within [ms, ms + jitterMs)', () => {
@@ -215,6 +299,9 @@ describe('FaultInjector validation', () => {
     const samples = Array.from({ length: 200 }, () => faults.latencyOf(f));
     for (const s of samples) expect(s >= 100 && s < 150).toBe(true);
     expect(new Set(samples).size).toBeGreaterThan(100);
+    // Spread over the whole range, not bunched at one end.
+    expect(Math.min(...samples)).toBeLessThan(105);
+    expect(Math.max(...samples)).toBeGreaterThan(145);
     expect(faults.latencyOf(faults.add({ kind: 'latency', ms: 70 }))).toBe(70);
   });
 });
@@ -249,6 +336,44 @@ describe('body mutators', () => {
     expect(corruptBytes(Buffer.alloc(0), 3, new Rng(1))).toHaveLength(0);
   });
 
+  it('corruptBytes still changes every picked byte when the drawn replacement is the byte itself', () => {
+    // Bodies of one repeated printable byte: about one draw in 94 hits the original, including
+    // the edges of the printable range, ! (21H) and ~ (7EH).
+    fc.assert(fc.property(fc.constantFrom(0x21, 0x7e, 0x41), fc.integer({ min: 100, max: 300 }), fc.integer(), (byte, length, seed) => {
+      const original = Buffer.alloc(length, byte);
+      const out = corruptBytes(original, length, new Rng(seed));
+      for (const b of out) expect(b !== byte && b >= 0x21 && b <= 0x7e).toBe(true);
+    }));
+  });
+
+  it('corruptBytes picks positions and replacements all over their ranges', () => {
+    const long = Buffer.alloc(1000, 0x20);
+    const out = corruptBytes(long, 50, new Rng(3));
+    const positions = [...out.keys()].filter((i) => out[i] !== 0x20);
+    expect(positions).toHaveLength(50);
+    expect(Math.max(...positions)).toBeGreaterThan(500);
+    expect(new Set(positions.map((i) => out[i])).size).toBeGreaterThan(20);
+  });
+
+  it('escapeQuotes puts a backslash before `count` distinct quotes, or before all of them when there are fewer', () => {
+    const json = Buffer.from('{"a":"b","c":[1,"d"]}');
+    const quotes = [...json.keys()].filter((i) => json[i] === 0x22).length;
+    fc.assert(fc.property(fc.integer({ min: 1, max: 20 }), fc.integer(), (count, seed) => {
+      const out = escapeQuotes(json, count, new Rng(seed));
+      const escaped = Math.min(count, quotes);
+      expect(out).toHaveLength(json.length + escaped);
+      expect(out.toString().split('\\"').length - 1).toBe(escaped);
+      // Taking the backslashes out gives the body back.
+      expect(out.toString().replaceAll('\\"', '"')).toBe(json.toString());
+      expect(escapeQuotes(json, count, new Rng(seed))).toEqual(out);
+    }));
+    const plain = Buffer.from('no quotes here');
+    expect(escapeQuotes(plain, 3, new Rng(1))).toBe(plain);
+    // One quote of many: not always the first one.
+    const picked = new Set(Array.from({ length: 20 }, (_, seed) => escapeQuotes(json, 1, new Rng(seed)).indexOf(0x5c)));
+    expect(picked.size).toBeGreaterThan(3);
+  });
+
   it('corruptBytes is reproducible for the same seed', () => {
     expect(corruptBytes(body, 4, new Rng(5))).toEqual(corruptBytes(body, 4, new Rng(5)));
   });
@@ -260,6 +385,11 @@ describe('body mutators', () => {
       expect(junk.includes(0x7e)).toBe(false);
       for (const b of junk) expect(b >= 0x20 && b <= 0x7e).toBe(true);
     }));
+    // Junk, not a fill: many different bytes, from both ends of the range.
+    const junk = [...garbageBytes(2000, new Rng(11))];
+    expect(new Set(junk).size).toBeGreaterThan(80);
+    expect(Math.min(...junk)).toBe(0x20);
+    expect(Math.max(...junk)).toBe(0x7d);
   });
 
   it('splitBytes preserves the bytes in order in min(pieces, length) non-empty, near-equal pieces', () => {

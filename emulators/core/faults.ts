@@ -77,6 +77,9 @@ export interface FaultRequest {
   command?: string | undefined;
 }
 
+/** Active faults one emulator holds at most; adding one more is refused (400). */
+export const MAX_ACTIVE_FAULTS = 1_000;
+
 const SPEC_KEYS = new Set(['kind', 'ms', 'jitterMs', 'status', 'body', 'contentType', 'headers', 'bytes', 'fraction', 'count', 'pieces', 'gapMs', 'match', 'times', 'probability', 'from', 'to', 'for']);
 
 /**
@@ -96,6 +99,9 @@ export class FaultInjector {
 
   add(spec: unknown): Fault {
     const fault = this.normalise(spec);
+    // Bounded like every other store of the control API: each fault can hold a 256 KiB body, and every device request walks the list.
+    this.expire(this.now());
+    if (this.faults.length >= MAX_ACTIVE_FAULTS) throw new ControlInputError(`at most ${MAX_ACTIVE_FAULTS} faults at once; remove some first (DELETE /__emu/faults)`);
     this.faults.push(fault);
     return { ...fault };
   }
@@ -119,14 +125,19 @@ export class FaultInjector {
     return this.faults.length > 0;
   }
 
-  /** The faults that fire for this request, in the order they were added; consumes `times`. */
-  decide(request: FaultRequest): Fault[] {
+  /**
+   * The faults that fire for this request, in the order they were added; consumes `times`. `kinds`: only faults
+   * of these kinds are considered (a transport that can apply only some, e.g. WebSocket frames), the others are
+   * left untouched.
+   */
+  decide(request: FaultRequest, kinds?: readonly FaultKind[]): Fault[] {
     if (this.faults.length === 0) return [];
     const now = this.now();
     this.expire(now);
     const fired: Fault[] = [];
     for (const fault of this.faults) {
-      if (fault.from !== null && now < fault.from) continue;
+      if (kinds !== undefined && !kinds.includes(fault.kind)) continue;
+      if (now < (fault.from ?? now)) continue; // held back until `from`, if it has one
       if (fault.match.path !== undefined && fault.match.path !== request.path) continue;
       if (fault.match.command !== undefined && fault.match.command !== request.command) continue;
       if (fault.probability < 1 && this.rng.next() >= fault.probability) continue;
@@ -148,9 +159,7 @@ export class FaultInjector {
   }
 
   private expire(now: number): void {
-    if (this.faults.some((f) => f.to !== null && now >= f.to)) {
-      this.faults = this.faults.filter((f) => f.to === null || now < f.to);
-    }
+    this.faults = this.faults.filter((f) => f.to === null || now < f.to);
   }
 
   private normalise(input: unknown): Fault {
@@ -168,7 +177,8 @@ export class FaultInjector {
     const num = (key: string, min: number, max: number, fallback: number): number => {
       const value = spec[key];
       if (value === undefined) return fallback;
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+      // Written so that NaN, which fails every comparison, is refused too.
+      if (typeof value !== 'number' || !(value >= min && value <= max)) {
         throw new ControlInputError(`fault field "${key}" must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
       }
       return value;
@@ -180,13 +190,13 @@ export class FaultInjector {
       return value;
     };
     const match = spec.match ?? {};
-    if (typeof match !== 'object' || match === null || Array.isArray(match)) throw new ControlInputError('fault field "match" must be an object like {"path":"/x"} or {"command":"DeviceList"}');
+    if (typeof match !== 'object' || Array.isArray(match)) throw new ControlInputError('fault field "match" must be an object like {"path":"/x"} or {"command":"DeviceList"}');
     const { path, command, ...rest } = match as Record<string, unknown>;
     if (Object.keys(rest).length > 0) throw new ControlInputError(`unknown match field(s): ${Object.keys(rest).join(', ')}; use "path" and/or "command"`);
     if (path !== undefined && typeof path !== 'string') throw new ControlInputError('match.path must be a string');
     if (command !== undefined && typeof command !== 'string') throw new ControlInputError('match.command must be a string');
     const headers = spec.headers ?? {};
-    if (typeof headers !== 'object' || headers === null || Array.isArray(headers) || Object.values(headers).some((v) => typeof v !== 'string')) {
+    if (typeof headers !== 'object' || Array.isArray(headers) || Object.values(headers).some((v) => typeof v !== 'string')) {
       throw new ControlInputError('fault field "headers" must be an object of string values');
     }
     const now = this.now();
@@ -196,10 +206,11 @@ export class FaultInjector {
       if (to !== null) throw new ControlInputError('give a fault either "to" or "for", not both');
       to = (from ?? now) + parseDuration(spec.for, 'fault "for"');
     }
-    if (from !== null && to !== null && to <= from) throw new ControlInputError('fault window must end after it starts');
+    if (to !== null && to <= (from ?? -Infinity)) throw new ControlInputError('fault window must end after it starts');
     const times = spec.times === undefined ? null : num('times', 1, 1_000_000, 1);
     if (times !== null && !Number.isInteger(times)) throw new ControlInputError('fault field "times" must be a whole number');
-    const status = num('status', 100, 599, kind === 'status' ? 503 : 200);
+    // A "status" fault must name its status (below); the fallback is for the kinds that do not use it.
+    const status = num('status', 100, 599, 200);
     if (kind === 'status' && spec.status === undefined) throw new ControlInputError('a "status" fault needs a "status" code, e.g. {"kind":"status","status":503}');
     const fault: Fault = {
       id: `f${this.nextId++}`,
@@ -262,28 +273,27 @@ export function corruptBytes(body: Buffer, count: number, rng: Rng): Buffer {
  */
 export function escapeQuotes(body: Buffer, count: number, rng: Rng): Buffer {
   const quotes: number[] = [];
-  for (let i = 0; i < body.length; i++) if (body[i] === 0x22) quotes.push(i);
+  for (const [i, byte] of body.entries()) if (byte === 0x22) quotes.push(i);
   const chosen = new Set<number>();
   while (chosen.size < Math.min(count, quotes.length)) chosen.add(quotes[Math.floor(rng.next() * quotes.length)]!);
   if (chosen.size === 0) return body;
   const out = Buffer.alloc(body.length + chosen.size);
   let o = 0;
-  for (let i = 0; i < body.length; i++) {
+  for (const [i, byte] of body.entries()) {
     if (chosen.has(i)) out[o++] = 0x5c;
-    out[o++] = body[i]!;
+    out[o++] = byte;
   }
   return out;
 }
 
 /** Printable junk for serial "garbage" faults (never contains a frame start `~`). */
 export function garbageBytes(count: number, rng: Rng): Buffer {
-  const out = Buffer.alloc(count);
-  for (let i = 0; i < count; i++) {
-    let b = 0x20 + Math.floor(rng.next() * 95);
-    if (b === 0x7e) b = 0x23;
-    out[i] = b;
-  }
-  return out;
+  return Buffer.from(
+    Array.from({ length: count }, () => {
+      const b = 0x20 + Math.floor(rng.next() * 95);
+      return b === 0x7e ? 0x23 : b;
+    }),
+  );
 }
 
 /** Splits a reply into `pieces` chunks of roughly equal size, for gap-between-bytes faults. */

@@ -18,7 +18,7 @@ import { DEFAULT_FLEET, Fleet, type FleetConfig, type SphDevice } from './fleet.
 import type { SimState } from './physics.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { SphSettings } from './settings.js';
-import { GrowattSimulation, type OutageKind } from './simulation.js';
+import { GrowattSimulation, HISTORY_DAYS, type OutageKind } from './simulation.js';
 import { buildTelemetry, gridNominal } from './telemetry.js';
 import { PlantViews } from './views.js';
 import { emptySample } from './world-tape.js';
@@ -177,11 +177,13 @@ export class GrowattEmulator implements DeviceEmulator {
 
   /**
    * History rows (JSON text) of local days `fromDay..toDay` uploaded by now, oldest first: `offset`/`limit`
-   * select a page, `count` is the total.
+   * select a page, `count` is the total. Like the service, only the last HISTORY_DAYS local dates have rows.
    */
   historyRows(device: SphDevice, fromDay: number, toDay: number, offset: number, limit: number): { count: number; rows: string[] } {
     const now = this.world.clock.now();
     const offsetMs = this.world.config.utcOffsetMinutes * 60_000;
+    fromDay = Math.max(fromDay, Math.floor((now + offsetMs) / 86_400_000) - HISTORY_DAYS);
+    if (toDay < fromDay) return { count: 0, rows: [] };
     // Rows belong to the local day of their upload (`time`), like their today counters.
     const range = this.sim.slotsUploadedIn(device, fromDay * 86_400_000 - offsetMs, (toDay + 1) * 86_400_000 - offsetMs);
     const first = range.from;

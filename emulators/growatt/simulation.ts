@@ -1,17 +1,85 @@
 /**
  * The fleet's simulation on the shared world: a device's state exists only once someone asks about it, and then
- * advances lazily slot by slot. Dataloggers upload every 5 minutes, each at its own second within the slot, so
- * every call inside one window sees the same values. History is a replay from the simulation's start with the
- * same world samples and settings timeline, so it repeats exactly what was served live.
+ * advances lazily. Dataloggers upload every 5 minutes, each at its own second within the slot, so every call inside
+ * one window sees the same values. History is a replay of the same simulation from a saved state with the same
+ * world samples and settings timeline, so it repeats what was served live.
+ *
+ * ## Long gaps
+ *
+ * A device advanced over a long gap (a clock jump of up to ten years, a long soak at high speed, a device first
+ * asked about long after the start) is not stepped slot by slot. `planCoarse` splits the gap into
+ * - an exact head: the rest of the upload day the device was in;
+ * - coarse days: whole upload days integrated in stretches (`coarse`) of at most two hours of daylight (with each
+ *   hour's own clouds) or a whole dark run, split exactly where anything the flows depend on changes: grid
+ *   outages, the work mode of the time-of-use periods, settings changes (from the slot they take effect), upload
+ *   days (today counters reset at local midnight), the load profile's local day and changes of the world itself,
+ *   and where the battery reaches its floor or ceiling. Each stretch uses the mean sun and household load of its
+ *   slots (physics.ts `stepCoarse`), without the per-slot noise;
+ * - an exact tail: the target's upload day and the EXACT_DAYS before it, stepped slot by slot as always, so what a
+ *   client reads right after a jump (live values, a week of mix_data, upload seconds, today counters) has the
+ *   structure and values it has without one, only starting from the coarse state.
+ * Comms outages hold back uploads but not the physics, so they split nothing. A gap within EXACT_DAYS plus about
+ * a day is stepped exactly, so a client that reads at least every week never meets a coarse day.
+ *
+ * Cost: about 11 stretches a day instead of 288 slots, from tables (clear sky by day of year, load profile,
+ * clouds per hour) instead of world samples; ten years take a few milliseconds per device.
+ *
+ * Tolerance (checked by property-tests/growatt-coarse.property.test.ts against slot-by-slot stepping over gaps of
+ * a few days, for any season, weather, load, site, battery and work-mode settings): over a coarse stretch of whole
+ * days, each energy counter agrees with fine steps within COARSE_TOLERANCE.relative of the energy through the
+ * device (PV plus household load plus battery throughput) over the gap, plus COARSE_TOLERANCE.kwhPerDay per day;
+ * the battery's state of charge within COARSE_TOLERANCE.socPct points of capacity; the cycle count within one.
+ * Counters only grow, the state of charge stays within 0-100 % and above the floors of the settings, and powers
+ * balance in every stretch, exactly as in a fine step.
+ *
+ * ## History of coarse days
+ *
+ * mix_data and plant/power answer for local dates up to HISTORY_DAYS back (the service keeps about 95 days; older
+ * dates answer nothing, as it does). Rows of a coarse day are an exact replay of that day from the coarse state at
+ * its start, with the counters scaled by each counter's coarse-to-exact ratio and the state of charge shifted
+ * linearly, so that the day ends exactly on the coarse state the next day starts from: counters stay continuous
+ * and never decrease, each row's powers balance, and each today counter steps by its slot's energy within the
+ * same tolerance.
+ *
+ * ## Memory
+ *
+ * Per device: the live state, checkpoints at upload-day ends (every day of the last RECENT_DAYS, every
+ * CHECKPOINT_EVERY_DAYS-th day back to the history window, one before it), the coarse ranges, settings and comms
+ * outages that still matter to the window, and the energy ledger (energy-history.ts). Older ones are dropped as the
+ * device advances, so none of it grows with the time simulated. The world tape (world-tape.ts) is bounded too.
  */
 import { Rng } from '../core/rng.js';
 import type { World } from '../core/world/world.js';
+import { EnergyLedger } from './energy-history.js';
 import type { Fleet, SphDevice } from './fleet.js';
-import { SimState, stepSlot, type SlotNoise } from './physics.js';
+import { COUNTER_INDEX, modeTable, SimState, stepCoarse, stepSlot, type SlotNoise } from './physics.js';
 import { DEFAULT_SPH_SETTINGS, type SphSettings } from './settings.js';
-import { emptySample, SLOT_MS, WorldTape } from './world-tape.js';
+import { emptyMeans, emptySample, SLOT_MS, SLOTS_PER_DAY, WorldTape } from './world-tape.js';
 
 const DAY_MS = 86_400_000;
+const EAC = COUNTER_INDEX.eac;
+const DISCHARGE = COUNTER_INDEX.discharge;
+
+/** Whole upload days before the target's own that are always stepped exactly (a week of history and a day more). */
+export const EXACT_DAYS = 8;
+/** Local dates mix_data and plant/power answer for, counted back from today (about 95 days on the service). */
+export const HISTORY_DAYS = 95;
+/** Checkpoint spacing within the history window, in upload days. */
+const CHECKPOINT_EVERY_DAYS = 8;
+/** Upload days back from the live state for which replays keep a checkpoint at every day's end. */
+const RECENT_DAYS = 9;
+
+/** How closely coarse stretches agree with fine steps (see the module comment). */
+export const COARSE_TOLERANCE = {
+  /** Of the energy through the device over the gap (PV + household load + charge + discharge). */
+  relative: 0.025,
+  /** Plus this much per day of the gap, kWh. */
+  kwhPerDay: 0.05,
+  /** State of charge, percentage points of capacity. */
+  socPct: 12,
+  /** Battery cycle count (bmsCycleCnt). */
+  cycles: 1,
+} as const;
 
 /** Why a device stopped uploading: the datalogger lost its connection, or the inverter lost its datalogger. */
 export type OutageKind = 'datalogger' | 'inverter';
@@ -23,21 +91,45 @@ export interface CommsOutage {
   to: number | null;
 }
 
+/** Slots `from..to` (inclusive, whole upload days) integrated coarsely. */
+interface CoarseRange {
+  from: number;
+  to: number;
+}
+
 interface Runtime {
   state: SimState;
   /** Settings by the first slot they apply to, oldest first. */
   settings: { from: number; settings: SphSettings }[];
   outages: CommsOutage[];
-  /** States after each day's worth of slots, kept by replays so long histories do not restart from slot 0. */
+  /** States at the end of upload days, oldest first, thinned as the device advances. */
   checkpoints: SimState[];
+  coarse: CoarseRange[];
+  /** The oldest slot replays can reach (everything before it has been dropped). */
+  horizon: number;
+  ledger: EnergyLedger;
 }
 
-/** Slots between replay checkpoints (one day). */
-const CHECKPOINT_SLOTS = 288;
+/** Who runs an integration: the live state (writes the ledger), a replay (caches checkpoints), or scratch work. */
+type Mode = 'live' | 'replay' | 'scratch';
+
+type Visit = (state: SimState, slot: number) => void;
 
 export interface SimulationOptions {
   /** Days simulated before the start, so history and today's counters have data from the first call. */
   backfillDays: number;
+  /** Whole upload days before a target always stepped exactly (default EXACT_DAYS; tests lower it). */
+  exactDays?: number;
+}
+
+/** What a device's runtime holds (for memory checks). */
+export interface RuntimeSizes {
+  checkpoints: number;
+  coarseRanges: number;
+  settings: number;
+  outages: number;
+  ledgerMonths: number;
+  ledgerDailyMonths: number;
 }
 
 export class GrowattSimulation {
@@ -45,6 +137,10 @@ export class GrowattSimulation {
   private runtimes = new Map<string, Runtime>();
   private readonly noiseRng: Rng;
   private readonly scratch = emptySample();
+  private readonly means = emptyMeans();
+  /** Target of the live advance in progress (checkpoints are kept only within its history window). */
+  private liveTarget = 0;
+  private readonly exactDays: number;
 
   constructor(readonly world: World, readonly fleet: Fleet, options: SimulationOptions) {
     const start = world.clock.now();
@@ -56,6 +152,7 @@ export class GrowattSimulation {
     if (start - epoch < 2 * SLOT_MS + 300_000) epoch -= DAY_MS;
     this.tape = new WorldTape(world, epoch);
     this.noiseRng = new Rng(fleet.config.seed, 'growatt-noise');
+    this.exactDays = options.exactDays ?? EXACT_DAYS;
     world.onReset(() => this.reset());
   }
 
@@ -91,44 +188,38 @@ export class GrowattSimulation {
     return this.runtime(device.sn).outages.some((o) => o.to !== null && upload >= o.from && upload < o.to);
   }
 
-  /** State after `slot`; advances the device's cached state, or replays when asked about the past. */
+  /** State after `slot`; advances the device's live state, or replays when asked about the past. */
   stateAt(device: SphDevice, slot: number): SimState {
     const runtime = this.runtime(device.sn);
     if (slot >= runtime.state.slot) {
-      this.advance(device, runtime, runtime.state, slot);
+      this.advanceLive(device, runtime, slot);
       return runtime.state;
     }
-    const replay = new SimState(device);
-    this.restoreBefore(runtime, replay, slot + 1);
-    this.advance(device, runtime, replay, slot);
-    return replay;
+    let found: SimState | undefined;
+    this.replay(device, slot, slot, (state) => {
+      found = new SimState(null, state);
+    });
+    return found ?? new SimState(null, runtime.state);
   }
 
-  /** Replays slots `from..to` (inclusive), calling `visit` with the state after each; the state object is reused. */
-  replay(device: SphDevice, from: number, to: number, visit: (state: SimState, slot: number) => void): void {
+  /**
+   * Replays slots `from..to` (inclusive), calling `visit` with the state after each; the state object is reused.
+   * Slots older than what the device still keeps (well beyond the history window) are skipped.
+   */
+  replay(device: SphDevice, from: number, to: number, visit: Visit): void {
     if (to < from || to < 0) return;
     const runtime = this.runtime(device.sn);
+    if (to > runtime.state.slot) this.advanceLive(device, runtime, to);
+    const start = Math.max(0, from, runtime.horizon);
+    if (start > to) return;
     const state = new SimState(device);
-    const start = Math.max(0, from);
     this.restoreBefore(runtime, state, start);
-    for (let slot = state.slot + 1; slot <= to; slot++) {
-      this.advance(device, runtime, state, slot);
-      if (slot % CHECKPOINT_SLOTS === CHECKPOINT_SLOTS - 1 && runtime.checkpoints[(slot + 1) / CHECKPOINT_SLOTS - 1] === undefined) {
-        runtime.checkpoints[(slot + 1) / CHECKPOINT_SLOTS - 1] = new SimState(null, state);
-      }
-      if (slot >= start) visit(state, slot);
-    }
+    this.run(device, runtime, state, to, 'replay', visit, start);
   }
 
-  /** Puts `state` at the newest checkpoint before `slot` (or leaves it initial). */
-  private restoreBefore(runtime: Runtime, state: SimState, slot: number): void {
-    for (let day = Math.min(runtime.checkpoints.length, Math.floor(slot / CHECKPOINT_SLOTS)) - 1; day >= 0; day--) {
-      const checkpoint = runtime.checkpoints[day];
-      if (checkpoint !== undefined && checkpoint.slot < slot) {
-        state.copyFrom(checkpoint);
-        return;
-      }
-    }
+  /** The device's energy ledger, up to date with its live state. */
+  ledger(sn: string): EnergyLedger {
+    return this.runtime(sn).ledger;
   }
 
   settingsAt(sn: string, slot: number): SphSettings {
@@ -147,10 +238,15 @@ export class GrowattSimulation {
   applySettings(device: SphDevice, settings: SphSettings, now: number): void {
     const runtime = this.runtime(device.sn);
     const from = this.tape.slotAt(now) + 1;
-    // The cached state may already be past `from` if someone replayed ahead; never let it hold stale physics.
-    if (runtime.state.slot >= from) runtime.state = new SimState(device);
+    // The live state never runs ahead of the uploads, but if it had, it must not hold the old settings' physics.
+    if (runtime.state.slot >= from) {
+      const state = new SimState(device);
+      this.restoreBefore(runtime, state, from);
+      runtime.state = state;
+      runtime.coarse = runtime.coarse.filter((range) => range.to < from);
+    }
     // Checkpoints at or after `from` would carry the old settings' physics.
-    runtime.checkpoints.length = Math.min(runtime.checkpoints.length, Math.floor(from / CHECKPOINT_SLOTS));
+    runtime.checkpoints = runtime.checkpoints.filter((checkpoint) => checkpoint.slot < from);
     runtime.settings = runtime.settings.filter((entry) => entry.from < from);
     runtime.settings.push({ from, settings });
   }
@@ -182,30 +278,247 @@ export class GrowattSimulation {
     return this.runtimes.size;
   }
 
+  /** What a device's runtime holds, or undefined before it was asked about. */
+  sizes(sn: string): RuntimeSizes | undefined {
+    const runtime = this.runtimes.get(sn);
+    if (runtime === undefined) return undefined;
+    return {
+      checkpoints: runtime.checkpoints.length,
+      coarseRanges: runtime.coarse.length,
+      settings: runtime.settings.length,
+      outages: runtime.outages.length,
+      ledgerMonths: runtime.ledger.size,
+      ledgerDailyMonths: runtime.ledger.dailyMonths,
+    };
+  }
+
+  /** Local upload day of a slot: the day its today counters belong to. */
+  uploadDay(device: SphDevice, slot: number): number {
+    return Math.floor((this.uploadTime(device, slot) + this.tape.offsetAt(slot) * 60_000) / DAY_MS);
+  }
+
   private runtime(sn: string): Runtime {
     let runtime = this.runtimes.get(sn);
     if (runtime === undefined) {
       const device = this.fleet.devices.get(sn);
       if (device === undefined) throw new RangeError(`unknown device ${sn}`);
-      runtime = { state: new SimState(device), settings: [{ from: 0, settings: DEFAULT_SPH_SETTINGS }], outages: [], checkpoints: [] };
+      runtime = {
+        state: new SimState(device),
+        settings: [{ from: 0, settings: DEFAULT_SPH_SETTINGS }],
+        outages: [],
+        checkpoints: [],
+        coarse: [],
+        horizon: 0,
+        ledger: new EnergyLedger(),
+      };
       this.runtimes.set(sn, runtime);
     }
     return runtime;
   }
 
-  private advance(device: SphDevice, runtime: Runtime, state: SimState, slot: number): void {
+  // ---- the live state ------------------------------------------------------------------------------------
+
+  private advanceLive(device: SphDevice, runtime: Runtime, to: number): void {
+    if (to <= runtime.state.slot) return;
+    this.planCoarse(device, runtime, to);
+    this.liveTarget = to;
+    this.run(device, runtime, runtime.state, to, 'live');
+    this.thin(runtime);
+  }
+
+  /** Records the whole upload days of a long gap up to `to` that are integrated coarsely (see the module comment). */
+  private planCoarse(device: SphDevice, runtime: Runtime, to: number): void {
+    const a = runtime.state.slot + 1;
+    const dayA = this.uploadDay(device, a);
+    const from = a === 0 || this.uploadDay(device, a - 1) !== dayA ? a : this.nextDayStart(device, dayA, this.tape.offsetAt(a) * 60_000);
+    const tailStart = this.nextDayStart(device, this.uploadDay(device, to) - this.exactDays - 1, this.tape.offsetAt(to) * 60_000);
+    if (tailStart - from >= SLOTS_PER_DAY) runtime.coarse.push({ from, to: tailStart - 1 });
+  }
+
+  /** First slot uploaded on a local day after `day` (for a UTC offset in ms). */
+  private nextDayStart(device: SphDevice, day: number, offsetMs: number): number {
+    return Math.ceil(((day + 1) * DAY_MS - device.uploadPhaseS * 1000 - offsetMs - this.tape.epochMs) / SLOT_MS) - 1;
+  }
+
+  /** Drops checkpoints, coarse ranges, settings and outages nothing can need any more (see the module comment). */
+  private thin(runtime: Runtime): void {
+    const live = runtime.state.slot;
+    const recent = live - RECENT_DAYS * SLOTS_PER_DAY;
+    const window = live - (HISTORY_DAYS + 2) * SLOTS_PER_DAY;
+    let base: SimState | undefined;
+    const kept: SimState[] = [];
+    for (const checkpoint of runtime.checkpoints) {
+      if (checkpoint.slot < window) base = checkpoint;
+      else if (checkpoint.slot >= recent || checkpoint.day % CHECKPOINT_EVERY_DAYS === 0) kept.push(checkpoint);
+    }
+    if (base !== undefined) {
+      kept.unshift(base);
+      const horizon = base.slot + 1;
+      runtime.horizon = horizon;
+      runtime.coarse = runtime.coarse.filter((range) => range.to >= horizon);
+      while (runtime.settings.length > 1 && runtime.settings[1]!.from <= horizon) runtime.settings.shift();
+      const horizonMs = this.tape.slotStart(horizon);
+      runtime.outages = runtime.outages.filter((o) => o.to === null || o.to >= horizonMs);
+    }
+    runtime.checkpoints = kept;
+    runtime.ledger.thin(runtime.state.day);
+  }
+
+  private addCheckpoint(runtime: Runtime, state: SimState): void {
+    const list = runtime.checkpoints;
+    let i = list.length;
+    while (i > 0 && list[i - 1]!.slot > state.slot) i--;
+    if (i > 0 && list[i - 1]!.slot === state.slot) return;
+    list.splice(i, 0, new SimState(null, state));
+  }
+
+  /** Puts `state` at the newest checkpoint before `slot` (or leaves it initial). */
+  private restoreBefore(runtime: Runtime, state: SimState, slot: number): void {
+    const list = runtime.checkpoints;
+    for (let i = list.length - 1; i >= 0; i--) {
+      if (list[i]!.slot < slot) {
+        state.copyFrom(list[i]!);
+        return;
+      }
+    }
+  }
+
+  // ---- integration ---------------------------------------------------------------------------------------
+
+  /** Advances `state` to `to`, exactly or coarsely as the device's coarse ranges say, visiting slots from `visitFrom`. */
+  private run(device: SphDevice, runtime: Runtime, state: SimState, to: number, mode: Mode, visit?: Visit, visitFrom = 0): void {
+    const ranges = runtime.coarse;
+    let r = 0;
+    while (state.slot < to) {
+      const s = state.slot + 1;
+      while (r < ranges.length && ranges[r]!.to < s) r++;
+      const range = ranges[r];
+      if (range === undefined || range.from > s) {
+        this.exact(device, runtime, state, range === undefined ? to : Math.min(to, range.from - 1), mode, visit, visitFrom);
+        continue;
+      }
+      const end = Math.min(range.to, to);
+      if (visit === undefined || end < visitFrom) {
+        this.coarse(device, runtime, state, end, mode);
+        if (mode === 'live' && state.slot === range.to) this.addCheckpoint(runtime, state);
+        continue;
+      }
+      // Day by day, so that visited days are shown from their own coarse start and end.
+      const dayEnd = Math.min(range.to, this.nextDayStart(device, this.uploadDay(device, s), this.tape.offsetAt(s) * 60_000) - 1);
+      if (dayEnd < visitFrom) this.coarse(device, runtime, state, dayEnd, mode);
+      else this.coarseDayRows(device, runtime, state, dayEnd, mode, visit, visitFrom, to);
+    }
+  }
+
+  /** A completed upload day: the live state writes the ledger; checkpoints are kept where thinning would keep them. */
+  private dayEnded(runtime: Runtime, state: SimState, mode: Mode): void {
+    if (mode === 'live') {
+      runtime.ledger.record(state.day, state.today[EAC]!);
+      const window = this.liveTarget - (HISTORY_DAYS + 2 + CHECKPOINT_EVERY_DAYS) * SLOTS_PER_DAY;
+      if (state.day % CHECKPOINT_EVERY_DAYS === 0 && state.slot >= window) this.addCheckpoint(runtime, state);
+    } else if (mode === 'replay' && state.slot >= runtime.state.slot - RECENT_DAYS * SLOTS_PER_DAY) {
+      this.addCheckpoint(runtime, state);
+    }
+  }
+
+  /** Slot-by-slot steps up to `to`. */
+  private exact(device: SphDevice, runtime: Runtime, state: SimState, to: number, mode: Mode, visit?: Visit, visitFrom = 0): void {
     const sample = this.scratch;
     const rng = this.noiseRng;
     let index = 0;
     const noise: SlotNoise = (channel) => rng.signedNoise(device.noiseKey + channel * 7919, index);
+    const list = runtime.settings;
     let settingsIndex = 0;
-    for (let s = state.slot + 1; s <= slot; s++) {
-      while (settingsIndex + 1 < runtime.settings.length && runtime.settings[settingsIndex + 1]!.from <= s) settingsIndex++;
+    for (let s = state.slot + 1; s <= to; s++) {
+      while (settingsIndex + 1 < list.length && list[settingsIndex + 1]!.from <= s) settingsIndex++;
       index = s;
       this.tape.sample(s, sample);
       const uploadDay = Math.floor((this.uploadTime(device, s) + sample.utcOffsetMinutes * 60_000) / DAY_MS);
-      stepSlot(device, state, sample, runtime.settings[settingsIndex]!.settings, noise, uploadDay);
+      if (uploadDay !== state.day && !Number.isNaN(state.day)) this.dayEnded(runtime, state, mode);
+      stepSlot(device, state, sample, list[settingsIndex]!.settings, noise, uploadDay);
       state.slot = s;
+      if (visit !== undefined && s >= visitFrom) visit(state, s);
     }
+  }
+
+  /** Coarse stretches up to `to` (see the module comment); `to` must end an upload day or a range. */
+  private coarse(device: SphDevice, runtime: Runtime, state: SimState, to: number, mode: Mode): void {
+    const tape = this.tape;
+    const means = this.means;
+    const list = runtime.settings;
+    let settingsIndex = 0;
+    let dayEnd = -1;
+    let eraLast = -1;
+    let day = 0;
+    let modesOf: SphSettings | undefined;
+    let modes: Uint8Array = new Uint8Array(0);
+    let s = state.slot + 1;
+    while (s <= to) {
+      while (settingsIndex + 1 < list.length && list[settingsIndex + 1]!.from <= s) settingsIndex++;
+      const settings = list[settingsIndex]!.settings;
+      const nextSettings = settingsIndex + 1 < list.length ? list[settingsIndex + 1]!.from : Number.POSITIVE_INFINITY;
+      // A new upload day, or a new era (perhaps with another UTC offset; stretches never cross one).
+      if (s >= dayEnd || s > eraLast) {
+        const offsetMs = tape.offsetAt(s) * 60_000;
+        eraLast = tape.eraLast(s);
+        day = Math.floor((this.uploadTime(device, s) + offsetMs) / DAY_MS);
+        dayEnd = this.nextDayStart(device, day, offsetMs);
+        if (day !== state.day && !Number.isNaN(state.day)) this.dayEnded(runtime, state, mode);
+      }
+      if (settings !== modesOf) {
+        modesOf = settings;
+        modes = modeTable(settings);
+      }
+      const end = tape.coarseStretch(s, Math.min(to + 1, nextSettings, dayEnd), modes, means);
+      stepCoarse(device, state, means, settings, modes[means.minute]!, end - s, day);
+      state.slot = end - 1;
+      s = end;
+    }
+  }
+
+  /**
+   * Rows of one coarse upload day (`state` at its start, the day ending at `dayEnd`): an exact replay from the
+   * coarse start, scaled so that it ends on the coarse end (see the module comment). Leaves `state` at the coarse end.
+   */
+  private coarseDayRows(device: SphDevice, runtime: Runtime, state: SimState, dayEnd: number, mode: Mode, visit: Visit, visitFrom: number, to: number): void {
+    const first = state.slot + 1;
+    if (this.uploadDay(device, first) !== state.day && !Number.isNaN(state.day)) this.dayEnded(runtime, state, mode);
+    const start = new SimState(null, state);
+    const coarseEnd = new SimState(null, state);
+    this.coarse(device, runtime, coarseEnd, dayEnd, 'scratch');
+    const exactEnd = new SimState(null, state);
+    this.exact(device, runtime, exactEnd, dayEnd, 'scratch');
+    const slots = dayEnd - first + 1;
+    const counters = start.totals.length;
+    const ratio = new Float64Array(counters);
+    const linear = new Float64Array(counters);
+    for (let i = 0; i < counters; i++) {
+      const exact = exactEnd.totals[i]! - start.totals[i]!;
+      const coarse = coarseEnd.totals[i]! - start.totals[i]!;
+      if (exact > 1e-9) ratio[i] = coarse / exact;
+      else {
+        ratio[i] = 1;
+        linear[i] = Math.max(0, coarse - exact);
+      }
+    }
+    const socGap = coarseEnd.socWh - exactEnd.socWh;
+    const shown = new SimState(null, state);
+    const replayed = new SimState(null, state);
+    this.exact(device, runtime, replayed, Math.min(dayEnd, to), 'scratch', (exact, slot) => {
+      if (slot < visitFrom) return;
+      shown.copyFrom(exact);
+      const share = (slot - first + 1) / slots;
+      for (let i = 0; i < counters; i++) {
+        const adjust = (exact.totals[i]! - start.totals[i]!) * (ratio[i]! - 1) + linear[i]! * share;
+        shown.totals[i] = shown.totals[i]! + adjust;
+        shown.today[i] = shown.today[i]! + adjust;
+      }
+      shown.dischargedWh = start.dischargedWh + (shown.totals[DISCHARGE]! - start.totals[DISCHARGE]!) * 1000;
+      // Shifted towards the coarse end, never beyond both the replayed and the coarse value (so within limits).
+      const soc = exact.socWh + socGap * share;
+      shown.socWh = socGap < 0 ? Math.max(soc, Math.min(exact.socWh, coarseEnd.socWh)) : Math.min(soc, Math.max(exact.socWh, coarseEnd.socWh));
+      visit(shown, slot);
+    });
+    state.copyFrom(coarseEnd);
   }
 }

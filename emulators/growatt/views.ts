@@ -10,6 +10,7 @@ import type { Plant, SphDevice } from './fleet.js';
 import { COUNTER_INDEX } from './physics.js';
 import { modeAt, PRIORITY_CHOOSE, settingsView } from './settings.js';
 import { localDateTime } from './telemetry.js';
+import { HISTORY_DAYS } from './simulation.js';
 import { SLOT_MS } from './world-tape.js';
 
 const DAY_MS = 86_400_000;
@@ -181,10 +182,14 @@ export class PlantViews {
     return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, kwh]) => ({ date, energy: text1(kwh) }));
   }
 
-  /** plant/power: the plant's AC power per 5-minute slot of a local date, newest first, as uploaded so far. */
+  /**
+   * plant/power: the plant's AC power per 5-minute slot of a local date, newest first, as uploaded so far. Dates
+   * older than the history the service keeps (HISTORY_DAYS) have none.
+   */
   powerRows(plant: Plant, date: string): { time: string; power: number | null }[] {
     const day = dayOfDate(date);
     const sim = this.emu.sim;
+    if (day < this.localDay(this.emu.world.clock.now()) - HISTORY_DAYS) return [];
     const dayStart = day * DAY_MS - this.offset * 60_000;
     const firstSlot = Math.max(0, sim.tape.slotAt(dayStart));
     const lastSlot = sim.tape.slotAt(dayStart + DAY_MS) - 1;

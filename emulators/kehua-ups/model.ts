@@ -5,11 +5,81 @@
 // so the state at an instant is the same however often (or rarely) the unit was polled.
 
 import { hashString, type Rng } from '../core/rng.js';
+import { alignUp, GridChanges, LoadSampler } from '../core/world/coarse.js';
 import type { World } from '../core/world/world.js';
 import type { UpsSettings } from './settings.js';
 
 export const UPS_TICK_MS = 1000;
 const TICK_HOURS = UPS_TICK_MS / 3_600_000;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * Long clock jumps. A gap of up to `UPS_FINE_GAP_MS` is integrated tick by tick, exactly as the unit
+ * does. A longer one is integrated in stretches up to `UPS_FINE_TAIL_MS` before its end, then tick by
+ * tick again, so what a master reads right after the jump is sampled as live as ever. A stretch ends
+ * wherever the grid changes (in tick terms), a self-test or the restart bypass ends; within it:
+ *
+ * - float on a full battery (inverter or output off), or output off without mains (the battery
+ *   rests; a shutdown waits for mains): nothing changes, the stretch is skipped in one go;
+ * - charging on mains: the charger does not depend on the load, so the state of charge follows its
+ *   own curve, integrated in steps of at most 1 % SoC (less near its bends; midpoint rule), boost
+ *   turning to float where the current has tapered, and the energy charged counted until the
+ *   battery is full;
+ * - on battery (an outage, a self-test): the battery delivers the load over the inverter, so each step
+ *   takes the load's energy: the exact per-minute load within `EXACT_LOAD_WITHIN_MS` of the
+ *   stretch's end and in the last `UPS_NEAR_MS` before the tail, the load profile without its noise
+ *   before that (steps of up to a day). A step is only taken when even its peak load leaves the battery
+ *   above the end-of-discharge voltage (in a self-test, the pass voltage) at its end; otherwise a
+ *   shorter one, down to ticks, so the cut-off and shutdown come where the ticks put them.
+ *
+ * SoC stays within [0, 1], the energy counters only grow, a real discharge is followed by a boost
+ * charge, DATAFLAG sees every change of the switch and alarm bytes between two reads. Tolerance
+ * (property-tested against tick-by-tick integration in `property-tests/kehua-jumps.property.test.ts`):
+ * after any gap the SoC is within 1 percentage point, the charged and discharged energy within 1 % of
+ * the tick-by-tick increase plus 20 Wh, mode, charge stage and alarms as the ticks have them (barring a
+ * change within seconds of the end of the gap); gaps up to `UPS_FINE_GAP_MS` exactly equal.
+ */
+export const UPS_FINE_GAP_MS = 3 * HOUR_MS;
+export const UPS_FINE_TAIL_MS = 10 * MINUTE_MS;
+export const UPS_NEAR_MS = 24 * HOUR_MS;
+/** A charging step lasts at most a day (a huge battery on a small charger charges for months). */
+const CHARGE_STEP_MAX_TICKS = (24 * HOUR_MS) / UPS_TICK_MS;
+/** Where the charger's curve bends: constant current ends, float goes back to boost, boost turns to float, full. */
+const CHARGE_BENDS = [0.8, 0.95, 0.98, 1] as const;
+
+/**
+ * How far one charging step may move the SoC: 1 %, less towards the end (the current tapers with the
+ * room left), and so that it stops just past the next bend of the curve rather than far beyond it.
+ */
+function chargeStepSoc(soc: number): number {
+  let limit = Math.min(0.01, 0.25 * (1 - soc));
+  for (const bend of CHARGE_BENDS) {
+    if (bend > soc) {
+      limit = Math.min(limit, bend - soc + 0.0005);
+      break;
+    }
+  }
+  return Math.max(0.0005, limit);
+}
+/** Discharge stretches this close to their end (or to the target) use the exact per-minute load. */
+const EXACT_LOAD_WITHIN_MS = 2 * 24 * HOUR_MS;
+/**
+ * Discharge steps, longest first: a step is taken when even its peak load (its mean × `peak`, the
+ * profile's and the noise's swing within such a step) leaves the battery above the cut-off at the
+ * step's end; otherwise the next shorter one is tried, and below a minute it goes tick by tick.
+ */
+const EXACT_DISCHARGE_STEPS = [
+  { ms: 15 * MINUTE_MS, peak: 1.35 },
+  { ms: MINUTE_MS, peak: 1.05 },
+] as const;
+const PROFILE_DISCHARGE_STEPS = [
+  { ms: 24 * HOUR_MS, peak: 2.3 },
+  { ms: HOUR_MS, peak: 1.6 },
+  { ms: 15 * MINUTE_MS, peak: 1.35 },
+  { ms: MINUTE_MS, peak: 1.15 },
+] as const;
 
 // Lead-acid cell voltages (V per 2 V cell; a 12 V block has six).
 const CELLS_PER_BLOCK = 6;
@@ -117,8 +187,15 @@ export type CommandResult = 'ok' | 'refused';
 export class UpsModel {
   private state: ModelState;
   private cached: UpsReading | null = null;
-  /** Called after every integrated tick (not for skipped steady stretches, where nothing changes). */
+  /**
+   * Called after an integrated tick or stretch at which the unit's discrete state (mode, grid, charge
+   * stage, alarms, self-test) differs from the last call, and after every refresh: what the switch
+   * and alarm bytes are made of.
+   */
   onTick: ((flow: UpsFlow) => void) | null = null;
+  private notified: UpsFlow | null = null;
+  /** Means of the load profile over long discharge steps, by time of day and length (one coarse run). */
+  private readonly profileMeans = new Map<number, number>();
 
   constructor(
     private readonly world: World,
@@ -181,36 +258,178 @@ export class UpsModel {
     return s.batteryBlocks * 12 * s.batteryAh;
   }
 
-  /** Integrates every whole tick up to `t`. */
+  /** Integrates every whole tick up to `t` (a long gap mostly in stretches, see UPS_FINE_GAP_MS). */
   advanceTo(t: number): void {
     const end = alignDown(t, UPS_TICK_MS);
     const s = this.state;
     if (end <= s.tick) return;
+    if (end - s.tick > UPS_FINE_GAP_MS) this.advanceCoarse(alignDown(end - UPS_FINE_TAIL_MS, UPS_TICK_MS), end);
     while (s.tick < end) {
-      if (this.isSteady()) {
-        // Float on a full battery with mains present: nothing changes until the next outage.
-        const next = this.nextOutageTick(s.tick);
-        const jump = Math.min(end, next - UPS_TICK_MS);
-        if (jump > s.tick) {
-          s.tick = jump;
-          s.flow = this.settle(jump);
-          continue;
-        }
-      }
+      if (this.skipSteady(end)) continue;
       const tick = s.tick + UPS_TICK_MS;
-      const flow = this.settle(tick);
-      this.integrate(flow);
-      flow.socPct = s.soc * 100;
-      s.tick = tick;
-      s.flow = flow;
-      this.onTick?.(flow);
+      this.step(tick, this.settle(tick));
     }
     this.cached = null;
   }
 
+  /** Float on a full battery with mains present: nothing changes until the next outage. Skips to there (or `end`). */
+  private skipSteady(end: number, changes?: GridChanges): boolean {
+    const s = this.state;
+    if (!this.isSteady()) return false;
+    const jump = Math.min(end, (changes ? changes.next(s.tick) : this.nextOutageTick(s.tick)) - UPS_TICK_MS);
+    if (jump <= s.tick) return false;
+    s.tick = jump;
+    s.flow = this.settle(jump);
+    return true;
+  }
+
+  /** Integrates the tick `tick` with its settled flow. */
+  private step(tick: number, flow: UpsFlow): void {
+    const s = this.state;
+    this.integrate(flow);
+    flow.socPct = s.soc * 100;
+    s.tick = tick;
+    s.flow = flow;
+    this.notify(flow);
+  }
+
+  /** Ends a stretch at `tick`: the flow there in the current state (no transitions, no energy). */
+  private land(tick: number): void {
+    const s = this.state;
+    s.tick = tick;
+    s.flow = this.evaluate(tick, this.world.gridUp(tick));
+    this.notify(s.flow);
+  }
+
+  private notify(flow: UpsFlow): void {
+    const last = this.notified;
+    if (
+      last !== null &&
+      last.mode === flow.mode &&
+      last.gridUp === flow.gridUp &&
+      last.stage === flow.stage &&
+      last.batteryAlarm === flow.batteryAlarm &&
+      last.selfTest === flow.selfTest &&
+      last.selfTestResult === flow.selfTestResult
+    ) {
+      return;
+    }
+    this.notified = flow;
+    this.onTick?.(flow);
+  }
+
   private isSteady(): boolean {
     const s = this.state;
-    return s.flow.gridUp && s.flow.mode === 'inverter' && s.stage === 'float' && s.soc >= 1 && s.selfTestUntil === null && s.bypassUntil === null && !s.shutdown;
+    const mode = s.flow.mode;
+    // With the output off the charger floats the battery just the same.
+    return s.flow.gridUp && (mode === 'inverter' || mode === 'off') && s.stage === 'float' && s.soc >= 1 && s.selfTestUntil === null && s.bypassUntil === null && !s.shutdown;
+  }
+
+  /**
+   * Integrates from the current tick to `end` (a long gap's all but its tail) in stretches; see
+   * UPS_FINE_GAP_MS. `target` is where the whole gap ends.
+   */
+  private advanceCoarse(end: number, target: number): void {
+    const s = this.state;
+    const nearFrom = target - UPS_FINE_TAIL_MS - UPS_NEAR_MS;
+    const load = new LoadSampler(this.world);
+    this.profileMeans.clear();
+    const changes = new GridChanges(this.world, s.tick, end, UPS_TICK_MS);
+    while (s.tick < end) {
+      if (this.skipSteady(end, changes)) continue;
+      const tick = s.tick + UPS_TICK_MS;
+      const flow = this.settle(tick);
+      // The last tick of this stretch: before the grid changes, a self-test or the restart bypass ends.
+      let last = Math.min(end, changes.next(tick) - UPS_TICK_MS);
+      if (s.selfTestUntil !== null) last = Math.min(last, alignUp(s.selfTestUntil, UPS_TICK_MS) - UPS_TICK_MS);
+      if (s.bypassUntil !== null) last = Math.min(last, alignUp(s.bypassUntil, UPS_TICK_MS) - UPS_TICK_MS);
+      this.step(tick, flow);
+      if (last <= tick) continue;
+      if (flow.mode === 'battery') this.dischargeStretch(last, nearFrom, load);
+      else if (flow.gridUp) this.chargeStretch(last);
+      // Output off without mains: the battery rests and nothing changes until mains returns.
+      else this.land(last);
+    }
+  }
+
+  /** On battery until `last` (or until the cut-off, which ends the stretch early). */
+  private dischargeStretch(last: number, nearFrom: number, load: LoadSampler): void {
+    const s = this.state;
+    const cfg = this.settings();
+    const selfTest = s.selfTestUntil !== null;
+    const cutOffCellV = selfTest ? SELF_TEST_PASS_CELL_V : END_OF_DISCHARGE_CELL_V;
+    const capacityWh = this.capacityWh;
+    const fixed = s.fixedLoadW;
+    while (s.tick < last) {
+      const from = s.tick;
+      // The load's noise averages out over days; over less, or close to the target, take it minute by minute.
+      const exact = from >= nearFrom || last - from <= EXACT_LOAD_WITHIN_MS;
+      let committed = false;
+      for (const { ms, peak } of exact ? EXACT_DISCHARGE_STEPS : PROFILE_DISCHARGE_STEPS) {
+        const to = Math.min(last, Math.floor(from / ms) * ms + ms);
+        // Ticks from+1 … to, each delivering its load.
+        const householdW = fixed !== null ? 0 : exact ? load.exactMean(from + UPS_TICK_MS, to + UPS_TICK_MS, UPS_TICK_MS) : this.profileMeanW(load, from + UPS_TICK_MS, to + UPS_TICK_MS);
+        const powerW = Math.max(0, fixed ?? householdW * cfg.loadShare) / INVERTER_EFFICIENCY;
+        const energyWh = powerW * ((to - from) / UPS_TICK_MS) * TICK_HOURS;
+        const socAfter = Math.max(0, s.soc - energyWh / capacityWh);
+        // Could the cut-off come within this step (at its lowest SoC and its peak load)? Then a shorter step.
+        const cellV = this.discharge(fixed !== null ? powerW : powerW * peak, socAfter).v / this.cells;
+        if (Number.isNaN(cellV) || cellV < cutOffCellV) continue;
+        s.soc = socAfter;
+        s.dischargedWh += energyWh;
+        if (!selfTest) s.stage = 'boost';
+        this.land(to);
+        committed = true;
+        break;
+      }
+      if (committed) continue;
+      // The cut-off may come within the next minute: take it tick by tick, and stop when it came.
+      const to = Math.min(last, Math.floor(from / MINUTE_MS) * MINUTE_MS + MINUTE_MS);
+      for (let tick = from + UPS_TICK_MS; tick <= to; tick += UPS_TICK_MS) this.step(tick, this.settle(tick));
+      if (s.flow.mode !== 'battery' || s.shutdown || (selfTest && s.selfTestUntil === null)) return;
+    }
+  }
+
+  /** The mean of the load profile (without its minute noise) over the ticks of [`from`, `to`); long steps' means kept by time of day. */
+  private profileMeanW(load: LoadSampler, from: number, to: number): number {
+    if (to - from <= HOUR_MS) return load.profileMean(from, to, UPS_TICK_MS);
+    const key = (from - Math.floor(from / DAY_MS) * DAY_MS) * (DAY_MS + 1) + (to - from);
+    const known = this.profileMeans.get(key);
+    if (known !== undefined) return known;
+    const mean = load.profileMean(from, to, UPS_TICK_MS);
+    if (this.profileMeans.size < 1024) this.profileMeans.set(key, mean);
+    return mean;
+  }
+
+  /** On mains until `last`: the charger's own curve, independent of the load. */
+  private chargeStretch(last: number): void {
+    const s = this.state;
+    const capacityWh = this.capacityWh;
+    const limitA = this.settings().chargeCurrentA;
+    while (s.tick < last) {
+      if (s.soc >= 1 && s.stage === 'float') break;
+      const stage: ChargeStage = s.stage === 'float' && s.soc < BOOST_BELOW_SOC ? 'boost' : s.stage;
+      const now = this.charge(stage, s.soc);
+      const rate = (now.v * now.i * TICK_HOURS * CHARGE_ACCEPTANCE) / capacityWh;
+      const room = (last - s.tick) / UPS_TICK_MS;
+      const ticks = Math.max(1, Math.min(room, CHARGE_STEP_MAX_TICKS, rate > 0 ? Math.floor(chargeStepSoc(s.soc) / rate) : room));
+      // Midpoint rule on the charger's curve.
+      const mid = this.charge(stage, Math.min(1, s.soc + (rate * ticks) / 2));
+      const energyWh = mid.v * mid.i * TICK_HOURS * ticks;
+      if (s.soc < 1) {
+        const gain = (energyWh * CHARGE_ACCEPTANCE) / capacityWh;
+        // Energy is counted while the battery is below full (the tick that fills it counts whole).
+        const share = gain > 1 - s.soc ? Math.min(1, Math.ceil(((1 - s.soc) / gain) * ticks) / ticks) : 1;
+        s.chargedWh += energyWh * share;
+        s.soc = Math.min(1, s.soc + gain);
+      }
+      const tapered = this.charge(stage, s.soc).i <= FLOAT_SWITCH_FRACTION * limitA;
+      s.stage = stage === 'boost' && tapered ? 'float' : stage;
+      s.tick += ticks * UPS_TICK_MS;
+      if (s.stage !== stage) this.land(s.tick);
+    }
+    // Full and floating (or the stretch is over): nothing more changes before `last`.
+    this.land(last);
   }
 
   /** The first tick after `tick` at which the grid is down (Infinity if none is planned). */
@@ -477,6 +696,7 @@ export class UpsModel {
   refresh(): void {
     this.state.flow = this.settle(this.state.tick);
     this.cached = null;
+    this.notified = this.state.flow;
     this.onTick?.(this.state.flow);
   }
 }

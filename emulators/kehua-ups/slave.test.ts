@@ -10,8 +10,8 @@ import {
   RTN_CHKSUM_ERROR_REPLY,
   RTN_INVALID_CID2_REPLY,
 } from '../../contracts/kehua-ups/fixtures/frames.js';
-import { DataFlag, Rtn, UL33_COMMANDS, decodeInfo, layoutFor, pointsForCommand } from '../../contracts/kehua-ups/index.js';
-import { answerDiscard, answerFrame, isMissingEoi } from './slave.js';
+import { DataFlag, INFO_CHAR_OFFSET, Rtn, UL33_COMMANDS, decodeFrame, decodeInfo, layoutFor, pointsForCommand } from '../../contracts/kehua-ups/index.js';
+import { answerDiscard, answerFrame, hex2, isMissingEoi, vendorInfo, type SlaveDevice } from './slave.js';
 import { ask, byteAt, floatAt, request, sealed, testUps } from './test-support.js';
 
 const hex = (n: number): string => n.toString(16).toUpperCase().padStart(2, '0');
@@ -121,6 +121,39 @@ describe('data commands', () => {
     const reply = ask(ups, request(0x41)).text;
     expect(Buffer.from(reply.slice(89, 97), 'hex').readFloatBE(0)).toBe(ups.points().batteryVoltage);
   });
+
+  it('writes the C2H power-factor slots in the configured byte order too', () => {
+    const little = decodeInfo(0xc2, ask(testUps().ups, request(0xc2)).info);
+    const bigUnit = testUps({ settings: { floatByteOrder: 'big' } }).ups;
+    const big = decodeInfo(0xc2, ask(bigUnit, request(0xc2)).info, { floatByteOrder: 'big' });
+    if (!little.ok || !big.ok) throw new Error('decode failed');
+    const pf = big.slots.slice(0, 3);
+    for (const value of pf) expect(value).toBeGreaterThan(0.85);
+    // The same unit state, so the same power factors, whichever order they travel in.
+    expect(pf).toEqual(little.slots.slice(0, 3));
+  });
+
+  it('writes slots a device fills on a BYTE command as single bytes at their slot', () => {
+    const { ups } = testUps();
+    const layout = layoutFor(0x43)!;
+    const slotOf = (index: number) => (index - INFO_CHAR_OFFSET - 2 * layout.headerBytes) / 2;
+    const mapped = new Set(pointsForCommand(0x43).map((p) => slotOf(p.index)));
+    const free = Array.from({ length: layout.slotCount }, (_, i) => i).find((i) => !mapped.has(i))!;
+    expect(free).toBeDefined();
+    const device: SlaveDevice = {
+      settings: ups.settings,
+      read: (cid2) => ({ ...ups.read(cid2), slots: { [free]: 0xa5 } }),
+      remoteControl: () => Rtn.Normal,
+    };
+    const plain = ask(ups, request(0x43)).info;
+    const reply = decodeFrame(answerFrame(device, request(0x43)).reply ?? '');
+    if (!reply.ok) throw new Error(reply.error.message);
+    const filled = reply.frame.info;
+    expect(filled).toHaveLength(plain.length);
+    expect(filled[layout.headerBytes + free]).toBe(0xa5);
+    // Nothing else moved: every other byte is what the unit sends without the slot.
+    expect([...filled].filter((_, i) => i !== layout.headerBytes + free)).toEqual([...plain].filter((_, i) => i !== layout.headerBytes + free));
+  });
 });
 
 describe('other commands', () => {
@@ -138,6 +171,15 @@ describe('other commands', () => {
       const reply = ask(ups, request(0x50, [], { adr }));
       expect([reply.adr, reply.cid2]).toEqual([0x07, Rtn.Normal]);
     }
+  });
+
+  it('51H cuts names longer than their fields, so the software version and vendor stay in place', () => {
+    const { ups } = testUps();
+    const info = Buffer.from(vendorInfo({ ...ups.settings, deviceName: 'ABCDEFGHIJKLMN', softwareVersion: 0x0102, vendorName: 'V'.repeat(25) }));
+    expect(info).toHaveLength(32);
+    expect(info.subarray(0, 10).toString('latin1')).toBe('ABCDEFGHIJ');
+    expect([info[10], info[11]]).toEqual([0x01, 0x02]);
+    expect(info.subarray(12).toString('latin1')).toBe('V'.repeat(20));
   });
 
   it('51H carries the device name (10 bytes), software version (2 bytes) and vendor (20 bytes), space padded', () => {
@@ -191,6 +233,71 @@ describe('bad input', () => {
     expect(isMissingEoi(`${text.slice(0, -1)}X`)).toBe(true);
     expect(isMissingEoi('~21012AXX')).toBe(false);
   });
+  it('RTN 05 for a missing EOI: a frame ends once it holds the characters its LENGTH announces', () => {
+    // 13 characters hold LENGTH; 18 + LENID end the frame (here LENID 2: 20 characters).
+    const withInfo = request(0x41, [0x01]).slice(0, -1);
+    expect(withInfo).toHaveLength(19);
+    expect(isMissingEoi(withInfo)).toBe(false);
+    expect(isMissingEoi(`${withInfo}X`)).toBe(true);
+    expect(isMissingEoi(`${withInfo}XY`)).toBe(true);
+    expect(isMissingEoi('~21012A41E00')).toBe(false); // LENGTH not complete yet
+    expect(isMissingEoi('~21012A410000')).toBe(false); // LENGTH complete, 5 characters to go
+    expect(isMissingEoi('~21012A410000FDA4X')).toBe(true);
+    // A LENGTH a device cannot read gives it no length to stop at: it waits for CR (or a new ~).
+    expect(isMissingEoi('~21012A41G000FDA4XXXX')).toBe(false);
+    expect(isMissingEoi('~21012A41e002FDA4XXXX')).toBe(false);
+    expect(isMissingEoi('~21012A411000FDA4XXXX')).toBe(false); // fails LCHKSUM
+    // LENGTH words that use every nibble: LENID 12H (D012) and 100H (F100).
+    for (const bytes of [9, 0x80]) {
+      const text = request(0x41, Array.from({ length: bytes }, () => 0x11)).slice(0, -1);
+      expect(isMissingEoi(text), `${bytes} bytes`).toBe(false);
+      expect(isMissingEoi(`${text}X`), `${bytes} bytes`).toBe(true);
+    }
+  });
+
+  it('answers a frame with no EOI, addressed to us, with RTN 05 naming its CID2, and one for another unit with silence', () => {
+    expect(answerDiscard(ups, `${request(0x44)}`.slice(0, -1), 'interrupted')).toMatchObject({ cid2: 0x44, rtn: Rtn.CommandFormatError, reason: 'interrupted' });
+    expect(answerDiscard(ups, request(0x44, [], { adr: 2 }).slice(0, -1), 'interrupted')).toEqual({ reply: null, cid2: 0x44, rtn: undefined, reason: 'other-address' });
+    expect(answerFrame(ups, `${request(0x41).slice(0, -1)}\n`)).toMatchObject({ cid2: 0x41, rtn: Rtn.CommandFormatError, reason: 'bad-eoi' });
+    // Cut inside CID2: a half byte names no command.
+    expect(answerDiscard(ups, '~21012A4', 'interrupted')).toMatchObject({ cid2: undefined, rtn: Rtn.CommandFormatError });
+    expect(answerDiscard(ups, '~21012AZ4', 'interrupted')).toMatchObject({ cid2: undefined, rtn: Rtn.CommandFormatError });
+  });
+
+  it('silence for bytes outside any frame, even when they carry our address where ADR would be (no SOI, §4.3)', () => {
+    const text = request(0x41).slice(1); // `21012A…`: ADR 01 sits at offset 3 once the `~` is gone
+    for (const noise of [`x${text}`, `>${text}`, `#${text.slice(0, 12)}`]) {
+      expect(answerDiscard(ups, noise, 'garbage'), noise).toEqual({ reply: null, cid2: 0x41, rtn: undefined, reason: 'garbage' });
+    }
+    // A frame with a readable LENGTH ends at that length (isMissingEoi), so only an unreadable
+    // LENGTH runs on to the reader's bound: there is no length to call wrong, and no reply.
+    const overflow = `~21012A41${'Z'.repeat(4200)}`;
+    expect(answerDiscard(ups, overflow, 'overflow')).toEqual({ reply: null, cid2: 0x41, rtn: undefined, reason: 'garbage' });
+    // A frame addressed to us with a wrong start character: ignored (Ydt1363.c: bad SOI → no reply).
+    expect(answerFrame(ups, `>${text}`)).toEqual({ reply: null, cid2: 0x41, rtn: undefined, reason: 'bad-soi' });
+  });
+
+  it('names the failed check and the CID2 in every error answer', () => {
+    expect(answerFrame(ups, '~21012A410000FDA3\r')).toMatchObject({ cid2: 0x41, rtn: Rtn.ChksumError, reason: 'bad-chksum' });
+    expect(answerFrame(ups, sealed('21012A45F0041002'))).toMatchObject({ cid2: 0x45, rtn: Rtn.LchksumError, reason: 'bad-lchksum' });
+    expect(answerFrame(ups, request(0x41, [], { ver: 0x20 }))).toMatchObject({ cid2: 0x41, rtn: Rtn.VerError, reason: 'bad-ver' });
+    expect(answerFrame(ups, request(0x41, [], { cid1: 0x46 }))).toMatchObject({ cid2: 0x41, rtn: Rtn.InvalidCid2, reason: 'bad-cid1' });
+    expect(answerFrame(ups, request(0x42))).toMatchObject({ cid2: 0x42, rtn: Rtn.InvalidCid2, reason: 'unknown-cid2' });
+    expect(answerFrame(ups, request(0x41, [1, 2]))).toMatchObject({ cid2: 0x41, rtn: Rtn.CommandFormatError, reason: 'bad-info-length' });
+    expect(answerFrame(ups, request(0x45, [0x30, 0x01]))).toMatchObject({ cid2: 0x45, rtn: Rtn.InvalidData, reason: 'refused' });
+    expect(answerFrame(ups, request(0x41, [], { adr: 2 }))).toEqual({ reply: null, cid2: 0x41, rtn: undefined, reason: 'other-address' });
+    expect(answerFrame(ups, request(0x41))).toMatchObject({ cid2: 0x41, rtn: Rtn.Normal, reason: 'ok' });
+    expect(answerFrame(ups, request(0x45, [0x10, 0x02]))).toMatchObject({ cid2: 0x45, rtn: Rtn.Normal, reason: 'ok' });
+    expect(answerFrame(ups, request(0x4f, [0x00]))).toMatchObject({ cid2: 0x4f, rtn: Rtn.CommandFormatError, reason: 'bad-info-length' });
+    // A damaged 50H for another unit: not ours to answer, whatever the damage.
+    const damaged = sealed('21022A500000').replace(/....\r$/, 'FFFF\r');
+    expect(answerFrame(ups, damaged)).toEqual({ reply: null, cid2: 0x50, rtn: undefined, reason: 'other-address' });
+  });
+
+  it('writes a CID2 as two uppercase hex digits, as fault matches and logs name it', () => {
+    expect([hex2(0x4f), hex2(0x0a), hex2(0xc2), hex2(0)]).toEqual(['4F', '0A', 'C2', '00']);
+  });
+
   it('RTN 06 for a 45H command type the unit does not know', () => {
     expect(rtnOf(request(0x45, [0x30, 0x01]))).toBe(Rtn.InvalidData);
     expect(rtnOf(request(0x45, [0x10, 0x07]))).toBe(Rtn.InvalidData);

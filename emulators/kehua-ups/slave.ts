@@ -84,8 +84,8 @@ const DATA_COMMANDS = new Set(UL33_COMMANDS);
 
 /** Two uppercase hex digits at `offset`, or undefined. */
 function peekByte(text: string, offset: number): number | undefined {
-  const pair = text.slice(offset, offset + 2);
-  return /^[0-9A-F]{2}$/.test(pair) ? parseInt(pair, 16) : undefined;
+  const pair = text.slice(offset, offset + 2); // at most 2 characters, so no anchors are needed
+  return /[0-9A-F]{2}/.test(pair) ? parseInt(pair, 16) : undefined;
 }
 
 export function hex2(byte: number): string {
@@ -141,8 +141,6 @@ export function answerFrame(device: SlaveDevice, text: string): SlaveAnswer {
       return rtn === Rtn.Normal ? ok() : errorReply(settings, rtn, cid2, 'refused');
     }
     case Cid2.GetProtocolVersion:
-      if (info.length !== 0) return badLength();
-      return ok();
     case Cid2.GetAddress:
       if (info.length !== 0) return badLength();
       return ok();
@@ -171,9 +169,9 @@ export function answerDiscard(device: SlaveDevice, text: string, reason: 'garbag
  * was not among them: a length-driven device stops there and reports a format error.
  */
 export function isMissingEoi(pending: string): boolean {
-  if (pending.length < INFO_CHAR_OFFSET) return false;
-  const lengthText = pending.slice(9, 13);
-  if (!/^[0-9A-F]{4}$/.test(lengthText)) return false;
+  // Four hex digits: LENGTH is complete (13 characters at least) and readable.
+  const lengthText = pending.slice(9, INFO_CHAR_OFFSET);
+  if (!/[0-9A-F]{4}/.test(lengthText)) return false;
   const length = parseInt(lengthText, 16);
   const nibbles = (length >> 12) + ((length >> 8) & 15) + ((length >> 4) & 15) + (length & 15);
   if ((nibbles & 15) !== 0) return false;

@@ -1,9 +1,48 @@
+import { alignUp, gridBreaks, IrradianceSampler, LoadSampler } from '../core/world/coarse.js';
 import type { World } from '../core/world/world.js';
 import type { EnergyTotals, SenecSite } from './site.js';
 
 /** The energy manager recomputes its set points every few seconds; values hold between ticks. */
 export const TICK_MS = 5_000;
 const TICK_H = TICK_MS / 3_600_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Long clock jumps. A gap of up to `FINE_GAP_MS` is integrated tick by tick, exactly as the device
+ * does. A longer one (a clock jump, a scenario stop far ahead, a fast `--speed`) is integrated in
+ * coarse steps up to `FINE_TAIL_MS` before its end, then in ticks again, so what a client reads right
+ * after the jump is sampled as live as ever (same ticks, same noise). The coarse steps, from the end
+ * backwards:
+ *
+ * - the last `NEAR_MS`: one-minute steps, the load averaged exactly over each minute (its noise
+ *   included), the irradiance averaged over the step;
+ * - the `MEDIUM_MS` before: 15-minute steps; before that, two-hour steps; in both the load profile
+ *   without its minute noise and the mean irradiance from a fitted sun curve (`IrradianceSampler`,
+ *   checked against the world). Where the surplus crosses zero or a battery power limit around a step
+ *   (give or take the load's noise), the step is split in quarters that follow the neighbouring steps
+ *   and the sun (sunrise, sunset) and spread the load's noise, so the battery starts and stops about
+ *   where the ticks would have it.
+ *
+ * Every step is split exactly where the grid changes (in tick terms) and where a reboot ends; mode and
+ * setting changes come in through `advanceTo(at)`, so they split it too. A step is a tick of a longer
+ * duration: the battery takes what the step's surplus offers within the power limits and exactly the
+ * room (or charge above the floor) there is, so SoC stays within [0, capacity] and above the floor
+ * the same way, counters only grow, house = PV + grid − battery holds per step, and ΔSoC equals
+ * charged − discharged energy exactly.
+ *
+ * Tolerance (property-tested against tick-by-tick integration in
+ * `property-tests/senec-jumps.property.test.ts`): after any gap, every lifetime counter is within 1 %
+ * of its tick-by-tick increase or within 0.5 % of the energy that went through the site (PV generated
+ * plus house consumption), whichever is larger, plus 0.1 kWh; the SoC within 2 percentage points.
+ * Gaps up to `FINE_GAP_MS` give exactly the tick-by-tick values.
+ */
+export const FINE_GAP_MS = 3 * HOUR_MS;
+export const FINE_TAIL_MS = 10 * 60_000;
+export const NEAR_MS = 24 * HOUR_MS;
+const NEAR_STEP_MS = 60_000;
+export const MEDIUM_MS = 30 * 24 * HOUR_MS;
+const MEDIUM_STEP_MS = 15 * 60_000;
+const FAR_STEP_MS = 2 * HOUR_MS;
 /** Inverter and wiring losses between the panels' rating and the AC side. */
 const PV_DERATE = 0.86;
 /** Below this many watts the battery counts as idle (full, empty or nothing to do). */
@@ -109,22 +148,124 @@ export class SenecModel {
     return this.site.spareCapacityPct;
   }
 
-  /** Integrates whole ticks up to `t`. Never goes backwards. */
+  /** Integrates whole ticks up to `t` (a long gap mostly in coarse steps, see FINE_GAP_MS). Never goes backwards. */
   advanceTo(t: number): void {
     const target = alignDown(t);
     const s = this.s;
+    if (target - s.t > FINE_GAP_MS) this.integrateCoarse(alignDown(target - FINE_TAIL_MS), target);
     while (s.t + TICK_MS <= target) {
-      const flow = this.flowAt(s.t);
-      s.socWh = clamp(s.socWh + flow.batteryW * TICK_H, 0, this.site.capacityWh);
-      const c = s.counters;
-      c.pvKwh += (flow.pvW * TICK_H) / 1000;
-      c.houseKwh += (flow.houseW * TICK_H) / 1000;
-      if (flow.gridW > 0) c.gridImportKwh += (flow.gridW * TICK_H) / 1000;
-      else c.gridExportKwh -= (flow.gridW * TICK_H) / 1000;
-      if (flow.batteryW > 0) c.chargeKwh += (flow.batteryW * TICK_H) / 1000;
-      else c.dischargeKwh -= (flow.batteryW * TICK_H) / 1000;
+      this.integrate(this.flowAt(s.t), TICK_H);
       s.t += TICK_MS;
     }
+  }
+
+  /** Moves energy for `dtH` hours of `flow`. */
+  private integrate(flow: SenecFlow, dtH: number): void {
+    const s = this.s;
+    s.socWh = clamp(s.socWh + flow.batteryW * dtH, 0, this.site.capacityWh);
+    const c = s.counters;
+    c.pvKwh += (flow.pvW * dtH) / 1000;
+    c.houseKwh += (flow.houseW * dtH) / 1000;
+    if (flow.gridW > 0) c.gridImportKwh += (flow.gridW * dtH) / 1000;
+    else c.gridExportKwh -= (flow.gridW * dtH) / 1000;
+    if (flow.batteryW > 0) c.chargeKwh += (flow.batteryW * dtH) / 1000;
+    else c.dischargeKwh -= (flow.batteryW * dtH) / 1000;
+  }
+
+  /**
+   * Integrates from the current tick to `end` (tick aligned) in coarse steps: pieces between grid
+   * changes, the end of a reboot and the start of the near stretch before `target`, each in steps
+   * aligned to multiples of the step length.
+   */
+  private integrateCoarse(end: number, target: number): void {
+    const s = this.s;
+    if (end <= s.t) return;
+    const nearFrom = alignDown(target - FINE_TAIL_MS - NEAR_MS);
+    const mediumFrom = alignDown(nearFrom - MEDIUM_MS);
+    const breaks = gridBreaks(this.world, s.t, end, TICK_MS);
+    for (const extra of [alignUp(s.rebootUntil, TICK_MS), nearFrom, mediumFrom]) if (extra > s.t && extra < end) breaks.push(extra);
+    breaks.sort((a, b) => a - b);
+    const samplers = { sun: new IrradianceSampler(this.world), load: new LoadSampler(this.world) };
+    for (const at of [...breaks, end]) {
+      if (at > s.t) this.coarsePiece(at, at > nearFrom ? NEAR_STEP_MS : at > mediumFrom ? MEDIUM_STEP_MS : FAR_STEP_MS, samplers);
+    }
+  }
+
+  /** From the current tick to `end` with the grid, reboot and mode as at the piece's first tick. */
+  private coarsePiece(end: number, step: number, samplers: { sun: IrradianceSampler; load: LoadSampler }): void {
+    const s = this.s;
+    const site = this.site;
+    const gridUp = this.world.gridUp(s.t);
+    const idle = this.rebooting(s.t) || s.mode === 'storage';
+    const pvScale = (site.peakPvW / 1000) * PV_DERATE * (s.pvLimitPct / 100);
+    const flow: SenecFlow = { pvW: 0, houseW: 0, demandW: 0, gridW: 0, batteryW: 0, gridUp };
+    if (step === NEAR_STEP_MS) {
+      while (s.t < end) {
+        const next = Math.min(end, Math.floor(s.t / NEAR_STEP_MS) * NEAR_STEP_MS + NEAR_STEP_MS);
+        // Tick k samples the world at its start: the ticks of [t, next) stand for [t, next) half a tick earlier.
+        const pvW = pvScale === 0 ? 0 : samplers.sun.mean(s.t - TICK_MS / 2, next - TICK_MS / 2) * pvScale;
+        const dtH = (next - s.t) / HOUR_MS;
+        this.integrate(this.flowOf(pvW, samplers.load.exactMean(s.t, next, TICK_MS), gridUp, idle, dtH, flow), dtH);
+        s.t = next;
+      }
+      return;
+    }
+    // Longer steps: one sample each (the mean irradiance over its ticks, the load profile at its
+    // centre). Where the surplus crosses zero or a battery power limit around a step, the step is split
+    // in quarters that follow the samples of the steps before and after (see `quarters`), so the
+    // battery starts and stops within the step about where the ticks would have it.
+    // Over two hours and more, two samples of the sun per step (Gauss), so the step's mean stays right.
+    const nodes = step >= 2 * HOUR_MS ? 2 : 1;
+    const noise = samplers.load.noise;
+    let to = Math.min(end, Math.floor(s.t / step) * step + step);
+    let pv = pvScale === 0 ? 0 : samplers.sun.mean(s.t - TICK_MS / 2, to - TICK_MS / 2, nodes) * pvScale;
+    let demand = samplers.load.profileMean(s.t, to, TICK_MS);
+    let prevPv = pv;
+    let prevDemand = demand;
+    while (s.t < end) {
+      const next = to;
+      let nextPv = pv;
+      let nextDemand = demand;
+      if (next < end) {
+        to = Math.min(end, next + step);
+        nextPv = pvScale === 0 ? 0 : samplers.sun.mean(next - TICK_MS / 2, to - TICK_MS / 2, nodes) * pvScale;
+        nextDemand = samplers.load.profileMean(next, to, TICK_MS);
+      }
+      const dtH = (next - s.t) / HOUR_MS;
+      const swingW = noise * Math.max(prevDemand, demand, nextDemand);
+      if (idle || !this.crossesLimit(prevPv - prevDemand, pv - demand, nextPv - nextDemand, swingW)) {
+        this.integrate(this.flowOf(pv, demand, gridUp, idle, dtH, flow), dtH);
+      } else {
+        const qH = dtH / 4;
+        // Around sunrise and sunset the sun itself says how the step's PV falls into its quarters.
+        const pvQ = pvScale > 0 && samplers.sun.risesOrSets(s.t - TICK_MS / 2, next - TICK_MS / 2) ? this.sunQuarters(samplers.sun, s.t - TICK_MS / 2, next - TICK_MS / 2, pv) : quarters(prevPv, pv, nextPv);
+        const demandQ = quarters(prevDemand, demand, nextDemand);
+        // The minute noise of the load, as four equally likely values of its spread (mean 0).
+        for (let q = 0; q < 4; q++) this.integrate(this.flowOf(pvQ[q]!, demandQ[q]! * (1 + noise * NOISE_QUARTILES[q]!), gridUp, idle, qH, flow), qH);
+      }
+      prevPv = pv;
+      prevDemand = demand;
+      pv = nextPv;
+      demand = nextDemand;
+      s.t = next;
+    }
+  }
+
+  /** The PV of a step's four quarters from the sun, scaled to the step's own mean `pv`. */
+  private sunQuarters(sun: IrradianceSampler, from: number, to: number, pv: number): [number, number, number, number] {
+    const q: [number, number, number, number] = [0, 0, 0, 0];
+    let sum = 0;
+    for (let i = 0; i < 4; i++) sum += q[i] = sun.mean(from + ((to - from) * i) / 4, from + ((to - from) * (i + 1)) / 4);
+    for (let i = 0; i < 4; i++) q[i] = sum > 0 ? (q[i]! * 4 * pv) / sum : pv;
+    return q;
+  }
+
+  /** Whether a surplus running through these three values (give or take `swingW`) crosses zero or the battery's power limits. */
+  private crossesLimit(a: number, b: number, c: number, swingW: number): boolean {
+    const lo = Math.min(a, b, c) - swingW;
+    const hi = Math.max(a, b, c) + swingW;
+    const site = this.site;
+    return (lo < 0 && hi > 0) || (lo < site.maxChargeW && hi > site.maxChargeW) || (lo < -site.maxDischargeW && hi > -site.maxDischargeW);
   }
 
   /** Mode switches and config writes take effect from `at` on (callers advance to `at` first). */
@@ -204,13 +345,20 @@ export class SenecModel {
   private flowAt(t: number): SenecFlow {
     const site = this.site;
     const s = this.s;
-    const gridUp = this.world.gridUp(t);
     const pvAvailable = ((site.peakPvW * this.world.irradiance(t)) / 1000) * PV_DERATE * (s.pvLimitPct / 100);
-    const demandW = this.world.householdLoadW(t);
-    const roomW = (site.capacityWh - s.socWh) / TICK_H;
+    return this.flowOf(pvAvailable, this.world.householdLoadW(t), this.world.gridUp(t), this.rebooting(t) || s.mode === 'storage', TICK_H);
+  }
+
+  /**
+   * The power flow for `dtH` hours of this PV and demand, from the state integrated so far; written
+   * into `out` when given (the coarse path reuses one object).
+   */
+  private flowOf(pvAvailable: number, demandW: number, gridUp: boolean, idle: boolean, dtH: number, out?: SenecFlow): SenecFlow {
+    const site = this.site;
+    const s = this.s;
+    const roomW = (site.capacityWh - s.socWh) / dtH;
     const floorPct = gridUp ? Math.max(site.spareCapacityPct, site.minSocPct) : site.minSocPct;
-    const availableW = Math.max(0, s.socWh - (floorPct / 100) * site.capacityWh) / TICK_H;
-    const idle = this.rebooting(t) || s.mode === 'storage';
+    const availableW = Math.max(0, s.socWh - (floorPct / 100) * site.capacityWh) / dtH;
 
     let batteryW = 0;
     if (!idle) {
@@ -223,17 +371,15 @@ export class SenecModel {
       if (Math.abs(batteryW) < IDLE_W) batteryW = 0;
     }
 
-    if (gridUp) {
-      return { pvW: pvAvailable, houseW: demandW, demandW, gridW: demandW - pvAvailable + batteryW, batteryW, gridUp };
-    }
+    if (gridUp) return flowRecord(out, pvAvailable, demandW, demandW, demandW - pvAvailable + batteryW, batteryW, gridUp);
     // Island: nothing flows to or from the grid. Surplus PV beyond what the battery takes is curtailed;
     // demand beyond PV plus discharge is shed.
     if (batteryW >= 0) {
       const pvW = Math.min(pvAvailable, demandW + batteryW);
       const houseW = Math.min(demandW, pvW - batteryW);
-      return { pvW, houseW, demandW, gridW: 0, batteryW, gridUp };
+      return flowRecord(out, pvW, houseW, demandW, 0, batteryW, gridUp);
     }
-    return { pvW: pvAvailable, houseW: pvAvailable - batteryW, demandW, gridW: 0, batteryW, gridUp };
+    return flowRecord(out, pvAvailable, pvAvailable - batteryW, demandW, 0, batteryW, gridUp);
   }
 
   /** `ENERGY.STAT_STATE` for a flow: its sign agrees with the battery power. */
@@ -249,6 +395,40 @@ export class SenecModel {
     if (s.socWh <= floorWh + 0.5) return this.site.spareCapacityPct > this.site.minSocPct ? 89 : 15;
     return 21;
   }
+}
+
+/** The centres of the four quarters of a uniform spread over [-1, 1], in an order unrelated to a trend. */
+const NOISE_QUARTILES = [-0.25, 0.75, -0.75, 0.25] as const;
+
+/**
+ * A step's value in its four quarters, following the trend from the samples of the steps before and
+ * after (linear between step centres), scaled so that their mean is the step's own sample.
+ */
+function quarters(before: number, value: number, after: number): [number, number, number, number] {
+  // The parabola through the samples at the centres of the three steps, averaged over each quarter.
+  const slope = (after - before) / 2;
+  const curve = (after - 2 * value + before) / 2;
+  const q: [number, number, number, number] = [0, 0, 0, 0];
+  for (let i = 0; i < 4; i++) {
+    const d = (2 * i - 3) / 8;
+    q[i] = value + slope * d + curve * (d * d + 1 / 192);
+  }
+  let sum = 0;
+  for (let i = 0; i < 4; i++) sum += q[i] = Math.max(0, q[i]!);
+  const scale = sum > 0 ? (4 * value) / sum : 0;
+  for (let i = 0; i < 4; i++) q[i] = sum > 0 ? q[i]! * scale : value;
+  return q;
+}
+
+function flowRecord(out: SenecFlow | undefined, pvW: number, houseW: number, demandW: number, gridW: number, batteryW: number, gridUp: boolean): SenecFlow {
+  if (out === undefined) return { pvW, houseW, demandW, gridW, batteryW, gridUp };
+  out.pvW = pvW;
+  out.houseW = houseW;
+  out.demandW = demandW;
+  out.gridW = gridW;
+  out.batteryW = batteryW;
+  out.gridUp = gridUp;
+  return out;
 }
 
 export function alignDown(t: number): number {

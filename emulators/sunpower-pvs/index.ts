@@ -4,3 +4,5 @@ export { DEFAULT_SITE, createSite, resolveSiteConfig, type Site, type SiteConfig
 export { PvsModel, METER_TICK_MS, SUPERVISOR_TICK_MS, type Sample, type PowerFlow } from './model.js';
 export { formatCJson } from './protocol/cjson.js';
 export { GRID_PROFILES } from './grid-profiles.js';
+export { Varserver, type VariableTable, type VarserverReply } from './varserver.js';
+export { PvsTelemetry } from './telemetry.js';

@@ -128,7 +128,8 @@ export class PvsModel {
   private cachedSample: Sample | null = null;
 
   constructor(
-    readonly site: Site,
+    /** Replaced (same identities and physics) when a firmware update changes the supervisor's firmware. */
+    public site: Site,
     private readonly world: World,
     private readonly rng: Rng,
     start: number,

@@ -1,3 +1,4 @@
+import { isPvsFirmwareId, PVS_FIRMWARE_IDS, PVS_FIRMWARE_PROFILES, pvsFirmwareTraits, type PvsFirmwareId, type PvsFirmwareTraits } from '../../contracts/sunpower-pvs/firmware.js';
 import { ControlInputError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 
@@ -83,6 +84,8 @@ export interface Site {
   build: number;
   /** Whether the firmware is 2021.11 or later (p_mppt1_kw, meter subtypes, `interface`). */
   modernFirmware: boolean;
+  /** The API era and varserver identity of the model and firmware (legacy dl_cgi or varserver). */
+  firmware: PvsFirmwareTraits;
   supervisorSerial: string;
   panid: number;
   productionMeterSerial: string;
@@ -106,7 +109,13 @@ export function resolveSiteConfig(input: Partial<SiteConfig> & Record<string, un
   const implied: Partial<SiteConfig> = {};
   if (Array.isArray(given?.inverters) && input.panels === undefined) implied.panels = given.inverters.length;
   if (Array.isArray(given?.ess?.batterySerials) && input.essBatteries === undefined) implied.essBatteries = given.ess.batterySerials.length;
-  const config: SiteConfig = { ...DEFAULT_SITE, seed: defaultSeed, ...implied, ...input } as SiteConfig;
+  // A firmware profile id stands for its model and SWVER (an explicit supervisorModel still wins).
+  let firmwareInput: Partial<SiteConfig> = {};
+  if (isPvsFirmwareId(input.firmware)) {
+    const profile = firmwareSite(input.firmware);
+    firmwareInput = { firmware: profile.firmware, ...(input.supervisorModel === undefined ? { supervisorModel: profile.supervisorModel } : {}) };
+  }
+  const config: SiteConfig = { ...DEFAULT_SITE, seed: defaultSeed, ...implied, ...input, ...firmwareInput } as SiteConfig;
   const fail = (message: string): never => {
     throw new ControlInputError(message);
   };
@@ -117,7 +126,7 @@ export function resolveSiteConfig(input: Partial<SiteConfig> & Record<string, un
     fail(`consumptionSubtype must be NET_CONSUMPTION_LOADSIDE or GROSS_CONSUMPTION_LINESIDE, got ${JSON.stringify(config.consumptionSubtype)}`);
   }
   if (!Number.isInteger(config.essBatteries) || config.essBatteries < 0 || config.essBatteries > 8) fail(`essBatteries must be 0 (no ESS) to 8, got ${config.essBatteries}`);
-  if (typeof config.firmware !== 'string' || parseBuild(config.firmware) === null) fail(`firmware must look like "2025.06, Build 61839", got ${JSON.stringify(config.firmware)}`);
+  if (typeof config.firmware !== 'string' || parseBuild(config.firmware) === null) fail(`firmware must look like "2025.06, Build 61839" or be a profile id (${PVS_FIRMWARE_IDS.join(', ')}), got ${JSON.stringify(config.firmware)}`);
   if (!Number.isInteger(config.seed)) fail(`seed must be an integer, got ${config.seed}`);
   if (config.serials !== undefined) validateSerials(config.serials, config, fail);
   return config;
@@ -154,6 +163,12 @@ function validateSerials(given: unknown, config: SiteConfig, fail: (message: str
   }
   if (ess['gatewayMac'] !== undefined && !/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(String(ess['gatewayMac']))) fail(`serials.ess.gatewayMac must look like d8:a9:8b:12:34:56, got ${JSON.stringify(ess['gatewayMac'])}`);
   if (ess['batterySerials'] !== undefined) list(ess['batterySerials'], 'ess.batterySerials', config.essBatteries, 'SunVault batteries');
+}
+
+/** The site options a firmware profile sets: the supervisor model and its `SWVER`. */
+export function firmwareSite(id: PvsFirmwareId): Pick<SiteConfig, 'supervisorModel' | 'firmware'> {
+  const profile = PVS_FIRMWARE_PROFILES[id];
+  return { supervisorModel: profile.model, firmware: profile.swver };
 }
 
 export function parseBuild(firmware: string): number | null {
@@ -226,6 +241,7 @@ function drawSite(config: SiteConfig): Site {
     config,
     build: parseBuild(config.firmware) ?? 0,
     modernFirmware: isModern(config.firmware),
+    firmware: pvsFirmwareTraits(config.supervisorModel, config.firmware),
     supervisorSerial,
     panid,
     productionMeterSerial: `${meterBase}p`,

@@ -29,3 +29,31 @@ export async function testPvs(options: TestPvsOptions = {}) {
   };
   return { ...server, world, clock, get, deviceList };
 }
+
+export type TestPvs = Awaited<ReturnType<typeof testPvs>>;
+
+/** `GET /auth?login` with Basic credentials (pypvs's lower-case scheme by default); the reply and its cookie. */
+export async function loginPvs(pvs: TestPvs, options: { user?: string; password?: string; scheme?: string } = {}) {
+  const password = options.password ?? pvs.pvs.site.supervisorSerial.slice(-5);
+  const token = Buffer.from(`${options.user ?? 'ssm_owner'}:${password}`).toString('base64');
+  const response = await pvs.app.inject({ method: 'GET', url: '/auth?login', headers: { authorization: `${options.scheme ?? 'basic'} ${token}` } });
+  const setCookie = response.headers['set-cookie'];
+  const cookie = typeof setCookie === 'string' ? setCookie.split(';')[0]! : undefined;
+  return { response, cookie };
+}
+
+/** `/vars`: GET with the query, or POST with it as the body (no Content-Type unless given). */
+export async function varsPvs(pvs: TestPvs, query: string, options: { cookie?: string | undefined; method?: 'GET' | 'POST'; contentType?: string } = {}) {
+  const headers: Record<string, string> = {};
+  if (options.cookie !== undefined) headers['cookie'] = options.cookie;
+  if (options.contentType !== undefined) headers['content-type'] = options.contentType;
+  if (options.method === 'POST') return pvs.app.inject({ method: 'POST', url: '/vars', payload: query, headers });
+  return pvs.app.inject({ method: 'GET', url: `/vars?${query}`, headers });
+}
+
+/** A varserver answer (either format) as a name → value object. */
+export function varsOf(body: string): Record<string, string> {
+  const data = JSON.parse(body) as { values?: { name: string; value: unknown }[] } & Record<string, unknown>;
+  const pairs: [string, unknown][] = Array.isArray(data.values) ? data.values.map((v) => [v.name, v.value]) : Object.entries(data);
+  return Object.fromEntries(pairs.map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+}

@@ -17,15 +17,25 @@ export interface SerialReplayOptions extends TimingOptions {
   log: (line: string) => void;
 }
 
-/** One line into the replayed unit: bytes in, recorded replies out, in request order. */
+/** Replies a line holds before requests overrun, as on the emulator's link (emulators/kehua-ups/link.ts). */
+const MAX_PENDING_REPLIES = 16;
+
+/**
+ * One line into the replayed unit: bytes in, recorded replies out, in request order. Memory is bounded
+ * as on the emulator's line: at most MAX_PENDING_REPLIES replies wait (later requests are lost, as on a
+ * UART that overran), and while `write` answers false (the peer is not reading) nothing more is sent
+ * until `drained` resolves.
+ */
 class ReplayLine {
   private readonly reader: FrameReader;
   private queue: Promise<void> = Promise.resolve();
+  private pending = 0;
   private closed = false;
 
   constructor(
     private readonly options: SerialReplayOptions,
-    private readonly write: (bytes: Buffer) => void,
+    private readonly write: (bytes: Buffer) => unknown,
+    private readonly drained: () => Promise<void> = () => Promise.resolve(),
   ) {
     // Stray bytes are looked up too: the recorder keeps them as their own request.
     this.reader = new FrameReader({ onDiscard: (text) => this.handle(text) });
@@ -47,11 +57,13 @@ class ReplayLine {
       return;
     }
     const reply = outcome.reply;
-    if (reply === null) return;
+    if (reply === null || this.pending >= MAX_PENDING_REPLIES) return;
     const delay = delayOf(outcome.exchange.durationMs, this.options);
+    this.pending++;
     this.queue = this.queue.then(async () => {
       await wait(delay);
-      if (!this.closed) this.write(reply);
+      if (!this.closed && this.write(reply) === false) await this.drained();
+      this.pending--;
     });
   }
 }
@@ -68,9 +80,18 @@ export async function listenSerialReplay(options: SerialReplayOptions, host: str
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
-    const line = new ReplayLine(options, (bytes) => {
-      if (socket.writable) socket.write(bytes);
-    });
+    const line = new ReplayLine(
+      options,
+      (bytes) => (socket.writable ? socket.write(bytes) : true),
+      () =>
+        new Promise<void>((resolve) => {
+          const done = () => {
+            socket.off('drain', done).off('close', done);
+            resolve();
+          };
+          socket.on('drain', done).on('close', done);
+        }),
+    );
     socket.on('data', (data: Buffer) => line.receive(data));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {

@@ -80,7 +80,7 @@ export function emulatorOptionsFromRecording(recording: Recording, options: Simu
   const { header: head, exchanges } = recording;
   const device = head.device;
   const port = options.port;
-  const ports: Record<string, number> = { pvs: 0, senec: 0, senecHttps: 0, growatt: 0, ups: 0, upsControl: 0 };
+  const ports: Record<string, number> = { pvs: 0, pvsWs: 0, senec: 0, senecHttps: 0, growatt: 0, ups: 0, upsControl: 0 };
   const http = exchanges.filter((e): e is HttpExchange => e.type === 'http');
   let found: Derived;
   let listeners: SimulationListener[];

@@ -9,6 +9,7 @@ import { parseDuration } from '../../emulators/core/duration.js';
 import type { WorldConfig } from '../../emulators/core/world/world.js';
 import { DEVICES, type DeviceName, type VoltbenchOptions } from '../../emulators/registry.js';
 import { isProfileId, PROFILE_IDS } from '../../contracts/senec/index.js';
+import { isPvsFirmwareId, parseSwver, PVS_FIRMWARE_IDS, PVS_FIRMWARE_PROFILES } from '../../contracts/sunpower-pvs/firmware.js';
 import { ScenarioSchema, type ScenarioEvent, type ScenarioExpectation, type ScenarioFile } from './schema.js';
 
 export class ScenarioError extends Error {
@@ -228,7 +229,20 @@ function resolveDeviceOptions(s: ScenarioFile): DeviceOptions {
   const options: DeviceOptions = {};
   const { pvs, senec, growatt, ups } = s.devices;
   if (pvs) {
-    const site = { ...pvs.site, ...(pvs.firmware !== undefined ? { firmware: pvs.firmware } : {}) };
+    // A firmware profile id (pvs6-61845, …) or a supervisor SWVER ("2025.06, Build 61839"); a profile sets the
+    // model too, unless the site names one.
+    let firmware: Record<string, unknown> = {};
+    if (pvs.firmware !== undefined) {
+      if (isPvsFirmwareId(pvs.firmware)) {
+        const profile = PVS_FIRMWARE_PROFILES[pvs.firmware];
+        firmware = { supervisorModel: profile.model, ...pvs.site, firmware: profile.swver };
+      } else if (parseSwver(pvs.firmware) !== undefined) {
+        firmware = { firmware: pvs.firmware };
+      } else {
+        throw new Error(`devices.pvs.firmware must be a firmware profile id (${PVS_FIRMWARE_IDS.join(', ')}) or a SWVER like "2025.06, Build 61839", got "${pvs.firmware}"`);
+      }
+    }
+    const site = { ...pvs.site, ...firmware };
     options.pvs = { site, ...(pvs.settings ? { settings: pvs.settings } : {}) };
   }
   if (senec) {

@@ -26,6 +26,8 @@ const ESM_BINDING_MODULE: string = '@serialport/binding-mock';
 const esmBinding = ((await import(ESM_BINDING_MODULE)) as { MockBinding: MockBindingInterface }).MockBinding;
 const BINDINGS: readonly MockBindingInterface[] = [...new Set([mockBinding, esmBinding])];
 const served = new Map<string, (port: MockPortBinding) => void>();
+/** Unread bytes a mock port holds for its client (Linux's tty read buffer is 4 KiB); more are lost. */
+export const MOCK_RX_BUFFER_BYTES = 4096;
 const wrapped = new WeakSet<MockBindingInterface>();
 
 function wrapOpen(binding: MockBindingInterface): void {
@@ -62,7 +64,8 @@ export function serveMockPort(ups: UpsEmulator, path: string): MockSerialPort {
   served.set(path, (port) => {
     const link = ups.connect(
       (chunk) => {
-        if (port.isOpen) port.emitData(chunk);
+        // A master that does not read loses what overflows its receive buffer, as a UART does.
+        if (port.isOpen && (port.port?.data.length ?? 0) < MOCK_RX_BUFFER_BYTES) port.emitData(chunk);
       },
       // update({ baudRate }) changes the port table's options, not the binding's openOptions.
       { transport: path, peerBaudRate: () => port.port.openOpt?.baudRate ?? port.openOptions.baudRate },

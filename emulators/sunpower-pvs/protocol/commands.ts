@@ -94,3 +94,12 @@ export function gridProfileRefreshResponse(profiles: readonly GridProfile[], now
     profiles: profiles.map((p) => ({ selfsupply: p.selfsupply, zipcodes: p.zipcodes.map((z) => ({ max: z.max, min: z.min })), default: p.default, filename: p.filename, id: p.id, name: p.name })),
   };
 }
+
+/**
+ * REST `GET /cgi-bin/dl_cgi/communication/interfaces`: the interfaces of Get_Comm at the top level beside
+ * `result` (the swagger's "full detail for all communication interfaces"; the exact body is not on record).
+ */
+export function communicationInterfacesResponse(now: number): Body {
+  const status = getCommResponse(now).networkstatus as Body;
+  return { result: 'succeed', interfaces: status.interfaces!, system: status.system!, ts: status.ts! };
+}

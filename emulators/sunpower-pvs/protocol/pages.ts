@@ -46,3 +46,13 @@ export function pvsStatusPage(status: number): { body: string; contentType: stri
   if (status === 503) return { body: UNAVAILABLE_PAGE, contentType: 'text/html', headers: { 'cache-control': 'no-cache', connection: 'close' } };
   return { body: lighttpdErrorPage(status), contentType: 'text/html', headers: {} };
 }
+
+/**
+ * Headers of the varserver's FastCGI answers (`/auth`, `/vars`): fcgi_vars prints only `Content-Type:
+ * application/json`; lighttpd adds CORS (`setenv`) and its name.
+ */
+export const VARSERVER_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'application/json',
+  'access-control-allow-origin': '*',
+  server: 'lighttpd/1.4.51',
+});

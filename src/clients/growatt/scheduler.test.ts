@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { capDayOf, errorReply, RATE_LIMITS } from '../../../contracts/growatt/index.js';
 import {
   GrowattDailyCapError,
   GrowattNotFoundError,
   GrowattRateLimitError,
 } from './errors.js';
-import { RateLimitScheduler, UNLISTED_RETRY_WINDOW_MS, type SchedulerOptions } from './scheduler.js';
+import { defaultSleep, RateLimitScheduler, UNLISTED_RETRY_WINDOW_MS, type SchedulerOptions } from './scheduler.js';
 import { FakeClock, fakeClient, fakeServer, fixtureHandler, type FakeHandler } from './test-support.js';
 
 const LAST_DATA_WINDOW = RATE_LIMITS.mixLastData.minIntervalMs!; // 10 s
@@ -57,6 +57,40 @@ describe('windows', () => {
     expect(server.requests.map((r) => r.at)).toEqual([0, 60_000]);
   });
 
+  it('sets no timer at all for a call it need not hold back, also exactly when the window ends', async () => {
+    const clock = new FakeClock(0);
+    const sleeps: number[] = [];
+    const scheduler = new RateLimitScheduler({ now: clock.now, sleep: (ms) => (sleeps.push(ms), clock.sleep(ms)) });
+    const send = async () => clock.t;
+    await clock.run(scheduler.run('mixLastData', { mix_sn: 'A' }, send));
+    clock.t = LAST_DATA_WINDOW + MARGIN;
+    await clock.run(scheduler.run('mixLastData', { mix_sn: 'A' }, send));
+    expect(sleeps).toEqual([]);
+    await clock.run(scheduler.run('mixLastData', { mix_sn: 'A' }, send));
+    expect(sleeps).toEqual([LAST_DATA_WINDOW + MARGIN]);
+  });
+
+  it('sleeps with setTimeout by default', async () => {
+    vi.useFakeTimers();
+    try {
+      let done = false;
+      void defaultSleep(1000).then(() => (done = true));
+      await vi.advanceTimersByTimeAsync(999);
+      expect(done).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(done).toBe(true);
+      // A scheduler without a `sleep` option uses it.
+      const scheduler = new RateLimitScheduler({ marginMs: 0 });
+      const sent: number[] = [];
+      const calls = [0, 1].map(() => scheduler.run('mixLastData', { mix_sn: 'A' }, async () => void sent.push(Date.now())));
+      await vi.advanceTimersByTimeAsync(LAST_DATA_WINDOW);
+      await Promise.all(calls);
+      expect(sent[1]! - sent[0]!).toBe(LAST_DATA_WINDOW);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('treats the same params in a different order as the same call', async () => {
     const { clock, server, client } = setup(fixtureHandler, { marginMs: 0 });
     await clock.run(Promise.all([client.call('plantPower', { plant_id: '1', date: '2024-01-01' }), client.call('plantPower', { date: '2024-01-01', plant_id: '1' })]));
@@ -97,6 +131,140 @@ describe('daily caps', () => {
     await clock.run(client.plantList({ page: 11 }));
     expect(server.requests).toHaveLength(12);
     expect(scheduler.usedToday('plantList')).toBe(1);
+  });
+});
+
+describe('daily caps at the day boundary', () => {
+  it('counts until the last millisecond of the server day and starts from zero at 00:00 UTC+8', async () => {
+    const clock = new FakeClock(0);
+    const scheduler = new RateLimitScheduler({ now: clock.now, sleep: clock.sleep });
+    const midnight = (capDayOf(0) + 1) * 86_400_000 - 8 * 3_600_000;
+    clock.t = midnight - 3_600_000;
+    for (let page = 1; page <= 10; page += 1) await clock.run(scheduler.run('plantList', { page: String(page) }, async () => page));
+    clock.t = midnight - 1;
+    expect([scheduler.usedToday('plantList'), scheduler.remainingToday('plantList')]).toEqual([10, 0]);
+    const refused = await clock.run(scheduler.run('plantList', { page: 'x' }, async () => 0)).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(GrowattDailyCapError);
+    expect((refused as GrowattDailyCapError).resetsAt).toBe(midnight);
+    clock.t = midnight;
+    // Before any call of the new day: yesterday's sends count for nothing today.
+    expect([scheduler.usedToday('plantList'), scheduler.remainingToday('plantList')]).toEqual([0, 10]);
+    for (let page = 1; page <= 10; page += 1) await clock.run(scheduler.run('plantList', { page: `n${page}` }, async () => page));
+    expect(scheduler.remainingToday('plantList')).toBe(0);
+  });
+});
+
+describe('what the scheduler remembers', () => {
+  const WINDOW = RATE_LIMITS.plantData.minIntervalMs!; // 5 min
+  const setupDirect = () => {
+    const clock = new FakeClock(0);
+    return { clock, scheduler: new RateLimitScheduler({ now: clock.now, sleep: clock.sleep }) };
+  };
+  /** `n` plant/data calls with distinct keys, each sent at once. */
+  const distinct = async (clock: FakeClock, scheduler: RateLimitScheduler, n: number, tag: string) => {
+    for (let i = 0; i < n; i += 1) await clock.run(scheduler.run('plantData', { plant_id: `${tag}${i}` }, async () => i));
+  };
+
+  it('forgets a key without a window once its calls have finished', async () => {
+    const { clock, scheduler } = setupDirect();
+    await clock.run(scheduler.run('readMixParam', { device_sn: 'A' }, async () => 0));
+    expect(scheduler.trackedKeys).toBe(0);
+    const calls = Promise.all([0, 1, 2].map(() => scheduler.run('readMixParam', { device_sn: 'A' }, async () => 0)));
+    expect(scheduler.trackedKeys).toBe(1);
+    await clock.run(calls);
+    expect(scheduler.trackedKeys).toBe(0);
+    await clock.run(scheduler.run('mixLastData', { mix_sn: 'A' }, async () => 0));
+    expect(scheduler.trackedKeys).toBe(1); // a window to keep
+  });
+
+  it('keeps every key whose window is open, however many, and drops idle expired ones past 256 keys', async () => {
+    const { clock, scheduler } = setupDirect();
+    await distinct(clock, scheduler, 300, 'a');
+    expect(scheduler.trackedKeys).toBe(300);
+    // One millisecond before the windows (plus margin) end: all still needed.
+    clock.t = WINDOW + MARGIN - 1;
+    await distinct(clock, scheduler, 1, 'b');
+    expect(scheduler.trackedKeys).toBe(301);
+    const again = await clock.run(scheduler.run('plantData', { plant_id: 'a7' }, async () => clock.t));
+    expect(again).toBe(WINDOW + MARGIN);
+    // Once they have ended, the next new key prunes them.
+    clock.t = WINDOW + MARGIN + 1 + WINDOW + MARGIN;
+    await distinct(clock, scheduler, 1, 'c');
+    expect(scheduler.trackedKeys).toBe(1);
+  });
+
+  it('runs calls with one key one after the other also where there is no window to keep', async () => {
+    const { clock, scheduler } = setupDirect();
+    const events: string[] = [];
+    const answers: (() => void)[] = [];
+    const call = (name: string) =>
+      scheduler.run('readMixParam', { device_sn: 'A' }, async () => {
+        events.push(`${name} sent`);
+        await new Promise<void>((resolve) => answers.push(resolve));
+        events.push(`${name} answered`);
+      });
+    const first = [call('1'), call('2'), call('3')];
+    await clock.drain();
+    answers.shift()!(); // 1 answered: 2 goes out, 3 still waits
+    await clock.drain();
+    const fourth = call('4'); // arrives while 2 is in flight and 3 is queued
+    await clock.drain();
+    while (answers.length > 0) {
+      answers.shift()!();
+      await clock.drain();
+    }
+    await Promise.all([...first, fourth]);
+    expect(events).toEqual(['1 sent', '1 answered', '2 sent', '2 answered', '3 sent', '3 answered', '4 sent', '4 answered']);
+    expect(scheduler.trackedKeys).toBe(0);
+  });
+
+  it('drops a key exactly when its window and the margin have passed', async () => {
+    const { clock, scheduler } = setupDirect();
+    await distinct(clock, scheduler, 300, 'a');
+    clock.t = WINDOW + MARGIN;
+    await distinct(clock, scheduler, 1, 'b');
+    expect(scheduler.trackedKeys).toBe(1);
+  });
+
+  it('prunes only past 256 keys', async () => {
+    const { clock, scheduler } = setupDirect();
+    await distinct(clock, scheduler, 256, 'a');
+    clock.t = 2 * (WINDOW + MARGIN);
+    await distinct(clock, scheduler, 1, 'b');
+    expect(scheduler.trackedKeys).toBe(257);
+    await distinct(clock, scheduler, 1, 'c');
+    expect(scheduler.trackedKeys).toBe(2);
+  });
+
+  it('drops the keys of calls the daily cap refused, which were never sent', async () => {
+    const { clock, scheduler } = setupDirect();
+    for (let page = 0; page < 300; page += 1) {
+      await clock.run(scheduler.run('plantList', { page: String(page) }, async () => page)).catch(() => undefined);
+    }
+    // 10 sent (their windows still open) plus the refused keys since the last prune.
+    expect(scheduler.trackedKeys).toBeLessThanOrEqual(257);
+    expect(scheduler.trackedKeys).toBeGreaterThanOrEqual(10);
+  });
+
+  it('never drops a key while a call on it is still in flight, so the next one still queues behind it', async () => {
+    const { clock, scheduler } = setupDirect();
+    const sentAt: number[] = [];
+    // A slow server: the first call is still in flight 10 minutes later, long past its window.
+    let answer = (): void => undefined;
+    const slow = scheduler.run('plantData', { plant_id: 'A' }, async () => {
+      sentAt.push(clock.t);
+      await new Promise<void>((resolve) => (answer = resolve));
+    });
+    await clock.drain();
+    clock.t = 10 * 60_000;
+    await distinct(clock, scheduler, 300, 'x'); // prunes on the way
+    const next = scheduler.run('plantData', { plant_id: 'A' }, async () => void sentAt.push(clock.t));
+    await clock.drain();
+    expect(sentAt).toEqual([0]);
+    clock.t = 12 * 60_000;
+    answer();
+    await clock.run(Promise.all([slow, next]));
+    expect(sentAt).toEqual([0, 12 * 60_000]);
   });
 });
 

@@ -108,6 +108,14 @@ export class RateLimitScheduler {
     return result;
   }
 
+  /**
+   * How many call keys the scheduler remembers to space calls (a diagnostic: it stays bounded). A key without a
+   * window is forgotten once its calls have finished; past 256 keys, idle keys whose window has passed are dropped.
+   */
+  get trackedKeys(): number {
+    return this.#lanes.size;
+  }
+
   /** Sends counted against `endpoint`'s daily cap in the current server day. */
   usedToday(endpoint: EndpointId): number {
     const count = this.#days.get(endpoint);
@@ -139,9 +147,9 @@ export class RateLimitScheduler {
   }
 
   async #waitForSlot(lane: Lane, spacingMs: number): Promise<void> {
-    if (lane.lastSentAt === undefined || spacingMs <= 0) return;
-    const wait = lane.lastSentAt + spacingMs + this.marginMs - this.now();
-    if (wait > 0) await this.sleep(wait);
+    // Never sent: nothing to wait for.
+    const wait = (lane.lastSentAt ?? -Infinity) + spacingMs + this.marginMs - this.now();
+    if (spacingMs > 0 && wait > 0) await this.sleep(wait);
   }
 
   #takeDailySlot(endpoint: EndpointId): void {
@@ -161,8 +169,9 @@ export class RateLimitScheduler {
 
   #settle(key: string, lane: Lane): void {
     lane.pending -= 1;
-    // A lane without a window has nothing to remember once idle.
-    if (lane.pending === 0 && lane.windowMs === 0 && this.#lanes.get(key) === lane) this.#lanes.delete(key);
+    // A lane without a window has nothing to remember once idle. (Only an idle lane is ever pruned, so the map
+    // still holds this one.)
+    if (lane.pending === 0 && lane.windowMs === 0) this.#lanes.delete(key);
   }
 
   #prune(): void {

@@ -136,3 +136,87 @@ export class PvsUnknownCommandError extends PvsProtocolError {
     super('the supervisor does not know this command ({"result":"unknown command"})', body, details);
   }
 }
+
+// ---- the varserver firmware (PVS6 ≥ 61840, PVS5 ≥ 5408) ------------------------------------------------------
+
+/** `/auth?login` refused the credentials (401): wrong user or password (the password is the serial's last five characters). */
+export class PvsLoginError extends PvsHttpError {
+  readonly user: string;
+
+  constructor(status: number, bodyExcerpt: string, user: string, details: PvsErrorDetails) {
+    super(status, bodyExcerpt, details, `HTTP ${status}: login refused for user ${JSON.stringify(user)} (the password is the last 5 characters of the serial)${bodyExcerpt ? `: ${bodyExcerpt}` : ''}`);
+    this.user = user;
+  }
+}
+
+/** The varserver refused the session (401/403/500) even after a fresh login: the session or the user's role. */
+export class PvsSessionError extends PvsHttpError {
+  constructor(status: number, bodyExcerpt: string, details: PvsErrorDetails) {
+    super(status, bodyExcerpt, details, `HTTP ${status}: the varserver refused the session after a fresh login${bodyExcerpt ? `: ${bodyExcerpt}` : ''}`);
+  }
+}
+
+/** Why `/vars` refused a query, from its status and `errorcode` (fcgi_vars's bits). */
+export type PvsVarsFailure = 'unknown-variable' | 'no-match' | 'bad-request' | 'content-length' | 'method';
+
+/**
+ * `/vars` answered 400 (an unknown name; a `match` without hits on SunStrong firmware; a `set=` it refused),
+ * 413 (a POST body empty or over 1024 bytes) or 405. A 400 is not a session problem: ha-esunpower reads it as
+ * "no devices of this kind".
+ */
+export class PvsVarsError extends PvsHttpError {
+  readonly reason: PvsVarsFailure;
+  /** The body's `errorcode` ("0x0100" → 256), when it has one. */
+  readonly errorCode: number | undefined;
+  /** The query as sent (GET query string or POST body). */
+  readonly query: string;
+
+  constructor(status: number, bodyExcerpt: string, reason: PvsVarsFailure, errorCode: number | undefined, query: string, details: PvsErrorDetails) {
+    const what = {
+      'unknown-variable': 'no such variable',
+      'no-match': 'no variable matches',
+      'bad-request': 'bad request',
+      'content-length': 'POST body empty or over 1024 bytes',
+      method: 'method not allowed',
+    }[reason];
+    super(status, bodyExcerpt, details, `HTTP ${status}: ${what} (${query.length > 120 ? `${query.slice(0, 120)}…` : query})`);
+    this.reason = reason;
+    this.errorCode = errorCode;
+    this.query = query;
+  }
+}
+
+/**
+ * The supervisor does not serve this API: `/auth` or `/vars` answered 404 (legacy firmware has no varserver), or
+ * (for the era-picking client) the legacy commands answered 403 (varserver firmware). `found` is what the
+ * supervisor runs, as far as this answer tells.
+ */
+export class PvsWrongEraError extends PvsError {
+  readonly expected: 'legacy' | 'varserver';
+  readonly found: 'legacy' | 'varserver';
+
+  constructor(expected: 'legacy' | 'varserver', found: 'legacy' | 'varserver', details: PvsErrorDetails) {
+    super(`the supervisor runs ${found} firmware, not ${expected} (a firmware update?)`, details);
+    this.expected = expected;
+    this.found = found;
+  }
+}
+
+/** The HTTPS certificate's SHA-256 fingerprint is not the pinned one (a given pin, or the first one seen). */
+export class PvsCertificateMismatchError extends PvsError {
+  readonly expected: string;
+  readonly actual: string;
+
+  constructor(expected: string, actual: string, details: PvsErrorDetails) {
+    super(`certificate fingerprint ${actual} is not the pinned ${expected}`, details);
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** The telemetry WebSocket cannot work on this supervisor: no `/sys/telemetryws/enable` (a PVS5), or no varserver. */
+export class PvsTelemetryUnavailableError extends PvsError {
+  constructor(reason: string, details: PvsErrorDetails) {
+    super(`no telemetry WebSocket: ${reason}`, details);
+  }
+}

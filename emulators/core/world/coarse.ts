@@ -1,0 +1,317 @@
+// Helpers for device models that integrate a long stretch of virtual time at once (a clock jump of
+// up to ten years) in coarse steps instead of their fine ticks: where the grid changes (in tick
+// terms), cheap samples of the sun and of the expected household load, and the step grid. The
+// world's functions stay the reference: the fast samplers check themselves against them and fall
+// back to them when they disagree.
+
+import { householdLoadW } from './load.js';
+import { clearSkyIrradiance, cloudTransmission, dayOfYear, sunPosition } from './sun.js';
+import type { World } from './world.js';
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const OMEGA = (2 * Math.PI) / DAY_MS;
+const SQRT3 = Math.sqrt(3);
+/** Relative disagreement with the world above which a fast sampler is not used. */
+const TRUST_TOLERANCE = 1e-6;
+/** The fitted sun curve is checked against the world on the first day it is used and every this many days. */
+const CHECK_EVERY_DAYS = 97;
+
+/** The world's minute noise on the household load: ±8 % (`World.householdLoadW`). */
+const LOAD_NOISE = 0.08;
+/** Below this sine of the elevation the world's clear-sky model gives no irradiance. */
+const DAYLIGHT_SIN = 0.01;
+/** Two-point Gauss–Legendre nodes sit this fraction of the interval either side of its centre. */
+const GAUSS = 0.5 / Math.sqrt(3);
+
+/** The first multiple of `step` at or after `t`. */
+export function alignUp(t: number, step: number): number {
+  return Math.ceil(t / step) * step;
+}
+
+/**
+ * The tick instants in (`from`, `to`) at which a model that samples `world.gridUp` at tick starts
+ * may see the grid change: outage starts and ends rounded up to the tick. Sorted, without repeats.
+ * Between two of them (and the ends) the grid is the same at every tick.
+ */
+export function gridBreaks(world: World, from: number, to: number, tickMs: number): number[] {
+  const breaks = new Set<number>();
+  for (const outage of world.outages()) {
+    for (const edge of [outage.from, outage.to]) {
+      if (edge === null) continue;
+      const tick = alignUp(edge, tickMs);
+      if (tick > from && tick < to) breaks.add(tick);
+    }
+  }
+  return [...breaks].sort((a, b) => a - b);
+}
+
+/**
+ * Where the grid changes for a model that samples `world.gridUp` at tick starts, over one stretch of
+ * time that is integrated in order: the breaks are listed once, and `next` moves forwards through them.
+ */
+export class GridChanges {
+  private readonly breaks: number[];
+  private index = 0;
+
+  constructor(
+    private readonly world: World,
+    from: number,
+    to: number,
+    private readonly tickMs: number,
+  ) {
+    this.breaks = gridBreaks(world, from, to + tickMs, tickMs);
+  }
+
+  /** The first tick after `tick` at which the grid differs from its state at `tick` (Infinity if none by the end). */
+  next(tick: number): number {
+    const breaks = this.breaks;
+    while (this.index < breaks.length && breaks[this.index]! <= tick) this.index++;
+    const up = this.world.gridUp(tick);
+    for (let i = this.index; i < breaks.length; i++) if (this.world.gridUp(breaks[i]!) !== up) return breaks[i]!;
+    return Infinity;
+  }
+}
+
+/**
+ * Irradiance at any instant for coarse steps, much cheaper than `world.irradiance` (which computes
+ * the sun's position from a calendar date each time). The world's sun depends on the day of the year
+ * and the time of day: within one UTC day the declination is fixed, so the sine of the sun's
+ * elevation is `A + P·cos θ + Q·sin θ` in the time of day θ, and three evaluations of the world's
+ * own `sunPosition` fit it exactly (once per day of the year). Clouds and the clear-sky model are the
+ * world's. On the first day and every `CHECK_EVERY_DAYS` days after, the result is compared with
+ * `world.irradiance`; on any disagreement the sampler uses `world.irradiance` from then on.
+ */
+export class IrradianceSampler {
+  private day = Number.NaN;
+  private curve: Float64Array = new Float64Array(5);
+  private readonly byDayOfYear = new Map<number, Float64Array>();
+  private days = 0;
+  private trusted = true;
+  private lastCover = Number.NaN;
+  private lastTransmission = 0;
+  private yearStartDay = Number.NaN;
+  private nextYearStartDay = Number.NaN;
+
+  constructor(private readonly world: World) {}
+
+  /** Whether the fast path is in use (false once a check against the world failed). */
+  get fast(): boolean {
+    return this.trusted;
+  }
+
+  at(t: number): number {
+    if (this.trusted) {
+      const day = Math.floor(t / DAY_MS);
+      if (day !== this.day) this.enter(day);
+      if (this.trusted) return this.fastAt(t);
+    }
+    return this.world.irradiance(t);
+  }
+
+  /**
+   * The mean irradiance over [`from`, `to`): from `nodes` samples (the centre, or two-point Gauss)
+   * where the sun is up throughout, none where it is down, and where it rises or sets within,
+   * two-point Gauss over the part it is up, so a sunrise late in a step does not count as a step of
+   * darkness (or of daylight).
+   */
+  mean(from: number, to: number, nodes: 1 | 2 = 1): number {
+    if (!(to > from)) return 0;
+    let sum = 0;
+    for (let a = from; a < to; ) {
+      const b = Math.min(to, Math.floor(a / DAY_MS) * DAY_MS + DAY_MS);
+      sum += this.dayIntegral(a, b, nodes);
+      a = b;
+    }
+    return sum / (to - from);
+  }
+
+  /** Whether the sun rises or sets within [`from`, `to`) (within one UTC day; false when the sampler is not in use). */
+  risesOrSets(from: number, to: number): boolean {
+    const day = Math.floor(from / DAY_MS);
+    if (this.trusted && day !== this.day) this.enter(day);
+    if (!this.trusted) return false;
+    const c = this.curve;
+    const halfWidth = c[4]!;
+    if (halfWidth <= 0 || halfWidth >= Math.PI) return false;
+    const start = day * DAY_MS;
+    const ta = (from - start) * OMEGA;
+    const tb = (to - start) * OMEGA;
+    for (let k = -1; k <= 1; k++) {
+      const rise = c[3]! - halfWidth + 2 * Math.PI * k;
+      const set = c[3]! + halfWidth + 2 * Math.PI * k;
+      if ((rise > ta && rise < tb) || (set > ta && set < tb)) return true;
+    }
+    return false;
+  }
+
+  /** ∫ irradiance dt over [a, b) within one UTC day. */
+  private dayIntegral(a: number, b: number, nodes: 1 | 2): number {
+    const day = Math.floor(a / DAY_MS);
+    if (this.trusted && day !== this.day) this.enter(day);
+    if (!this.trusted) {
+      const mid = (a + b) / 2;
+      const half = (b - a) * GAUSS;
+      return ((this.world.irradiance(mid - half) + this.world.irradiance(mid + half)) / 2) * (b - a);
+    }
+    const c = this.curve;
+    const halfWidth = c[4]!;
+    if (halfWidth <= 0) return 0;
+    if (halfWidth >= Math.PI) return this.nodes(a, b, nodes);
+    const start = day * DAY_MS;
+    const ta = (a - start) * OMEGA;
+    const tb = (b - start) * OMEGA;
+    let sum = 0;
+    for (let k = -1; k <= 1; k++) {
+      const rise = c[3]! - halfWidth + 2 * Math.PI * k;
+      const set = c[3]! + halfWidth + 2 * Math.PI * k;
+      const u = Math.max(ta, rise);
+      const v = Math.min(tb, set);
+      if (v <= u) continue;
+      const from = start + u / OMEGA;
+      const to = start + v / OMEGA;
+      sum += this.nodes(from, to, u === ta && v === tb ? nodes : 2);
+    }
+    return sum;
+  }
+
+  /** ∫ over [a, b] from the centre (one node) or two-point Gauss–Legendre (two). */
+  private nodes(a: number, b: number, nodes: 1 | 2): number {
+    const mid = (a + b) / 2;
+    if (nodes === 1) return this.fastAt(mid) * (b - a);
+    return ((this.fastAt(mid - GAUSS * (b - a)) + this.fastAt(mid + GAUSS * (b - a))) / 2) * (b - a);
+  }
+
+  private fastAt(t: number): number {
+    const theta = (t - this.day * DAY_MS) * OMEGA;
+    const c = this.curve;
+    const s = c[0]! + c[1]! * Math.cos(theta) + c[2]! * Math.sin(theta);
+    // clearSkyIrradiance is 0 there too: skip the cloud cover at night.
+    if (s <= DAYLIGHT_SIN) return 0;
+    const cover = this.world.cloudCover(t);
+    // A fixed or scripted cover repeats: keep the last transmission.
+    if (cover !== this.lastCover) {
+      this.lastCover = cover;
+      this.lastTransmission = cloudTransmission(cover);
+    }
+    return clearSkyIrradiance(s) * this.lastTransmission;
+  }
+
+  private enter(day: number): void {
+    const start = day * DAY_MS;
+    // The day of the year, counted from 1 January (UTC) as the world's sun does; a calendar lookup once a year.
+    if (!(day >= this.yearStartDay && day < this.nextYearStartDay)) {
+      this.yearStartDay = day - dayOfYear(start) + 1;
+      this.nextYearStartDay = Date.UTC(new Date(start).getUTCFullYear() + 1, 0, 1) / DAY_MS;
+    }
+    const n = day - this.yearStartDay + 1;
+    let curve = this.byDayOfYear.get(n);
+    if (curve === undefined) {
+      const { latitude, longitude } = this.world.config;
+      const s0 = sunPosition(start, latitude, longitude).sinElevation;
+      const s1 = sunPosition(start + DAY_MS / 3, latitude, longitude).sinElevation;
+      const s2 = sunPosition(start + (2 * DAY_MS) / 3, latitude, longitude).sinElevation;
+      const a = (s0 + s1 + s2) / 3;
+      const p = (2 / 3) * (s0 - s1 / 2 - s2 / 2);
+      const q = (s1 - s2) / SQRT3;
+      // The sun is up (sin elevation above the clear-sky model's 0.01) within `halfWidth` of `noon`.
+      const r = Math.hypot(p, q);
+      const k = r === 0 ? (a > DAYLIGHT_SIN ? -Infinity : Infinity) : (DAYLIGHT_SIN - a) / r;
+      const halfWidth = k >= 1 ? 0 : k <= -1 ? Math.PI : Math.acos(k);
+      curve = Float64Array.of(a, p, q, Math.atan2(q, p), halfWidth);
+      this.byDayOfYear.set(n, curve);
+    }
+    this.day = day;
+    this.curve = curve;
+    if (this.days++ % CHECK_EVERY_DAYS === 0) this.check(start);
+  }
+
+  /** Compares with the world at a few times of the day entered (day and night). */
+  private check(start: number): void {
+    for (let h = 1.5; h < 24; h += 4.5) {
+      const t = start + h * HOUR_MS;
+      const expected = this.world.irradiance(t);
+      const got = this.fastAt(t);
+      if (!(Math.abs(got - expected) <= TRUST_TOLERANCE * Math.max(1, Math.abs(expected)))) {
+        this.trusted = false;
+        return;
+      }
+    }
+  }
+}
+
+/**
+ * The household load without its minute-scale noise (the world's profile, whose noise averages out
+ * over a coarse step), or the world's own value when it does not have that shape. The profile
+ * depends only on the local time of day, so values are kept by time of day.
+ */
+export class LoadSampler {
+  /**
+   * The relative amplitude of the world's minute noise on the load (uniform within ±8 %); the check
+   * below makes sure the world's load stays within it. Zero when the world's load is taken as it is.
+   */
+  get noise(): number {
+    return this.trusted === false ? 0 : LOAD_NOISE;
+  }
+
+  private trusted: boolean | undefined;
+  /** Values by time of day, one slot per minute of the day (the time kept with it). */
+  private readonly slotTime = new Float64Array(1440).fill(-1);
+  private readonly slotValue = new Float64Array(1440);
+
+  constructor(private readonly world: World) {}
+
+  /** Expected load in W at `t`. */
+  meanAt(t: number): number {
+    if (this.trusted === undefined) this.trusted = this.check(t);
+    if (!this.trusted) return this.world.householdLoadW(t);
+    const timeOfDay = t - Math.floor(t / DAY_MS) * DAY_MS;
+    const slot = Math.floor(timeOfDay / 60_000);
+    if (this.slotTime[slot] === timeOfDay) return this.slotValue[slot]!;
+    const value = householdLoadW(this.world.localHour(t), this.world.config.householdKwhPerDay);
+    this.slotTime[slot] = timeOfDay;
+    this.slotValue[slot] = value;
+    return value;
+  }
+
+  /**
+   * The mean of the expected load (`meanAt`) over the ticks of [`from`, `to`) of a model with
+   * `tickMs` ticks: from the centre of each clock hour in it (the profile is linear within local
+   * hours), so a step of several hours sees the profile's bends.
+   */
+  profileMean(from: number, to: number, tickMs: number): number {
+    if (to - from <= HOUR_MS && Math.floor(from / HOUR_MS) === Math.floor((to - 1) / HOUR_MS)) return this.meanAt((from + to - tickMs) / 2);
+    let sum = 0;
+    for (let a = from; a < to; ) {
+      const b = Math.min(to, Math.floor(a / HOUR_MS) * HOUR_MS + HOUR_MS);
+      sum += this.meanAt((a + b - tickMs) / 2) * (b - a);
+      a = b;
+    }
+    return sum / (to - from);
+  }
+
+  /**
+   * The mean of the world's load (noise included) over the ticks of [`from`, `to`) of a model with
+   * `tickMs` ticks: one sample per minute, at the middle of that minute's ticks (the noise is fixed
+   * for a minute and the profile is linear within it), weighted by its ticks. Exact up to rounding.
+   */
+  exactMean(from: number, to: number, tickMs: number): number {
+    let sum = 0;
+    for (let m = Math.floor(from / 60_000) * 60_000; m < to; m += 60_000) {
+      const a = Math.max(from, m);
+      const b = Math.min(to, m + 60_000);
+      if (b <= a) continue;
+      sum += this.world.householdLoadW((a + b - tickMs) / 2) * (b - a);
+    }
+    return sum / (to - from);
+  }
+
+  private check(t: number): boolean {
+    for (const at of [t, t + 7_777_777, t + 43_210_000]) {
+      const base = householdLoadW(this.world.localHour(at), this.world.config.householdKwhPerDay);
+      const actual = this.world.householdLoadW(at);
+      if (!(Math.abs(actual - base) <= LOAD_NOISE * base + 1e-9)) return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,23 @@
+import { connect } from 'node:net';
+import { World } from '../emulators/core/world/world.js';
+import { VirtualClock } from '../emulators/core/clock.js';
+import { createUpsServer } from '../emulators/kehua-ups/server.js';
+import { request } from '../emulators/kehua-ups/test-support.js';
+const world = new World({ seed: 3 }, new VirtualClock({ start: Date.now(), speed: 0 }));
+const server = await createUpsServer({ world, mockSerial: false });
+const url = new URL(await server.listenTcp());
+const rss = () => Math.round(process.memoryUsage().rss / 1e6);
+console.log('start', rss());
+const s = connect(Number(url.port), '127.0.0.1');
+await new Promise((r) => s.once('connect', r));
+s.pause();
+const poll = [0x41, 0x43, 0x44, 0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc7, 0xc8].map((c) => request(c)).join('');
+const N = Number(process.argv[2] ?? 20000);
+for (let i = 0; i < N / 10; i++) { if (!s.write(poll)) await new Promise((r) => s.once('drain', r)); }
+await new Promise((r) => setTimeout(r, 3000));
+console.log('after', rss(), 'links', server.ups.openLinks, 'requests', server.ups.requests.total);
+s.destroy();
+await new Promise((r) => setTimeout(r, 1000));
+(globalThis as any).gc?.();
+console.log('closed', rss(), 'links', server.ups.openLinks);
+await server.close();
