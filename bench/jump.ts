@@ -2,7 +2,7 @@
 // by the largest allowed amount (MAX_JUMP_MS, ten years), beside the same read after a normal poll
 // interval, through the device's real route (`app.inject`, so the whole request path runs). Each
 // device starts fresh on a manual clock for every run; the read before the jump warms its caches.
-// Target: the median answer after the jump within 50 ms of the median without one.
+// Target: the median answer after a jump (three hours, a year, the largest) within 50 ms of the median without one.
 //
 // Devices are a table of entries by name: the PVS joins by adding its own here.
 import { VirtualClock } from '../emulators/core/clock.js';
@@ -154,9 +154,13 @@ export const JUMP_ENTRIES: JumpEntry[] = [
 interface Figures {
   entry: JumpEntry;
   noJumpMs: number;
+  /** Three hours: the longest gap the SENEC and the UPS still integrate tick by tick. */
+  hoursMs: number;
   yearMs: number;
   maxMs: number;
 }
+
+const HOURS_MS = 3 * 3_600_000;
 
 async function timeRead(entry: JumpEntry, jumpMs: number): Promise<number> {
   const subject = await entry.start(START);
@@ -179,23 +183,25 @@ export async function runJumpBench({ rounds, devices }: { rounds: number; device
   for (const entry of entries) {
     // One untimed pass so the code is compiled before it is timed.
     for (const jump of [POLL_MS, maxJumpMs]) await timeRead(entry, jump);
-    const times = { noJump: [] as number[], year: [] as number[], max: [] as number[] };
-    // Alternating, so load on the machine affects all three alike.
+    const times = { noJump: [] as number[], hours: [] as number[], year: [] as number[], max: [] as number[] };
+    // Alternating, so load on the machine affects all of them alike.
     for (let i = 0; i < runs; i++) {
       times.noJump.push(await timeRead(entry, POLL_MS));
+      times.hours.push(await timeRead(entry, Math.min(HOURS_MS, maxJumpMs)));
       times.year.push(await timeRead(entry, Math.min(YEAR_MS, maxJumpMs)));
       times.max.push(await timeRead(entry, maxJumpMs));
     }
-    figures.push({ entry, noJumpMs: median(times.noJump), yearMs: median(times.year), maxMs: median(times.max) });
+    figures.push({ entry, noJumpMs: median(times.noJump), hoursMs: median(times.hours), yearMs: median(times.year), maxMs: median(times.max) });
   }
-  console.log(`Clock jumps: the next answer after a jump, median of ${runs} (target: within ${TARGET_MS} ms of no jump)`);
-  console.log(`  ${'device'.padEnd(8)} ${'across the jump'.padEnd(40)} ${'no jump'.padStart(9)} ${'1 year'.padStart(9)} ${`${fmt(maxJumpMs / YEAR_MS, 1)} years`.padStart(11)}  diff`);
+  console.log(`Clock jumps: the next answer after a jump, median of ${runs} (target: every jump within ${TARGET_MS} ms of no jump)`);
+  console.log(`  ${'device'.padEnd(8)} ${'across the jump'.padEnd(44)} ${'no jump'.padStart(9)} ${'3 h'.padStart(9)} ${'1 year'.padStart(9)} ${`${fmt(maxJumpMs / YEAR_MS, 1)} years`.padStart(11)}  worst`);
   let passed = true;
   for (const f of figures) {
-    const diff = f.maxMs - f.noJumpMs;
+    const diff = Math.max(f.hoursMs, f.yearMs, f.maxMs) - f.noJumpMs;
     const ok = diff <= TARGET_MS;
     if (!ok) passed = false;
-    console.log(`  ${f.entry.device.padEnd(8)} ${f.entry.label.padEnd(40)} ${`${fmt(f.noJumpMs, 1)} ms`.padStart(9)} ${`${fmt(f.yearMs, 1)} ms`.padStart(9)} ${`${fmt(f.maxMs, 1)} ms`.padStart(11)}  +${fmt(diff, 1)} ms ${ok ? 'ok' : 'MISSED'}`);
+    const ms = (v: number, width = 9) => `${fmt(v, 1)} ms`.padStart(width);
+    console.log(`  ${f.entry.device.padEnd(8)} ${f.entry.label.padEnd(44)} ${ms(f.noJumpMs)} ${ms(f.hoursMs)} ${ms(f.yearMs)} ${ms(f.maxMs, 11)}  +${fmt(diff, 1)} ms ${ok ? 'ok' : 'MISSED'}`);
   }
   return passed;
 }

@@ -1,4 +1,4 @@
-// `npm run bench [-- pvs|senec|growatt|ups|scenario|tls|startup|soak ...]`: the benchmarks named (all without arguments), side by side, with
+// `npm run bench [-- pvs|senec|growatt|ups|scenario|tls|startup|jump|soak ...]`: the benchmarks named (all without arguments), side by side, with
 // ratios and targets. Loopback only.
 import { benchPvs, reportPvs } from './pvs.js';
 import { benchSenec, reportSenec, senecPassed } from './senec.js';
@@ -23,6 +23,7 @@ const BENCHMARKS: Record<string, () => Promise<boolean>> = {
   scenario: async () => (await import('./scenario.js')).runScenarioBench({ rounds }),
   tls: async () => (await import('./tls.js')).runTlsBench({ rounds }),
   startup: async () => (await import('./startup.js')).runStartupBench({ rounds }),
+  'pvs-varserver': async () => (await import('./pvs-varserver.js')).runPvsVarserverBench({ seconds, rounds }),
   jump: async () => (await import('./jump.js')).runJumpBench({ rounds, devices: (process.env.JUMP_DEVICES ?? '').split(',').filter(Boolean) }),
   // Ten minutes by default (SOAK_MINUTES): not part of a plain `npm run bench`, which runs the rest.
   soak: async () => (await import('./soak.js')).runSoakBench(),

@@ -29,8 +29,21 @@ export function strykerConfig(name) {
     htmlReporter: { fileName: `reports/mutation/${name}.html` },
     clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
     tempDirName: '.stryker-tmp',
-    // The sandbox holds the sources and tests, not build output, reports or scratch space.
-    ignorePatterns: ['/dist', '/reports', '/.scratch', '/.bench', '/bench', '/docker', '/docs', '/examples'],
+    // The sandbox (a copy of the project) holds the sources, tests and configs only: not dist/,
+    // reports/, node_modules/.cache or whatever scratch files lie in the checkout.
+    ignorePatterns: [
+      '/*',
+      '!/contracts',
+      '!/emulators',
+      '!/src',
+      '!/property-tests',
+      '!/test',
+      '!/scenarios',
+      '!/stryker',
+      '!/package.json',
+      '!/tsconfig.json',
+      '!/tsconfig.build.json',
+    ],
     cleanTempDir: 'always',
   };
   return config;

@@ -50,11 +50,9 @@ export type DecodeFrameResult = { readonly ok: true; readonly frame: Frame } | {
 const HEX_DIGITS = '0123456789ABCDEF';
 const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, b) => HEX_DIGITS[b >> 4]! + HEX_DIGITS[b & 15]!);
 
-const DIGIT_VALUE: ReadonlyMap<number, number> = new Map(Array.from(HEX_DIGITS, (c, i) => [c.charCodeAt(0), i]));
-
 /** Value of an uppercase hex digit's character code, or -1. Lowercase is not valid on the wire. */
 function hexDigit(code: number): number {
-  return DIGIT_VALUE.get(code) ?? -1;
+  return HEX_DIGITS.indexOf(String.fromCharCode(code));
 }
 
 function isByte(n: number): boolean {

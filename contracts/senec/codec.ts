@@ -209,9 +209,8 @@ export function encodeDecoded(decoded: DecodedValue): string | undefined {
     case 'string':
     case 'error':
       return `${decoded.type}_${decoded.value}`;
-    default: // markers and malformed values
-      return undefined;
   }
+  return undefined; // markers and malformed values
 }
 
 function malformed(raw: string, reason: MalformedReason): DecodedValue {
@@ -285,7 +284,6 @@ export function plainValue(decoded: DecodedValue): number | bigint | string | un
     case 'string':
     case 'error':
       return decoded.value;
-    default: // markers and malformed values
-      return undefined;
   }
+  return undefined; // markers and malformed values
 }

@@ -80,7 +80,7 @@ export class VirtualClock {
 
   /** Where `advance(ms)` would take the clock; throws, changing nothing, when it may not. */
   checkAdvance(ms: number): number {
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_JUMP_MS) {
+    if (!Number.isFinite(ms) || ms < 0 || ms > MAX_JUMP_MS) {
       throw new ControlInputError(`clock advance must be from 0 to ${MAX_JUMP_MS} ms (ten years), got ${ms}`);
     }
     const target = this.now() + ms;
@@ -138,13 +138,13 @@ export class VirtualClock {
 }
 
 function assertSpeed(speed: number): void {
-  if (typeof speed !== 'number' || !Number.isFinite(speed) || speed < 0 || speed > MAX_SPEED) {
+  if (!Number.isFinite(speed) || speed < 0 || speed > MAX_SPEED) {
     throw new ControlInputError(`clock speed must be a number from 0 (manual) to ${MAX_SPEED}, got ${speed}`);
   }
 }
 
 function assertInstant(t: number, what: string): void {
-  if (typeof t !== 'number' || !Number.isFinite(t) || t < MIN_INSTANT_MS || t > MAX_INSTANT_MS) {
+  if (!Number.isFinite(t) || t < MIN_INSTANT_MS || t > MAX_INSTANT_MS) {
     // Date cannot show every number (beyond ±8.64e15 ms it throws), so only in-range ones are shown as times.
     const shown = Number.isFinite(t) && Math.abs(t) <= 8.64e15 ? new Date(t).toISOString() : String(t);
     throw new ControlInputError(`${what} must lie from ${describeInstantRange()}, got ${shown}`);

@@ -122,3 +122,37 @@ export const RequestsQuerySchema = Type.Object(
 );
 
 export const FaultIdParamsSchema = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+const HOUR_MS = 3_600_000;
+const ALL_FAULT_KINDS = ['latency', 'status', 'reset', 'hang', 'truncate', 'corrupt', 'escape', 'drop', 'delay', 'garbage', 'flip', 'split'] as const;
+
+/** A fault as `POST /__emu/faults` takes it (docs/control-api.md, "Faults"); which kinds apply depends on the device's transport. */
+export const FaultSpecSchema = Type.Object(
+  {
+    kind: Type.Union(ALL_FAULT_KINDS.map((k) => Type.Literal(k)), { description: 'what goes wrong' }),
+    ms: Type.Optional(Duration(HOUR_MS, { description: 'latency/delay: the fixed part (wall time)' })),
+    jitterMs: Type.Optional(Type.Number({ minimum: 0, maximum: HOUR_MS, description: 'latency/delay: a random extra up to this' })),
+    status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599, description: 'status: the HTTP status' })),
+    body: Type.Optional(Type.String({ maxLength: 65_536, description: "status: the body instead of the device's own page" })),
+    contentType: Type.Optional(Type.String({ maxLength: 256 })),
+    headers: Type.Optional(Type.Record(Type.String({ maxLength: 256 }), Type.String({ maxLength: 4096 }), { expects: 'an object of string values' })),
+    bytes: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e9, description: 'truncate: keep this many bytes' })),
+    fraction: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'truncate: keep this share' })),
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'corrupt/flip/escape/garbage: how many' })),
+    pieces: Type.Optional(Type.Integer({ minimum: 2, maximum: 10_000, description: 'split: into this many pieces' })),
+    gapMs: Type.Optional(Type.Number({ minimum: 0, maximum: HOUR_MS, description: 'split: the wall time between pieces' })),
+    match: Type.Optional(
+      Type.Object(
+        { path: Type.Optional(Type.String({ maxLength: 1024 })), command: Type.Optional(Type.String({ maxLength: 1024 })) },
+        { additionalProperties: false, expects: 'an object like {"path": "/x"} or {"command": "DeviceList"}' },
+      ),
+    ),
+    times: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'only the next N matching requests' })),
+    probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'each matching request with this probability (seeded)' })),
+    from: Type.Optional(Instant({ description: 'active from this virtual instant' })),
+    to: Type.Optional(Instant({ description: 'active until this virtual instant' })),
+    for: Type.Optional(Duration(MAX_JUMP_MS, { description: 'active this long from "from" (or now)' })),
+  },
+  { additionalProperties: false, description: 'fault', expects: 'an object with at least a "kind"' },
+);
+export type FaultSpecInput = Static<typeof FaultSpecSchema>;

@@ -1,4 +1,5 @@
-import { parseDuration, parseInstant } from './duration.js';
+import { durationMs, FaultSpecSchema, instantMs } from './control-schemas.js';
+import { checkInput } from './schema-check.js';
 import { ControlInputError } from './errors.js';
 import type { Rng } from './rng.js';
 
@@ -80,7 +81,6 @@ export interface FaultRequest {
 /** Active faults one emulator holds at most; adding one more is refused (400). */
 export const MAX_ACTIVE_FAULTS = 1_000;
 
-const SPEC_KEYS = new Set(['kind', 'ms', 'jitterMs', 'status', 'body', 'contentType', 'headers', 'bytes', 'fraction', 'count', 'pieces', 'gapMs', 'match', 'times', 'probability', 'from', 'to', 'for']);
 
 /**
  * Holds the active faults of one emulator and decides, per request, which apply. Decisions use the
@@ -163,72 +163,40 @@ export class FaultInjector {
   }
 
   private normalise(input: unknown): Fault {
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-      throw new ControlInputError('a fault must be a JSON object with at least a "kind"');
-    }
-    const spec = input as Record<string, unknown>;
-    for (const key of Object.keys(spec)) {
-      if (!SPEC_KEYS.has(key)) throw new ControlInputError(`unknown fault field "${key}"; known fields: ${[...SPEC_KEYS].join(', ')}`);
-    }
-    const kind = spec.kind as FaultKind;
+    // Types, ranges and known fields come from the schema; what is left depends on this device and on now.
+    const spec = checkInput(FaultSpecSchema, input, 'fault');
+    const kind = spec.kind;
     if (!this.supported.includes(kind)) {
-      throw new ControlInputError(`fault kind ${JSON.stringify(spec.kind)} is not supported here; use one of: ${this.supported.join(', ')}`);
+      throw new ControlInputError(`fault kind ${JSON.stringify(kind)} is not supported here; use one of: ${this.supported.join(', ')}`);
     }
-    const num = (key: string, min: number, max: number, fallback: number): number => {
-      const value = spec[key];
-      if (value === undefined) return fallback;
-      // Written so that NaN, which fails every comparison, is refused too.
-      if (typeof value !== 'number' || !(value >= min && value <= max)) {
-        throw new ControlInputError(`fault field "${key}" must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
-      }
-      return value;
-    };
-    const str = (key: string): string | undefined => {
-      const value = spec[key];
-      if (value === undefined) return undefined;
-      if (typeof value !== 'string') throw new ControlInputError(`fault field "${key}" must be a string`);
-      return value;
-    };
-    const match = spec.match ?? {};
-    if (typeof match !== 'object' || Array.isArray(match)) throw new ControlInputError('fault field "match" must be an object like {"path":"/x"} or {"command":"DeviceList"}');
-    const { path, command, ...rest } = match as Record<string, unknown>;
-    if (Object.keys(rest).length > 0) throw new ControlInputError(`unknown match field(s): ${Object.keys(rest).join(', ')}; use "path" and/or "command"`);
-    if (path !== undefined && typeof path !== 'string') throw new ControlInputError('match.path must be a string');
-    if (command !== undefined && typeof command !== 'string') throw new ControlInputError('match.command must be a string');
-    const headers = spec.headers ?? {};
-    if (typeof headers !== 'object' || Array.isArray(headers) || Object.values(headers).some((v) => typeof v !== 'string')) {
-      throw new ControlInputError('fault field "headers" must be an object of string values');
-    }
+    if (kind === 'status' && spec.status === undefined) throw new ControlInputError('a "status" fault needs a "status" code, e.g. {"kind":"status","status":503}');
     const now = this.now();
-    const from = spec.from === undefined ? null : parseInstant(spec.from, 'fault "from"');
-    let to = spec.to === undefined ? null : parseInstant(spec.to, 'fault "to"');
+    const from = spec.from === undefined ? null : instantMs(spec.from)!;
+    let to = spec.to === undefined ? null : instantMs(spec.to)!;
     if (spec.for !== undefined) {
       if (to !== null) throw new ControlInputError('give a fault either "to" or "for", not both');
-      to = (from ?? now) + parseDuration(spec.for, 'fault "for"');
+      to = (from ?? now) + durationMs(spec.for)!;
     }
-    if (to !== null && to <= (from ?? -Infinity)) throw new ControlInputError('fault window must end after it starts');
-    const times = spec.times === undefined ? null : num('times', 1, 1_000_000, 1);
-    if (times !== null && !Number.isInteger(times)) throw new ControlInputError('fault field "times" must be a whole number');
-    // A "status" fault must name its status (below); the fallback is for the kinds that do not use it.
-    const status = num('status', 100, 599, 200);
-    if (kind === 'status' && spec.status === undefined) throw new ControlInputError('a "status" fault needs a "status" code, e.g. {"kind":"status","status":503}');
+    if (to !== null && from !== null && to <= from) throw new ControlInputError('fault window must end after it starts');
+    const match = spec.match ?? {};
     const fault: Fault = {
       id: `f${this.nextId++}`,
       kind,
-      ms: spec.ms === undefined ? 0 : parseDuration(spec.ms, 'fault "ms"'),
-      jitterMs: num('jitterMs', 0, 3_600_000, 0),
-      status,
-      body: str('body'),
-      contentType: str('contentType'),
-      headers: headers as Record<string, string>,
-      bytes: spec.bytes === undefined ? undefined : num('bytes', 0, 1e9, 0),
-      fraction: spec.fraction === undefined ? undefined : num('fraction', 0, 1, 0.5),
-      count: num('count', 1, 1_000_000, 1),
-      pieces: num('pieces', 2, 10_000, 2),
-      gapMs: num('gapMs', 0, 3_600_000, 50),
-      match: { ...(path !== undefined ? { path } : {}), ...(command !== undefined ? { command } : {}) },
-      remaining: times,
-      probability: num('probability', 0, 1, 1),
+      ms: spec.ms === undefined ? 0 : durationMs(spec.ms)!,
+      jitterMs: spec.jitterMs ?? 0,
+      // The kinds that do not use a status carry 200.
+      status: spec.status ?? 200,
+      body: spec.body,
+      contentType: spec.contentType,
+      headers: spec.headers ?? {},
+      bytes: spec.bytes,
+      fraction: spec.fraction,
+      count: spec.count ?? 1,
+      pieces: spec.pieces ?? 2,
+      gapMs: spec.gapMs ?? 50,
+      match: { ...(match.path !== undefined ? { path: match.path } : {}), ...(match.command !== undefined ? { command: match.command } : {}) },
+      remaining: spec.times ?? null,
+      probability: spec.probability ?? 1,
       from,
       to,
       hits: 0,
@@ -238,6 +206,7 @@ export class FaultInjector {
     }
     return fault;
   }
+
 }
 
 /** Keeps the first `bytes` (or `fraction`) of a body: a reply cut off mid-way. */

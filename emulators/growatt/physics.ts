@@ -40,7 +40,8 @@ export class SimState {
   /** Last slot this state describes (−1 = initial). */
   slot = -1;
   day = Number.NaN;
-  socWh: number;
+  // Initialised with a number: a field first defined as undefined would hold every later double boxed.
+  socWh = 0;
   /** Energy discharged since the simulation start, Wh (for the cycle count). */
   dischargedWh = 0;
   readonly totals: Float64Array;
@@ -62,7 +63,6 @@ export class SimState {
   constructor(device: SphDevice | null, from?: SimState) {
     if (from !== undefined) {
       this.totals = Float64Array.from(from.totals);
-      this.socWh = 0;
       this.copyFrom(from);
     } else {
       this.totals = Float64Array.from(COUNTERS.map((name) => device!.lifetime[name]));
@@ -100,7 +100,15 @@ export class SimState {
 /** Seeded noise in [−1, 1) for (device, slot, channel). */
 export type SlotNoise = (channel: number) => number;
 
+/**
+ * One solve: its inputs (battery, PV available, house demand, duration) and the flows. Inputs travel in the object
+ * rather than as arguments, so that no number is boxed on the way (the coarse path solves millions of times).
+ */
 interface Flows {
+  socWh: number;
+  pvAvail: number;
+  demand: number;
+  hours: number;
   pv: number;
   charge: number;
   discharge: number;
@@ -112,6 +120,11 @@ interface Flows {
   online: boolean;
   /** The battery's state of charge, not its power limit, capped the charge or discharge (it reaches its floor or ceiling). */
   atLimit: boolean;
+  /** What the state of charge and the power limit allowed to charge and discharge, W. */
+  chargeRoom: number;
+  chargePower: number;
+  dischargeRoom: number;
+  dischargePower: number;
 }
 
 /** Work modes as numbers, for the per-minute table. */
@@ -122,13 +135,18 @@ const MODE_CODES = { 'load-first': MODE_LOAD_FIRST, 'battery-first': MODE_BATTER
 const MINUTES_PER_DAY = 1440;
 const modeTables = new WeakMap<SphSettings, Uint8Array>();
 
-/** The work mode of each local minute of the day under `settings` (modeAt, tabulated once per settings object). */
+/**
+ * The work mode of each local minute of the day under `settings` (modeAt, tabulated once per settings object);
+ * entry 1440 is 1 when the mode is the same all day.
+ */
 export function modeTable(settings: SphSettings): Uint8Array {
   let table = modeTables.get(settings);
   if (table === undefined) {
-    table = new Uint8Array(MINUTES_PER_DAY);
-    for (let m = 0; m < MINUTES_PER_DAY; m++) table[m] = MODE_CODES[modeAt(settings, m)];
-    modeTables.set(settings, table);
+    const modes = new Uint8Array(MINUTES_PER_DAY + 1);
+    for (let m = 0; m < MINUTES_PER_DAY; m++) modes[m] = MODE_CODES[modeAt(settings, m)];
+    modes[MINUTES_PER_DAY] = modes.subarray(0, MINUTES_PER_DAY).every((mode) => mode === modes[0]) ? 1 : 0;
+    modeTables.set(settings, modes);
+    table = modes;
   }
   return table;
 }
@@ -149,8 +167,9 @@ export function stepSlot(device: SphDevice, state: SimState, world: WorldSample,
   }
   const demand = Math.max(0, world.householdW * device.loadScale * (1 + 0.15 * noise(1)));
   const sun = world.irradiance < 1 ? 0 : (world.irradiance / 1000) * device.peakW * PV_DERATE * (1 + 0.03 * noise(0));
-  const flows = solveFlows(device, state.socWh, clamp(sun, 0, device.peakW), demand, world.gridUp, modeOf(settings, world.minute), settings, SLOT_H);
-  applyFlows(device, state, flows, SLOT_H);
+  const flows = inputs(scratch, state.socWh, clamp(sun, 0, device.peakW), demand, SLOT_H);
+  solveFlows(device, world.gridUp, modeOf(settings, world.minute), settings, flows);
+  applyFlows(device, state, flows);
   // Temperatures settle towards ambient plus self-heating; the battery sits indoors.
   const batteryTarget = 18 + 0.25 * world.ambientC + 8 * ((flows.charge + flows.discharge) / device.batteryMaxW);
   const inverterTarget = 10 + 0.8 * world.ambientC + 25 * (state.pac / device.ratedW);
@@ -161,8 +180,8 @@ export function stepSlot(device: SphDevice, state: SimState, world: WorldSample,
 /**
  * Advances `state` over `slots` slots at once in one work mode, from the stretch's mean irradiance and household
  * load. The caller splits stretches wherever anything the flows depend on changes (grid, mode, settings, day, era)
- * and keeps them within an hour; within one, the flows are those of the means, held for the whole stretch, and the
- * battery limits apply to the stretch's energy (it stops at its floor or ceiling exactly at the stretch's end).
+ * and keeps daylight ones within an hour; within one, the flows are those of the means, held for the whole
+ * stretch, except that a battery reaching its floor or ceiling splits it at that slot.
  * The per-slot noise (±3 % PV, ±15 % and ±8 % load) is left out; it averages out except through the limits.
  * Temperatures are set to where they settle (they relax within a few slots).
  */
@@ -173,45 +192,70 @@ export function stepCoarse(device: SphDevice, state: SimState, means: CoarseMean
   }
   const demand = Math.max(0, means.householdW * device.loadScale);
   const pv = clamp(means.irradiance < 1 ? 0 : (means.irradiance / 1000) * device.peakW * PV_DERATE, 0, device.peakW);
-  let flows = solveFlows(device, state.socWh, pv, demand, means.gridUp, mode, settings, slots * SLOT_H);
+  // The slots' load scatters about the mean (world noise ±8 %, device noise ±15 %), and wherever supply and demand
+  // are close that scatter decides what goes to the battery and the grid: fine steps charge in the slots whose load
+  // dips below the PV and import in the others, which the mean alone would net away. There the stretch is solved at
+  // the mean ± one standard deviation, half of it each.
+  const spread = LOAD_SPREAD * demand;
+  const scatter = Math.abs(pv - demand) < 3 * spread || (mode === MODE_GRID_FIRST && settings.pvOn);
+  let flows = solveCoarse(device, means.gridUp, mode, settings, state.socWh, pv, demand, scatter ? spread : 0, slots * SLOT_H, stretch);
   if (slots > 1 && flows.atLimit) {
     // The battery reaches its floor or ceiling within the stretch: full flows up to the slot where it does, then
     // what the limit leaves for the rest (otherwise the mean would spread the battery thin over the whole stretch,
     // netting away the exports and imports that running full and then stopping gives).
-    const whole = copyFlows(flows, stretch);
-    copyFlows(solveFlows(device, state.socWh, pv, demand, means.gridUp, mode, settings, SLOT_H), first);
-    const charging = first.charge > whole.charge + 1e-9;
-    const full = Math.min(slots - 1, Math.floor(charging ? (whole.charge * slots) / first.charge : first.discharge > 0 ? (whole.discharge * slots) / first.discharge : 0));
+    const whole = flows;
+    const one = solveCoarse(device, means.gridUp, mode, settings, state.socWh, pv, demand, scatter ? spread : 0, SLOT_H, first);
+    const charging = one.charge > whole.charge + 1e-9;
+    const full = Math.min(slots - 1, Math.floor(charging ? (whole.charge * slots) / one.charge : one.discharge > 0 ? (whole.discharge * slots) / one.discharge : 0));
     if (full >= 1) {
-      applyFlows(device, state, first, full * SLOT_H);
-      flows = solveFlows(device, state.socWh, pv, demand, means.gridUp, mode, settings, (slots - full) * SLOT_H);
-      applyFlows(device, state, flows, (slots - full) * SLOT_H);
-    } else applyFlows(device, state, whole, slots * SLOT_H);
-  } else applyFlows(device, state, flows, slots * SLOT_H);
+      one.hours = full * SLOT_H;
+      applyFlows(device, state, one);
+      flows = solveCoarse(device, means.gridUp, mode, settings, state.socWh, pv, demand, scatter ? spread : 0, (slots - full) * SLOT_H, rest);
+    }
+  }
+  applyFlows(device, state, flows);
   state.batteryTempC = 18 + 0.25 * means.ambientC + 8 * ((flows.charge + flows.discharge) / device.batteryMaxW);
   state.inverterTempC = 10 + 0.8 * means.ambientC + 25 * (state.pac / device.ratedW);
 }
 
-/** The flows of a whole stretch and of its first slot (see stepCoarse). */
-const stretch: Flows = { pv: 0, charge: 0, discharge: 0, imports: 0, exports: 0, load: 0, acCharge: 0, eps: false, online: true, atLimit: false };
-const first: Flows = { pv: 0, charge: 0, discharge: 0, imports: 0, exports: 0, load: 0, acCharge: 0, eps: false, online: true, atLimit: false };
+/** Relative standard deviation of a slot's household load about its mean (uniform ±15 % and ±8 %). */
+const LOAD_SPREAD = Math.sqrt((0.15 ** 2 + 0.08 ** 2) / 3);
 
-function copyFlows(from: Flows, to: Flows): Flows {
-  to.pv = from.pv;
-  to.charge = from.charge;
-  to.discharge = from.discharge;
-  to.imports = from.imports;
-  to.exports = from.exports;
-  to.load = from.load;
-  to.acCharge = from.acCharge;
-  to.eps = from.eps;
-  to.online = from.online;
-  to.atLimit = from.atLimit;
-  return to;
+/** Coarse flows into `out`: at `demand`, or (`spread` > 0) the mean of the flows at demand ∓ spread. */
+function solveCoarse(device: SphDevice, gridUp: boolean, mode: number, settings: SphSettings, socWh: number, pv: number, demand: number, spread: number, hours: number, out: Flows): Flows {
+  if (spread === 0) return solveFlows(device, gridUp, mode, settings, inputs(out, socWh, pv, demand, hours));
+  const low = solveFlows(device, gridUp, mode, settings, inputs(lower, socWh, pv, demand - spread, hours));
+  const high = solveFlows(device, gridUp, mode, settings, inputs(out, socWh, pv, demand + spread, hours));
+  high.demand = demand;
+  high.pv = (high.pv + low.pv) / 2;
+  high.charge = (high.charge + low.charge) / 2;
+  high.discharge = (high.discharge + low.discharge) / 2;
+  high.imports = (high.imports + low.imports) / 2;
+  high.exports = (high.exports + low.exports) / 2;
+  high.load = (high.load + low.load) / 2;
+  high.acCharge = (high.acCharge + low.acCharge) / 2;
+  high.atLimit = high.atLimit || low.atLimit;
+  return high;
 }
 
-/** Battery, instantaneous values, status and counters after `hours` at `flows`. */
-function applyFlows(device: SphDevice, state: SimState, flows: Flows, hours: number): void {
+/** The flows of a whole stretch, of its first slot and of the rest (see stepCoarse). */
+const stretch: Flows = newFlows();
+const first: Flows = newFlows();
+const rest: Flows = newFlows();
+const lower: Flows = newFlows();
+
+/** Sets a solve's inputs. */
+function inputs(flows: Flows, socWh: number, pvAvail: number, demand: number, hours: number): Flows {
+  flows.socWh = socWh;
+  flows.pvAvail = pvAvail;
+  flows.demand = demand;
+  flows.hours = hours;
+  return flows;
+}
+
+/** Battery, instantaneous values, status and counters after `flows.hours` at `flows`. */
+function applyFlows(device: SphDevice, state: SimState, flows: Flows): void {
+  const hours = flows.hours;
   const e = BATTERY_EFFICIENCY;
   state.socWh = clamp(state.socWh + (flows.charge * e - flows.discharge / e) * hours, 0, device.batteryWh);
   state.dischargedWh += flows.discharge * hours;
@@ -254,25 +298,26 @@ const TO_GRID = COUNTER_INDEX.toGrid;
 const LOCAL_LOAD = COUNTER_INDEX.localLoad;
 const AC_CHARGE = COUNTER_INDEX.acCharge;
 
-/** Reused by every solve: callers read it before the next one. */
-const scratch: Flows = { pv: 0, charge: 0, discharge: 0, imports: 0, exports: 0, load: 0, acCharge: 0, eps: false, online: true, atLimit: false };
-
-/** The flows for `hours` at PV availability `pvAvail` and house demand `demand` (W), battery at `socWh`. */
-function solveFlows(device: SphDevice, socWh: number, pvAvail: number, demand: number, gridUp: boolean, mode: number, settings: SphSettings, hours: number): Flows {
-  const flows = solveWithin(device, socWh, pvAvail, demand, gridUp, mode, settings, hours);
-  flows.atLimit = (chargeRoom < chargePower && flows.charge >= chargeRoom - 1e-9 && flows.charge > 0) || (dischargeRoom < dischargePower && flows.discharge >= dischargeRoom - 1e-9 && flows.discharge > 0);
-  return flows;
+function newFlows(): Flows {
+  return { socWh: 0, pvAvail: 0, demand: 0, hours: 0, pv: 0, charge: 0, discharge: 0, imports: 0, exports: 0, load: 0, acCharge: 0, eps: false, online: true, atLimit: false, chargeRoom: 0, chargePower: 0, dischargeRoom: 0, dischargePower: 0 };
 }
 
-/** What the battery's state of charge and its power limit allowed in the last solve, W. */
-let chargeRoom = 0;
-let chargePower = 0;
-let dischargeRoom = 0;
-let dischargePower = 0;
+/** Reused by every solve: callers read it before the next one. */
+const scratch: Flows = newFlows();
 
-function solveWithin(device: SphDevice, socWh: number, pvAvail: number, demand: number, gridUp: boolean, mode: number, settings: SphSettings, hours: number): Flows {
-  const flows = scratch;
-  chargeRoom = chargePower = dischargeRoom = dischargePower = 0;
+/** The flows into `f` for its inputs: `hours` at PV availability `pvAvail` and house demand `demand` (W), battery at `socWh`. */
+function solveFlows(device: SphDevice, gridUp: boolean, mode: number, settings: SphSettings, f: Flows): Flows {
+  solveWithin(device, gridUp, mode, settings, f);
+  f.atLimit = (f.chargeRoom < f.chargePower && f.charge >= f.chargeRoom - 1e-9 && f.charge > 0) || (f.dischargeRoom < f.dischargePower && f.discharge >= f.dischargeRoom - 1e-9 && f.discharge > 0);
+  return f;
+}
+
+function solveWithin(device: SphDevice, gridUp: boolean, mode: number, settings: SphSettings, flows: Flows): Flows {
+  const { socWh, pvAvail, demand, hours } = flows;
+  flows.chargeRoom = 0;
+  flows.chargePower = 0;
+  flows.dischargeRoom = 0;
+  flows.dischargePower = 0;
   flows.pv = 0;
   flows.charge = 0;
   flows.discharge = 0;
@@ -296,10 +341,14 @@ function solveWithin(device: SphDevice, socWh: number, pvAvail: number, demand: 
   const ceilingPct = mode === MODE_BATTERY_FIRST ? settings.chargeStopSocPct : 100;
   const chargeScale = mode === MODE_BATTERY_FIRST ? settings.chargePowerPct / 100 : 1;
   const dischargeScale = mode === MODE_GRID_FIRST ? settings.dischargePowerPct / 100 : 1;
-  chargePower = device.batteryMaxW * chargeScale;
-  chargeRoom = Math.max(0, ((ceilingPct / 100) * capacity - socWh) / BATTERY_EFFICIENCY / hours);
-  dischargePower = device.batteryMaxW * dischargeScale;
-  dischargeRoom = Math.max(0, (socWh - (floorPct / 100) * capacity) * BATTERY_EFFICIENCY / hours);
+  const chargePower = device.batteryMaxW * chargeScale;
+  const chargeRoom = Math.max(0, ((ceilingPct / 100) * capacity - socWh) / BATTERY_EFFICIENCY / hours);
+  const dischargePower = device.batteryMaxW * dischargeScale;
+  const dischargeRoom = Math.max(0, (socWh - (floorPct / 100) * capacity) * BATTERY_EFFICIENCY / hours);
+  flows.chargePower = chargePower;
+  flows.chargeRoom = chargeRoom;
+  flows.dischargePower = dischargePower;
+  flows.dischargeRoom = dischargeRoom;
   const canCharge = Math.min(chargePower, chargeRoom);
   const canDischarge = Math.min(dischargePower, dischargeRoom);
 

@@ -9,19 +9,20 @@
  * A device advanced over a long gap (a clock jump of up to ten years, a long soak at high speed, a device first
  * asked about long after the start) is not stepped slot by slot. `planCoarse` splits the gap into
  * - an exact head: the rest of the upload day the device was in;
- * - coarse days: whole upload days integrated in stretches (`coarse`) of at most two hours of daylight (with each
- *   hour's own clouds) or a whole dark run, split exactly where anything the flows depend on changes: grid
+ * - coarse days: whole upload days integrated in stretches (`coarse`) of at most an hour of daylight (with that
+ *   hour's mean clouds) or a whole dark run, split exactly where anything the flows depend on changes: grid
  *   outages, the work mode of the time-of-use periods, settings changes (from the slot they take effect), upload
  *   days (today counters reset at local midnight), the load profile's local day and changes of the world itself,
  *   and where the battery reaches its floor or ceiling. Each stretch uses the mean sun and household load of its
  *   slots (physics.ts `stepCoarse`), without the per-slot noise;
  * - an exact tail: the target's upload day and the EXACT_DAYS before it, stepped slot by slot as always, so what a
- *   client reads right after a jump (live values, a week of mix_data, upload seconds, today counters) has the
- *   structure and values it has without one, only starting from the coarse state.
- * Comms outages hold back uploads but not the physics, so they split nothing. A gap within EXACT_DAYS plus about
- * a day is stepped exactly, so a client that reads at least every week never meets a coarse day.
+ *   client reads right after a jump (live values, mix_data of today, yesterday and the day before, upload seconds,
+ *   today counters) has the structure and values it has without one, only starting from the coarse state.
+ * Comms outages hold back uploads but not the physics, so they split nothing. A gap of up to EXACT_DAYS plus about
+ * two days is stepped exactly (so a client that reads every few days never meets a coarse day), and so are the
+ * days backfilled before the emulator's start.
  *
- * Cost: about 11 stretches a day instead of 288 slots, from tables (clear sky by day of year, load profile,
+ * Cost: about 17 stretches a day instead of 288 slots, from tables (clear sky by day of year, load profile,
  * clouds per hour) instead of world samples; ten years take a few milliseconds per device.
  *
  * Tolerance (checked by property-tests/growatt-coarse.property.test.ts against slot-by-slot stepping over gaps of
@@ -60,13 +61,13 @@ const DAY_MS = 86_400_000;
 const EAC = COUNTER_INDEX.eac;
 const DISCHARGE = COUNTER_INDEX.discharge;
 
-/** Whole upload days before the target's own that are always stepped exactly (a week of history and a day more). */
-export const EXACT_DAYS = 8;
+/** Whole upload days before the target's own that are always stepped exactly (yesterday and the day before). */
+export const EXACT_DAYS = 2;
 /** Local dates mix_data and plant/power answer for, counted back from today (about 95 days on the service). */
 export const HISTORY_DAYS = 95;
 /** Checkpoint spacing within the history window, in upload days. */
 const CHECKPOINT_EVERY_DAYS = 8;
-/** Upload days back from the live state for which replays keep a checkpoint at every day's end. */
+/** Upload days back from the live state for which replays keep a checkpoint at every day's end (a week and more). */
 const RECENT_DAYS = 9;
 
 /** How closely coarse stretches agree with fine steps (see the module comment). */
@@ -141,6 +142,8 @@ export class GrowattSimulation {
   /** Target of the live advance in progress (checkpoints are kept only within its history window). */
   private liveTarget = 0;
   private readonly exactDays: number;
+  /** The slot of the emulator's start: the backfilled days before it are always stepped exactly. */
+  private readonly startSlot: number;
 
   constructor(readonly world: World, readonly fleet: Fleet, options: SimulationOptions) {
     const start = world.clock.now();
@@ -153,6 +156,7 @@ export class GrowattSimulation {
     this.tape = new WorldTape(world, epoch);
     this.noiseRng = new Rng(fleet.config.seed, 'growatt-noise');
     this.exactDays = options.exactDays ?? EXACT_DAYS;
+    this.startSlot = this.tape.slotAt(start);
     world.onReset(() => this.reset());
   }
 
@@ -328,7 +332,7 @@ export class GrowattSimulation {
 
   /** Records the whole upload days of a long gap up to `to` that are integrated coarsely (see the module comment). */
   private planCoarse(device: SphDevice, runtime: Runtime, to: number): void {
-    const a = runtime.state.slot + 1;
+    const a = Math.max(runtime.state.slot + 1, this.startSlot);
     const dayA = this.uploadDay(device, a);
     const from = a === 0 || this.uploadDay(device, a - 1) !== dayA ? a : this.nextDayStart(device, dayA, this.tape.offsetAt(a) * 60_000);
     const tailStart = this.nextDayStart(device, this.uploadDay(device, to) - this.exactDays - 1, this.tape.offsetAt(to) * 60_000);

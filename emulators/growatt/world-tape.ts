@@ -21,6 +21,23 @@ export const SLOTS_PER_DAY = 288;
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const SLOTS_PER_HOUR = 12;
+/** An hour whose cloud transmission moves more than this within it is integrated in quarter hours. */
+const SWING = 0.15;
+const QUARTER = 3;
+/**
+ * Day table layout: mean transmission per hour, day of year, ambient, then the transmission at each hour's start,
+ * first quarter, middle, third quarter and end.
+ */
+const DOY = 24;
+const AMBIENT = 25;
+const AT_START = 26;
+const AT_QUARTER = 50;
+const AT_MIDDLE = 74;
+const AT_THREE_QUARTERS = 98;
+const AT_END = 122;
+const DAY_TABLE_SIZE = 146;
+/** When an hour's middle departs this far from the chord of its ends, its quarters are sampled too. */
+const CURVED = 0.02;
 /** Samples per cache chunk (a day) and values per sample. */
 const CHUNK = SLOTS_PER_DAY;
 const FIELDS = 6;
@@ -34,7 +51,7 @@ const CACHE_CHUNKS = 64;
 const MAX_ERAS = 4096;
 /**
  * UTC days of coarse tables (cloud transmission per hour, day of year, ambient) kept, for all emulators of the
- * process together: over ten years of one weather, 1.1 MB.
+ * process together: over ten years of one weather, 3.2 MB.
  */
 const DAY_TABLES = 4096;
 /** Sites whose clear-sky rows are kept (366 rows of 2.9 KB each per site). */
@@ -220,8 +237,9 @@ export class WorldTape {
   /**
    * Means of the stretch of slots from `s` over which the world and the work mode can be integrated at once, and
    * its exclusive end (at most `maxEnd`): in daylight at the end of the UTC hour (clouds are taken per hour), in the
-   * dark at sunrise; at local midnight (the load profile), where the grid goes down or comes back, where the era
-   * ends, and where `modes` (physics.ts `modeTable`: the work mode by local minute of the day) changes.
+   * dark at sunrise, in a quarter hour when the hour's clouds swing; at local midnight (the load profile), where the
+   * grid goes down or comes back, where the era ends, and where `modes` (physics.ts `modeTable`: the work mode by
+   * local minute of the day) changes.
    */
   coarseStretch(s: number, maxEnd: number, modes: Uint8Array, out: CoarseMeans): number {
     const c = this.cursor;
@@ -229,14 +247,23 @@ export class WorldTape {
     // Slot numbers stay far below 2^31 (a century is 10.5 million slots): integer arithmetic throughout.
     const utcSlot = (s - c.dayStart) | 0;
     const minute0 = (utcSlot * 5 + c.offset) % 1440 | 0;
-    // In the dark the hour's clouds do not matter: run on until sunrise (or the end of the UTC day).
+    // In the dark the hour's clouds do not matter: run on until sunrise (or the end of the UTC day). An hour whose
+    // clouds swing (clear to overcast) goes in quarter hours, with each slot's own transmission.
     const dark = c.dark[utcSlot]!;
-    const hourEnd = dark > 0 ? s + dark - utcSlot : s + SLOTS_PER_HOUR - (utcSlot % SLOTS_PER_HOUR);
+    const hour = (utcSlot / SLOTS_PER_HOUR) | 0;
+    const table = c.table;
+    const t0 = table[AT_START + hour]!;
+    const tq = table[AT_QUARTER + hour]!;
+    const tm = table[AT_MIDDLE + hour]!;
+    const t3 = table[AT_THREE_QUARTERS + hour]!;
+    const t1 = table[AT_END + hour]!;
+    const swings = dark === 0 && Math.max(t0, tq, tm, t3, t1) - Math.min(t0, tq, tm, t3, t1) > SWING;
+    const hourEnd = dark > 0 ? s + dark - utcSlot : swings ? s + QUARTER - (utcSlot % QUARTER) : s + SLOTS_PER_HOUR - (utcSlot % SLOTS_PER_HOUR);
     let end = Math.min(maxEnd, c.last + 1, hourEnd, s + (((1444 - minute0) / 5) | 0));
     // The grid: the first boundary after s among the era's outages.
     const down = c.down;
     let gridUp = true;
-    if (s < c.lastS) c.downIndex = 0;
+    if (s < c.lastS) c.downIndex = firstEndingAfter(down, s);
     c.lastS = s;
     while (c.downIndex < down.length && down[c.downIndex + 1]! <= s) c.downIndex += 2;
     if (c.downIndex < down.length) {
@@ -260,13 +287,22 @@ export class WorldTape {
       }
     }
     const row = c.row;
-    out.irradiance = ((row[utcSlot + n]! - row[utcSlot]!) / n) * c.table[(utcSlot / SLOTS_PER_HOUR) | 0]!;
+    if (swings) {
+      // Each slot's transmission, quadratic through the samples of its half of the hour, at the slot's middle.
+      let sum = 0;
+      for (let k = utcSlot; k < utcSlot + n; k++) {
+        const x = (k - hour * SLOTS_PER_HOUR + 0.5) / SLOTS_PER_HOUR;
+        const transmission = x < 0.5 ? quadratic(t0, tq, tm, 2 * x) : quadratic(tm, t3, t1, 2 * x - 1);
+        sum += (row[k + 1]! - row[k]!) * transmission;
+      }
+      out.irradiance = sum / n;
+    } else out.irradiance = ((row[utcSlot + n]! - row[utcSlot]!) / n) * table[hour]!;
     const localSlot = (minute0 / 5) | 0;
     out.householdW = (c.load[localSlot + n]! - c.load[localSlot]!) / n;
     out.gridUp = gridUp;
     out.utcOffsetMinutes = c.offsetMinutes;
     out.minute = minute0;
-    out.ambientC = c.table[25]!;
+    out.ambientC = table[AMBIENT]!;
     return s + n;
   }
 
@@ -281,11 +317,12 @@ export class WorldTape {
     c.offsetMinutes = era.offsetMinutes;
     c.offset = mod(era.offsetMinutes, 1440) | 0;
     c.table = this.dayTable(era, utcDay);
-    c.row = this.clearRow(era, c.table[24]!);
-    c.dark = era.darkRuns![c.table[24]!]!;
+    c.row = this.clearRow(era, c.table[DOY]!);
+    c.dark = era.darkRuns![c.table[DOY]!]!;
     c.load = this.loadPrefix(era);
     c.down = this.downSlots(era);
-    c.downIndex = 0;
+    c.downIndex = firstEndingAfter(c.down, s);
+    c.lastS = s;
   }
 
   /** Where coarse integration is: one UTC day of one era, with its tables. */
@@ -296,7 +333,7 @@ export class WorldTape {
     offsetMinutes: 0,
     /** The offset as minutes in [0, 1440). */
     offset: 0,
-    table: new Float64Array(26),
+    table: new Float64Array(DAY_TABLE_SIZE),
     row: new Float64Array(SLOTS_PER_DAY + 1),
     dark: new Uint16Array(SLOTS_PER_DAY),
     load: new Float64Array(SLOTS_PER_DAY + 1),
@@ -335,7 +372,7 @@ export class WorldTape {
 
   /**
    * Per UTC day of an era: cloud transmission per UTC hour (its mean over the hour; 1 for hours without sun), day of
-   * year (index 24), ambient temperature of the day (index 25). They depend on the weather settings alone, so every
+   * year, ambient temperature of the day, and the transmission at each hour's start, middle and end (layout above). They depend on the weather settings alone, so every
    * era and emulator of the process with the same settings shares them (bounded by DAY_TABLES).
    */
   private dayTable(era: Era, utcDay: number): Float64Array {
@@ -350,13 +387,15 @@ export class WorldTape {
     trimShared();
     // (Re-)register: trimming may have dropped this weather's emptied map while the era kept it.
     if (sharedDays.get(era.daysKey) !== days) sharedDays.set(era.daysKey, days);
-    table = new Float64Array(26);
+    table = new Float64Array(DAY_TABLE_SIZE);
     const start = utcDay * DAY_MS;
     const w = era.world;
     const dayOfYear = Math.floor((start - Date.UTC(new Date(start).getUTCFullYear(), 0, 1)) / DAY_MS) + 1;
     const row = this.clearRow(era, dayOfYear);
-    // Simpson's rule over each sunlit hour, from its start, middle and end (shared with the next hour): cloud cover
-    // moves linearly within an hour but can swing from clear to overcast, and the transmission is far from linear.
+    // Simpson's rule over each sunlit hour, from its start, middle and end (the end shared with the next hour):
+    // cloud cover can swing from clear to overcast within an hour, and the transmission is far from linear in it.
+    // Where the middle departs from the chord (a bend: the world's cloud cover bends where its own hours begin, which
+    // need not be UTC hours), the quarters are sampled too and each half gets its own Simpson's rule.
     const transmission = (t: number) => cloudTransmission(w.cloudCover(t));
     let atStart = Number.NaN;
     for (let h = 0; h < 24; h++) {
@@ -364,17 +403,29 @@ export class WorldTape {
       const at = start + h * HOUR_MS;
       if (sun > 0) {
         if (Number.isNaN(atStart)) atStart = transmission(at);
+        const atMiddle = transmission(at + HOUR_MS / 2);
         const atEnd = transmission(at + HOUR_MS);
-        table[h] = (atStart + 4 * transmission(at + HOUR_MS / 2) + atEnd) / 6;
+        let atQuarter = quadratic(atStart, atMiddle, atEnd, 0.25);
+        let atThreeQuarters = quadratic(atStart, atMiddle, atEnd, 0.75);
+        if (Math.abs(atMiddle - (atStart + atEnd) / 2) > CURVED) {
+          atQuarter = transmission(at + HOUR_MS / 4);
+          atThreeQuarters = transmission(at + (3 * HOUR_MS) / 4);
+          table[h] = (atStart + 4 * atQuarter + 2 * atMiddle + 4 * atThreeQuarters + atEnd) / 12;
+        } else table[h] = (atStart + 4 * atMiddle + atEnd) / 6;
+        table[AT_START + h] = atStart;
+        table[AT_QUARTER + h] = atQuarter;
+        table[AT_MIDDLE + h] = atMiddle;
+        table[AT_THREE_QUARTERS + h] = atThreeQuarters;
+        table[AT_END + h] = atEnd;
         atStart = atEnd;
       } else {
-        table[h] = 1;
+        table[h] = table[AT_START + h] = table[AT_QUARTER + h] = table[AT_MIDDLE + h] = table[AT_THREE_QUARTERS + h] = table[AT_END + h] = 1;
         atStart = Number.NaN;
       }
     }
-    table[24] = dayOfYear;
+    table[DOY] = dayOfYear;
     // Local 09:00, where the daily swing of the world's temperature crosses its mean.
-    table[25] = w.ambientTempC(start - era.offsetMinutes * 60_000 + 9 * HOUR_MS);
+    table[AMBIENT] = w.ambientTempC(start - era.offsetMinutes * 60_000 + 9 * HOUR_MS);
     days.set(utcDay, table);
     dayTableCount++;
     return table;
@@ -494,6 +545,23 @@ function frozenCopy(world: World, fromMs: number, toMs: number): World {
     if (o.from < toMs && (o.to === null || o.to > fromMs)) copy.planOutage(o.from, o.to ?? FAR_FUTURE);
   }
   return copy;
+}
+
+/** The quadratic through (0, a), (½, b), (1, c), at x. */
+function quadratic(a: number, b: number, c: number, x: number): number {
+  return a * (2 * x - 1) * (x - 1) + b * 4 * x * (1 - x) + c * x * (2 * x - 1);
+}
+
+/** Index (even) of the first [from, to) pair in `down` that ends after slot `s`. */
+function firstEndingAfter(down: number[], s: number): number {
+  let lo = 0;
+  let hi = down.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (down[2 * mid + 1]! <= s) lo = mid + 1;
+    else hi = mid;
+  }
+  return 2 * lo;
 }
 
 function mod(a: number, m: number): number {

@@ -215,40 +215,62 @@ export class SenecModel {
     // in quarters that follow the samples of the steps before and after (see `quarters`), so the
     // battery starts and stops within the step about where the ticks would have it.
     // Over two hours and more, two samples of the sun per step (Gauss), so the step's mean stays right.
+    const sun = samplers.sun;
     const nodes = step >= 2 * HOUR_MS ? 2 : 1;
     const noise = samplers.load.noise;
     let to = Math.min(end, Math.floor(s.t / step) * step + step);
-    let pv = pvScale === 0 ? 0 : samplers.sun.mean(s.t - TICK_MS / 2, to - TICK_MS / 2, nodes) * pvScale;
+    let pv = pvScale === 0 ? 0 : sun.mean(s.t - TICK_MS / 2, to - TICK_MS / 2, nodes) * pvScale;
+    let partial = pvScale > 0 && sun.daylight === 'partial';
     let demand = samplers.load.profileMean(s.t, to, TICK_MS);
     let prevPv = pv;
     let prevDemand = demand;
+    let darkH = 0;
+    let darkWh = 0;
     while (s.t < end) {
       const next = to;
       let nextPv = pv;
+      let nextPartial = false;
       let nextDemand = demand;
       if (next < end) {
         to = Math.min(end, next + step);
-        nextPv = pvScale === 0 ? 0 : samplers.sun.mean(next - TICK_MS / 2, to - TICK_MS / 2, nodes) * pvScale;
+        nextPv = pvScale === 0 ? 0 : sun.mean(next - TICK_MS / 2, to - TICK_MS / 2, nodes) * pvScale;
+        nextPartial = pvScale > 0 && sun.daylight === 'partial';
         nextDemand = samplers.load.profileMean(next, to, TICK_MS);
       }
       const dtH = (next - s.t) / HOUR_MS;
       const swingW = noise * Math.max(prevDemand, demand, nextDemand);
-      if (idle || !this.crossesLimit(prevPv - prevDemand, pv - demand, nextPv - nextDemand, swingW)) {
+      if (pv === 0 && demand * (1 + noise) <= site.maxDischargeW) {
+        // No sun, and a deficit the battery could cover whole: it covers it until its floor, then the
+        // grid does (or the house goes short), whether in one step or many; dark steps run as one.
+        darkH += dtH;
+        darkWh += demand * dtH;
+      } else if (idle || !this.crossesLimit(prevPv - prevDemand, pv - demand, nextPv - nextDemand, swingW)) {
+        if (darkH > 0) darkH = this.flushDark(darkH, darkWh, gridUp, idle, flow);
         this.integrate(this.flowOf(pv, demand, gridUp, idle, dtH, flow), dtH);
       } else {
+        if (darkH > 0) darkH = this.flushDark(darkH, darkWh, gridUp, idle, flow);
         const qH = dtH / 4;
         // Around sunrise and sunset the sun itself says how the step's PV falls into its quarters.
-        const pvQ = pvScale > 0 && samplers.sun.risesOrSets(s.t - TICK_MS / 2, next - TICK_MS / 2) ? this.sunQuarters(samplers.sun, s.t - TICK_MS / 2, next - TICK_MS / 2, pv) : quarters(prevPv, pv, nextPv);
+        const pvQ = partial ? this.sunQuarters(sun, s.t - TICK_MS / 2, next - TICK_MS / 2, pv) : quarters(prevPv, pv, nextPv);
         const demandQ = quarters(prevDemand, demand, nextDemand);
         // The minute noise of the load, as four equally likely values of its spread (mean 0).
         for (let q = 0; q < 4; q++) this.integrate(this.flowOf(pvQ[q]!, demandQ[q]! * (1 + noise * NOISE_QUARTILES[q]!), gridUp, idle, qH, flow), qH);
       }
+      if (darkH === 0) darkWh = 0;
       prevPv = pv;
       prevDemand = demand;
       pv = nextPv;
+      partial = nextPartial;
       demand = nextDemand;
       s.t = next;
     }
+    if (darkH > 0) this.flushDark(darkH, darkWh, gridUp, idle, flow);
+  }
+
+  /** Integrates a run of dark steps as one (see coarsePiece); returns 0, the run's new length. */
+  private flushDark(hours: number, demandWh: number, gridUp: boolean, idle: boolean, flow: SenecFlow): number {
+    this.integrate(this.flowOf(0, demandWh / hours, gridUp, idle, hours, flow), hours);
+    return 0;
   }
 
   /** The PV of a step's four quarters from the sun, scaled to the step's own mean `pv`. */

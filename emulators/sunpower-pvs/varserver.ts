@@ -60,6 +60,11 @@ const PUBLIC = new Set(UNAUTHENTICATED_VARIABLES);
 export class Varserver {
   private readonly sessions = new Map<string, Session>();
   private readonly caches = new Map<string, string[]>();
+  /**
+   * Answers of read-only queries (no `set=`, no named cache) per variable table: a table lives at most a virtual
+   * second, so a poll's repeated queries cost a lookup, as DeviceList's per-second body does.
+   */
+  private readonly answers = new WeakMap<VariableTable, Map<string, VarserverReply>>();
   private ids: Rng;
 
   constructor(
@@ -153,6 +158,12 @@ export class Varserver {
     if (hasCookie && !authed) return varsError('badSession');
     const query = parseVarsQuery(text);
     const table = this.host.variables();
+    const reusable = query.cache === null && query.operations.every((op) => op.kind !== 'set');
+    const key = `${authed ? 'a' : 'p'}${text}`;
+    if (reusable) {
+      const known = this.answers.get(table)?.get(key);
+      if (known !== undefined) return known;
+    }
     const readable = (name: string) => authed || PUBLIC.has(name);
     let selected: string[];
     if (query.cache) {
@@ -225,7 +236,14 @@ export class Varserver {
       const value = now.byName.get(name);
       if (value !== undefined && readable(name)) values.push({ name, value });
     }
-    return { status: 200, body: Buffer.from(formatVars(values, query.format)), headers: VARSERVER_HEADERS };
+    const answer: VarserverReply = { status: 200, body: Buffer.from(formatVars(values, query.format)), headers: VARSERVER_HEADERS };
+    if (reusable) {
+      let known = this.answers.get(table);
+      if (known === undefined) this.answers.set(table, (known = new Map()));
+      // Bounded: arbitrary queries (a fuzzer's) must not grow it.
+      if (known.size < 64) known.set(key, answer);
+    }
+    return answer;
   }
 
   private set(name: string, raw: string, table: VariableTable): 'ok' | VarsErrorName {

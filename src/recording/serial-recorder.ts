@@ -200,10 +200,14 @@ export async function startSerialRecorder(options: SerialRecorderOptions): Promi
           return;
         }
         deviceSockets.add(device);
+        // Backpressure both ways, as a pipe: a side that does not read stops the other side's reads,
+        // so neither socket's buffer grows without bound in the recorder.
         device.on('data', (chunk: Buffer) => {
           line.fromDevice(chunk);
-          if (client.writable) client.write(chunk);
+          if (client.writable && !client.write(chunk)) device.pause();
         });
+        client.on('drain', () => device.resume());
+        device.on('drain', () => client.resume());
         device.on('error', (error) => notice(`device connection: ${error.message}`));
         device.on('close', () => {
           deviceSockets.delete(device);
@@ -212,7 +216,7 @@ export async function startSerialRecorder(options: SerialRecorderOptions): Promi
         });
         client.on('data', (chunk: Buffer) => {
           line.fromClient(chunk);
-          if (device.writable) device.write(chunk);
+          if (device.writable && !device.write(chunk)) client.pause();
         });
         client.on('close', () => device.end());
         client.resume();

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, RouteOptions } from 'fastify';
-import { ClockCommandSchema, RequestsQuerySchema, ResetOptionsSchema, WorldCommandSchema } from '../control-schemas.js';
+import { ClockCommandSchema, FaultIdParamsSchema, FaultSpecSchema, RequestsQuerySchema, ResetOptionsSchema, WorldCommandSchema } from '../control-schemas.js';
 import { controlValidatorCompiler } from '../schema-check.js';
 import { normalizeStatePatch } from '../state-patch.js';
 import { ControlInputError } from '../errors.js';
@@ -176,12 +176,12 @@ export async function controlRoutes(app: FastifyInstance, opts: { control: Emula
   app.get('/world', describe('the shared world: sun, weather, household load, grid'), async () => control.world());
   app.patch('/world', describe('change weather, location or load; "grid": "down" (optionally "for": "10m") or "up"', { body: WorldCommandSchema }), async (request) => control.worldCommand(request.body));
   app.get('/faults', describe('the active faults'), async () => control.faults());
-  app.post('/faults', describe('add a fault, e.g. {"kind": "status", "status": 503, "times": 2}'), async (request, reply) => reply.code(201).send(control.addFault(request.body)));
+  app.post('/faults', describe('add a fault, e.g. {"kind": "status", "status": 503, "times": 2}', { body: FaultSpecSchema }), async (request, reply) => reply.code(201).send(control.addFault(request.body)));
   app.delete('/faults', describe('remove every fault'), async (_request, reply) => {
     control.clearFaults();
     return reply.code(204).send();
   });
-  app.delete<{ Params: { id: string } }>('/faults/:id', describe('remove one fault'), async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/faults/:id', describe('remove one fault', { params: FaultIdParamsSchema }), async (request, reply) => {
     if (!control.removeFault(request.params.id)) return controlError(reply, 404, `no fault with id "${request.params.id}"`);
     return reply.code(204).send();
   });

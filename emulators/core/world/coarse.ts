@@ -113,18 +113,26 @@ export class IrradianceSampler {
    * The mean irradiance over [`from`, `to`): from `nodes` samples (the centre, or two-point Gauss)
    * where the sun is up throughout, none where it is down, and where it rises or sets within,
    * two-point Gauss over the part it is up, so a sunrise late in a step does not count as a step of
-   * darkness (or of daylight).
+   * darkness (or of daylight). With `of`, the mean of `of(irradiance)` instead (a panel's output, say),
+   * from the same samples; `of(0)` must be 0.
    */
-  mean(from: number, to: number, nodes: 1 | 2 = 1): number {
+  mean(from: number, to: number, nodes: 1 | 2 = 1, of?: (irradiance: number) => number): number {
+    this.daylight = 'dark';
     if (!(to > from)) return 0;
     let sum = 0;
     for (let a = from; a < to; ) {
       const b = Math.min(to, Math.floor(a / DAY_MS) * DAY_MS + DAY_MS);
-      sum += this.dayIntegral(a, b, nodes);
+      sum += this.dayIntegral(a, b, nodes, of);
       a = b;
     }
     return sum / (to - from);
   }
+
+  /**
+   * How the last `mean` found the sun: up throughout ('lit'), down throughout ('dark'), or rising or
+   * setting within ('partial'; also when the sampler is not in use).
+   */
+  daylight: 'lit' | 'dark' | 'partial' = 'dark';
 
   /** Whether the sun rises or sets within [`from`, `to`) (within one UTC day; false when the sampler is not in use). */
   risesOrSets(from: number, to: number): boolean {
@@ -145,19 +153,25 @@ export class IrradianceSampler {
     return false;
   }
 
-  /** ∫ irradiance dt over [a, b) within one UTC day. */
-  private dayIntegral(a: number, b: number, nodes: 1 | 2): number {
+  /** ∫ irradiance dt (or `of` it) over [a, b) within one UTC day. */
+  private dayIntegral(a: number, b: number, nodes: 1 | 2, of?: (irradiance: number) => number): number {
     const day = Math.floor(a / DAY_MS);
     if (this.trusted && day !== this.day) this.enter(day);
     if (!this.trusted) {
       const mid = (a + b) / 2;
       const half = (b - a) * GAUSS;
-      return ((this.world.irradiance(mid - half) + this.world.irradiance(mid + half)) / 2) * (b - a);
+      const x = this.world.irradiance(mid - half);
+      const y = this.world.irradiance(mid + half);
+      this.daylight = 'partial';
+      return ((of ? of(x) + of(y) : x + y) / 2) * (b - a);
     }
     const c = this.curve;
     const halfWidth = c[4]!;
     if (halfWidth <= 0) return 0;
-    if (halfWidth >= Math.PI) return this.nodes(a, b, nodes);
+    if (halfWidth >= Math.PI) {
+      if (this.daylight === 'dark') this.daylight = 'lit';
+      return this.nodes(a, b, nodes, of);
+    }
     const start = day * DAY_MS;
     const ta = (a - start) * OMEGA;
     const tb = (b - start) * OMEGA;
@@ -170,14 +184,20 @@ export class IrradianceSampler {
       if (v <= u) continue;
       const from = start + u / OMEGA;
       const to = start + v / OMEGA;
-      sum += this.nodes(from, to, u === ta && v === tb ? nodes : 2);
+      const whole = u === ta && v === tb;
+      this.daylight = whole && this.daylight === 'dark' ? 'lit' : 'partial';
+      sum += this.nodes(from, to, whole ? nodes : 2, of);
     }
     return sum;
   }
 
   /** ∫ over [a, b] from the centre (one node) or two-point Gauss–Legendre (two). */
-  private nodes(a: number, b: number, nodes: 1 | 2): number {
+  private nodes(a: number, b: number, nodes: 1 | 2, of?: (irradiance: number) => number): number {
     const mid = (a + b) / 2;
+    if (of) {
+      if (nodes === 1) return of(this.fastAt(mid)) * (b - a);
+      return ((of(this.fastAt(mid - GAUSS * (b - a))) + of(this.fastAt(mid + GAUSS * (b - a)))) / 2) * (b - a);
+    }
     if (nodes === 1) return this.fastAt(mid) * (b - a);
     return ((this.fastAt(mid - GAUSS * (b - a)) + this.fastAt(mid + GAUSS * (b - a))) / 2) * (b - a);
   }
@@ -311,6 +331,56 @@ export class LoadSampler {
       const base = householdLoadW(this.world.localHour(at), this.world.config.householdKwhPerDay);
       const actual = this.world.householdLoadW(at);
       if (!(Math.abs(actual - base) <= LOAD_NOISE * base + 1e-9)) return false;
+    }
+    return true;
+  }
+}
+
+/**
+ * The outdoor temperature without its hourly noise (`World.ambientTempC`: ±1 °C, mean 0, which averages
+ * out over a coarse step): the seasonal term by UTC month (looked up once a month) and the daily swing
+ * by local hour. Checked against the world on first use (at instants across the year) and in every
+ * third month entered after; on any disagreement beyond the noise the world's own value is used.
+ */
+export class TemperatureSampler {
+  private trusted: boolean | undefined;
+  /** The UTC month entered last, [monthFrom, monthTo), and its seasonal base temperature. */
+  private monthFrom = Number.NaN;
+  private monthTo = Number.NaN;
+  private base = 0;
+  private months = 0;
+
+  constructor(private readonly world: World) {}
+
+  /** Expected temperature in °C at `t`. */
+  meanAt(t: number): number {
+    if (this.trusted === undefined) this.trusted = this.check(t, [0, 97, 181, 263]);
+    if (!this.trusted) return this.world.ambientTempC(t);
+    if (!(t >= this.monthFrom && t < this.monthTo)) {
+      const date = new Date(t);
+      this.monthFrom = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
+      this.monthTo = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+      this.base = 14 + 9 * this.season(t);
+      if (++this.months % 3 === 0 && !this.check(t, [0])) {
+        this.trusted = false;
+        return this.world.ambientTempC(t);
+      }
+    }
+    return this.base + 6 * Math.cos(((this.world.localHour(t) - 15) / 24) * 2 * Math.PI);
+  }
+
+  private season(t: number): number {
+    return Math.cos(((new Date(t).getUTCMonth() + 0.5 - 6.5) / 12) * 2 * Math.PI) * (this.world.config.latitude >= 0 ? 1 : -1);
+  }
+
+  /** The world within its noise (1 °C) of the expected value at `t` plus these days, at a few hours. */
+  private check(t: number, daysAhead: number[]): boolean {
+    for (const days of daysAhead) {
+      for (const hours of [0.5, 9.25, 16.75]) {
+        const at = t + days * DAY_MS + hours * HOUR_MS;
+        const expected = 14 + 9 * this.season(at) + 6 * Math.cos(((this.world.localHour(at) - 15) / 24) * 2 * Math.PI);
+        if (!(Math.abs(this.world.ambientTempC(at) - expected) <= 1 + 1e-9)) return false;
+      }
     }
     return true;
   }
