@@ -1,6 +1,7 @@
 import type { ClockSnapshot } from '../../emulators/core/clock.js';
 import type { ClockCommand, WorldCommand } from '../../emulators/core/emulator.js';
-import type { Fault, FaultSpec } from '../../emulators/core/faults.js';
+import type { Fault } from '../../emulators/core/faults.js';
+import type { FaultSpecInput } from '../../emulators/core/control-schemas.js';
 import type { LoggedRequest } from '../../emulators/core/request-log.js';
 import type { WorldSnapshot } from '../../emulators/core/world/world.js';
 import type { ControlRoute } from '../../emulators/core/http/control-routes.js';
@@ -114,7 +115,7 @@ export class ControlClient {
     return this.send('GET', '/faults');
   }
 
-  addFault(spec: FaultSpec): Promise<Fault> {
+  addFault(spec: FaultSpecInput): Promise<Fault> {
     return this.send('POST', '/faults', spec);
   }
 
