@@ -4,7 +4,6 @@
 // device starts fresh on a manual clock for every run; the read before the jump warms its caches.
 // Target: the median answer after a jump (three hours, a year, the largest) within 50 ms of the median without one.
 //
-// Devices are a table of entries by name: the PVS joins by adding its own here.
 import { VirtualClock } from '../emulators/core/clock.js';
 import { MAX_JUMP_MS } from '../emulators/core/time-bounds.js';
 import { World } from '../emulators/core/world/world.js';
@@ -113,13 +112,51 @@ async function growatt(at: number, devices: number, read: (call: GrowattCall, sn
 
 type GrowattCall = (method: 'GET' | 'POST', path: string, params: Record<string, string>) => Promise<unknown>;
 
+/**
+ * A PVS (California's world, as `voltbench up`) with this site; `read` is its next answer: DeviceList
+ * (legacy firmware), or on varserver firmware a login and the live and device variables, as pypvs polls.
+ */
+async function pvs(at: number, site: Record<string, unknown>, prepare: (world: World) => void = () => {}): Promise<JumpSubject> {
+  const { createPvsServer } = await import('../emulators/sunpower-pvs/server.js');
+  const clock = new VirtualClock({ start: at, speed: 0 });
+  const world = new World({ seed: 1 }, clock);
+  const server = await createPvsServer({ world, site });
+  prepare(world);
+  const get = async (url: string, headers: Record<string, string> = {}) => {
+    const response = await server.app.inject({ method: 'GET', url, headers });
+    if (response.statusCode !== 200) throw new Error(`PVS ${url} answered ${response.statusCode}`);
+    return response;
+  };
+  const varserver = server.pvs.era === 'varserver';
+  const password = server.pvs.site.supervisorSerial.slice(-5);
+  return {
+    clock,
+    async read() {
+      if (!varserver) {
+        await get('/cgi-bin/dl_cgi?Command=DeviceList');
+        return;
+      }
+      // A session lasts minutes of virtual time: after a jump (and here every time) the client logs in again.
+      const login = await get('/auth?login', { authorization: `basic ${Buffer.from(`ssm_owner:${password}`).toString('base64')}` });
+      const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+      await get(`/vars?match=${encodeURIComponent('/sys/livedata/*')}&fmt=obj`, { cookie });
+      await get(`/vars?match=${encodeURIComponent('/sys/devices/')}&fmt=obj`, { cookie });
+    },
+    close: () => server.app.close(),
+  };
+}
+
 /** A plant-local date (UTC+2, as the Growatt world above) `daysBack` days before `now`. */
 const growattDate = (now: number, daysBack = 0) => new Date(now + 2 * 3_600_000 - daysBack * 86_400_000).toISOString().slice(0, 10);
 
 const growattLastData = (call: GrowattCall, sn: string) => call('POST', '/v1/device/mix/mix_last_data', { mix_sn: sn }).then(() => {});
 
-/** The devices measured; add `{ device: 'pvs', … }` entries to include it. */
+/** The devices measured. */
 export const JUMP_ENTRIES: JumpEntry[] = [
+  { device: 'pvs', label: 'DeviceList, 24 panels', start: (at) => pvs(at, {}) },
+  { device: 'pvs', label: 'DeviceList, 24 panels, SunVault 13 kWh', start: (at) => pvs(at, { essBatteries: 2 }) },
+  { device: 'pvs', label: 'SunVault islanded all along (outage)', start: (at) => pvs(at, { essBatteries: 2 }, (world) => world.setGridDown()) },
+  { device: 'pvs', label: 'varserver: login, livedata, devices', start: (at) => pvs(at, { essBatteries: 2, firmware: '2025.09, Build 61845' }) },
   { device: 'senec', label: 'self-consumption, 9.5 kWp, 7.5 kWh', start: (at) => senec(at) },
   { device: 'senec', label: 'grid outage all along', start: (at) => senec(at, (world) => world.setGridDown()) },
   { device: 'ups', label: 'on mains, charging from 40 %', start: (at) => ups(at, (_world, patch) => patch({ soc: 40 })) },

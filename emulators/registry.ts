@@ -5,7 +5,7 @@
 import { VirtualClock } from './core/clock.js';
 import type { AnyDeviceDescriptor } from './core/device/descriptor.js';
 import { checkDeviceSet } from './core/device/check.js';
-import { startDevice, type RunningDevice } from './core/device/host.js';
+import { resolveDeviceOptions, startDevice, type RunningDevice } from './core/device/host.js';
 import { defaultPorts } from './core/device/options.js';
 import { World, type WorldConfig } from './core/world/world.js';
 import { BUILTIN_DEVICES } from './devices.js';
@@ -103,6 +103,9 @@ export async function startVoltbench(options: VoltbenchOptions): Promise<Voltben
     // Teardown reverses start-up.
     for (const device of [...running].reverse()) await device.close().catch(() => {});
   };
+  // Every device's options first: a bad one is refused before any port is bound.
+  const resolved = new Map<AnyDeviceDescriptor, { options: unknown }>();
+  for (const descriptor of descriptors) resolved.set(descriptor, await resolveDeviceOptions(descriptor, options.options?.[descriptor.name] ?? {}));
   try {
     for (const descriptor of descriptors) {
       const ports: Record<string, number> = {};
@@ -115,6 +118,7 @@ export async function startVoltbench(options: VoltbenchOptions): Promise<Voltben
           world,
           seed: options.seed,
           options: options.options?.[descriptor.name] ?? {},
+          resolved: resolved.get(descriptor)!,
           config: options.config?.[descriptor.name] ?? byName[descriptor.name],
           listen: options.listen === false ? false : { host: options.host, ports },
           log: options.log ?? (() => {}),

@@ -193,7 +193,16 @@ describe('SENEC long clock jumps', () => {
           expectWithinTolerance(before, pieces.read(), after, `gap ${(gap / DAY).toFixed(1)} d in pieces at ${cuts.map((f) => f.toFixed(2)).join(', ')}`);
         },
       ),
-      { numRuns: 12 },
+      {
+        numRuns: 12,
+        examples: [
+          // Found by longer runs: a nearly empty battery left idle through a long outage taken as one
+          // dark step (its charge over the step's length looked like under a watt)…
+          [{ seed: 0, start: 1767225600000, latitude: 50.1, cloudCover: null, site: { profile: 'v21-0824', modules: 2, peakPvW: 0, spareCapacityPct: 2, minSocPct: 0, initialSocPct: 2.0000000000000004, seed: 0 }, mode: 'self-consumption', outages: [{ from: 0, length: 0.04922411967895114 }] }, 110781869469, [0.05]],
+          // …and an idle battery (storage mode) islanded, whose PV is curtailed to the house where it crosses the load.
+          [{ seed: 0, start: 1767225600000, latitude: 50.1, cloudCover: null, site: { profile: 'v21-0824', modules: 1, peakPvW: 5311, spareCapacityPct: 0, minSocPct: 0, initialSocPct: 0, seed: 0 }, mode: 'storage', outages: [{ from: 0, length: null }] }, 12963450685, [0.42850743486281867, 0.12253103271630951]],
+        ],
+      },
     );
   });
 });

@@ -1,7 +1,7 @@
 import { spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { BIN, spawnUp } from './support/voltbench-up.js';
 import { once } from 'node:events';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { CID1_UPS, Cid2, decodeFrame, encodeFrame } from '../contracts/kehua-ups/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -58,6 +58,20 @@ describe('voltbench up', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stdout).toBe('');
+  });
+
+  it('refuses a bad option (exit code 2) before it binds any port, even one in use', async () => {
+    // Were the SENEC's options checked only when its turn came, the PVS's busy port would answer first.
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((busy.address() as { port: number }).port);
+      const result = spawnSync(process.execPath, [BIN, 'up', '--pvs-port', port, '--senec-cert', 'cert.pem'], { encoding: 'utf8' });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/--senec-cert needs --senec-key/);
+    } finally {
+      busy.close();
+    }
   });
 
   it('reports a port in use with exit code 1 and a hint', async () => {

@@ -109,6 +109,8 @@ interface Flows {
   pvAvail: number;
   demand: number;
   hours: number;
+  /** For coarse solves: the load's scatter to solve either side of `demand` (0: the mean only). */
+  spread: number;
   pv: number;
   charge: number;
   discharge: number;
@@ -198,19 +200,19 @@ export function stepCoarse(device: SphDevice, state: SimState, means: CoarseMean
   // the mean ± one standard deviation, half of it each.
   const spread = LOAD_SPREAD * demand;
   const scatter = Math.abs(pv - demand) < 3 * spread || (mode === MODE_GRID_FIRST && settings.pvOn);
-  let flows = solveCoarse(device, means.gridUp, mode, settings, state.socWh, pv, demand, scatter ? spread : 0, slots * SLOT_H, stretch);
+  let flows = solveCoarse(device, means.gridUp, mode, settings, inputs(stretch, state.socWh, pv, demand, slots * SLOT_H, scatter ? spread : 0));
   if (slots > 1 && flows.atLimit) {
     // The battery reaches its floor or ceiling within the stretch: full flows up to the slot where it does, then
     // what the limit leaves for the rest (otherwise the mean would spread the battery thin over the whole stretch,
     // netting away the exports and imports that running full and then stopping gives).
     const whole = flows;
-    const one = solveCoarse(device, means.gridUp, mode, settings, state.socWh, pv, demand, scatter ? spread : 0, SLOT_H, first);
+    const one = solveCoarse(device, means.gridUp, mode, settings, inputs(first, state.socWh, pv, demand, SLOT_H, scatter ? spread : 0));
     const charging = one.charge > whole.charge + 1e-9;
     const full = Math.min(slots - 1, Math.floor(charging ? (whole.charge * slots) / one.charge : one.discharge > 0 ? (whole.discharge * slots) / one.discharge : 0));
     if (full >= 1) {
       one.hours = full * SLOT_H;
       applyFlows(device, state, one);
-      flows = solveCoarse(device, means.gridUp, mode, settings, state.socWh, pv, demand, scatter ? spread : 0, (slots - full) * SLOT_H, rest);
+      flows = solveCoarse(device, means.gridUp, mode, settings, inputs(rest, state.socWh, pv, demand, (slots - full) * SLOT_H, scatter ? spread : 0));
     }
   }
   applyFlows(device, state, flows);
@@ -221,11 +223,13 @@ export function stepCoarse(device: SphDevice, state: SimState, means: CoarseMean
 /** Relative standard deviation of a slot's household load about its mean (uniform ±15 % and ±8 %). */
 const LOAD_SPREAD = Math.sqrt((0.15 ** 2 + 0.08 ** 2) / 3);
 
-/** Coarse flows into `out`: at `demand`, or (`spread` > 0) the mean of the flows at demand ∓ spread. */
-function solveCoarse(device: SphDevice, gridUp: boolean, mode: number, settings: SphSettings, socWh: number, pv: number, demand: number, spread: number, hours: number, out: Flows): Flows {
-  if (spread === 0) return solveFlows(device, gridUp, mode, settings, inputs(out, socWh, pv, demand, hours));
-  const low = solveFlows(device, gridUp, mode, settings, inputs(lower, socWh, pv, demand - spread, hours));
-  const high = solveFlows(device, gridUp, mode, settings, inputs(out, socWh, pv, demand + spread, hours));
+/** Coarse flows into `out` for its inputs: at its demand, or (`spread` > 0) the mean of the flows at demand ∓ spread. */
+function solveCoarse(device: SphDevice, gridUp: boolean, mode: number, settings: SphSettings, out: Flows): Flows {
+  if (out.spread === 0) return solveFlows(device, gridUp, mode, settings, out);
+  const demand = out.demand;
+  const low = solveFlows(device, gridUp, mode, settings, inputs(lower, out.socWh, out.pvAvail, demand - out.spread, out.hours, 0));
+  out.demand = demand + out.spread;
+  const high = solveFlows(device, gridUp, mode, settings, out);
   high.demand = demand;
   high.pv = (high.pv + low.pv) / 2;
   high.charge = (high.charge + low.charge) / 2;
@@ -245,11 +249,12 @@ const rest: Flows = newFlows();
 const lower: Flows = newFlows();
 
 /** Sets a solve's inputs. */
-function inputs(flows: Flows, socWh: number, pvAvail: number, demand: number, hours: number): Flows {
+function inputs(flows: Flows, socWh: number, pvAvail: number, demand: number, hours: number, spread = 0): Flows {
   flows.socWh = socWh;
   flows.pvAvail = pvAvail;
   flows.demand = demand;
   flows.hours = hours;
+  flows.spread = spread;
   return flows;
 }
 
@@ -299,7 +304,7 @@ const LOCAL_LOAD = COUNTER_INDEX.localLoad;
 const AC_CHARGE = COUNTER_INDEX.acCharge;
 
 function newFlows(): Flows {
-  return { socWh: 0, pvAvail: 0, demand: 0, hours: 0, pv: 0, charge: 0, discharge: 0, imports: 0, exports: 0, load: 0, acCharge: 0, eps: false, online: true, atLimit: false, chargeRoom: 0, chargePower: 0, dischargeRoom: 0, dischargePower: 0 };
+  return { socWh: 0, pvAvail: 0, demand: 0, hours: 0, spread: 0, pv: 0, charge: 0, discharge: 0, imports: 0, exports: 0, load: 0, acCharge: 0, eps: false, online: true, atLimit: false, chargeRoom: 0, chargePower: 0, dischargeRoom: 0, dischargePower: 0 };
 }
 
 /** Reused by every solve: callers read it before the next one. */

@@ -25,13 +25,16 @@
  * Cost: about 17 stretches a day instead of 288 slots, from tables (clear sky by day of year, load profile,
  * clouds per hour) instead of world samples; ten years take a few milliseconds per device.
  *
- * Tolerance (checked by property-tests/growatt-coarse.property.test.ts against slot-by-slot stepping over gaps of
- * a few days, for any season, weather, load, site, battery and work-mode settings): over a coarse stretch of whole
- * days, each energy counter agrees with fine steps within COARSE_TOLERANCE.relative of the energy through the
- * device (PV plus household load plus battery throughput) over the gap, plus COARSE_TOLERANCE.kwhPerDay per day;
- * the battery's state of charge within COARSE_TOLERANCE.socPct points of capacity; the cycle count within one.
- * Counters only grow, the state of charge stays within 0-100 % and above the floors of the settings, and powers
- * balance in every stretch, exactly as in a fine step.
+ * Tolerance (COARSE_TOLERANCE, checked by property-tests/growatt-coarse.property.test.ts against slot-by-slot
+ * stepping over gaps of a few days, for any site, season, weather, household load, inverter, battery, work-mode
+ * settings, grid outages and weather changes): each energy counter agrees with fine steps within 3 % of the energy
+ * through the device over the gap (PV plus household load plus battery charge and discharge) plus 0.2 kWh per day,
+ * the state of charge within 20 points of capacity, the cycle count within one. Those bounds hold with a margin of
+ * two over the worst cases a biased random search finds (adversarial weather scripted to swing between clear and
+ * overcast every hour, PV hovering at a heavy load, settings whose stop-SOCs leave the battery where an error put
+ * it); typically the worst counter of a run is within 0.2 % of the throughput (99 % of runs within 1.3 %) and the
+ * state of charge within 0.5 points (99 % within 1.6). Counters only grow, the state of charge stays within
+ * 0-100 %, and powers balance in every stretch, as in a fine step.
  *
  * ## History of coarse days
  *
@@ -39,15 +42,19 @@
  * dates answer nothing, as it does). Rows of a coarse day are an exact replay of that day from the coarse state at
  * its start, with the counters scaled by each counter's coarse-to-exact ratio and the state of charge shifted
  * linearly, so that the day ends exactly on the coarse state the next day starts from: counters stay continuous
- * and never decrease, each row's powers balance, and each today counter steps by its slot's energy within the
- * same tolerance.
+ * and never decrease, each row's powers balance, the state of charge stays between the replayed and the coarse
+ * value, and each today counter steps by its slot's energy times the day's coarse-to-exact ratio for that counter
+ * (within the tolerance above over the day). plant/energy's figure for the day is the last row's eacToday.
  *
  * ## Memory
  *
  * Per device: the live state, checkpoints at upload-day ends (every day of the last RECENT_DAYS, every
- * CHECKPOINT_EVERY_DAYS-th day back to the history window, one before it), the coarse ranges, settings and comms
- * outages that still matter to the window, and the energy ledger (energy-history.ts). Older ones are dropped as the
- * device advances, so none of it grows with the time simulated. The world tape (world-tape.ts) is bounded too.
+ * CHECKPOINT_EVERY_DAYS-th day back to the history window, one before it: about 22), the coarse ranges, settings and
+ * comms outages that still matter to the window, and the energy ledger (energy-history.ts: two years of days, then
+ * one total per month). Older ones are dropped as the device advances, so none of it grows with the time
+ * simulated. The world tape (world-tape.ts) keeps one small frozen world per change of the world (at most 4096),
+ * 64 days of exact samples, and coarse tables bounded per process (366 clear-sky rows per site, 4096 days of
+ * clouds).
  */
 import { Rng } from '../core/rng.js';
 import type { World } from '../core/world/world.js';
@@ -73,11 +80,11 @@ const RECENT_DAYS = 9;
 /** How closely coarse stretches agree with fine steps (see the module comment). */
 export const COARSE_TOLERANCE = {
   /** Of the energy through the device over the gap (PV + household load + charge + discharge). */
-  relative: 0.025,
+  relative: 0.03,
   /** Plus this much per day of the gap, kWh. */
-  kwhPerDay: 0.05,
+  kwhPerDay: 0.2,
   /** State of charge, percentage points of capacity. */
-  socPct: 12,
+  socPct: 20,
   /** Battery cycle count (bmsCycleCnt). */
   cycles: 1,
 } as const;

@@ -51,7 +51,7 @@ const CACHE_CHUNKS = 64;
 const MAX_ERAS = 4096;
 /**
  * UTC days of coarse tables (cloud transmission per hour, day of year, ambient) kept, for all emulators of the
- * process together: over ten years of one weather, 3.2 MB.
+ * process together: over ten years of one weather, 2.4 MB.
  */
 const DAY_TABLES = 4096;
 /** Sites whose clear-sky rows are kept (366 rows of 2.9 KB each per site). */
@@ -96,7 +96,7 @@ class Era {
   /** Per row: for a slot without sun, the slot where the sun comes up (or 288); 0 for a slot with sun. */
   darkRuns: (Uint16Array | undefined)[] | null = null;
   /** The era's coarse day tables (shared by every era and emulator with the same weather settings). */
-  days: Map<number, Float64Array> | null = null;
+  days: Map<number, Float32Array> | null = null;
   daysKey = '';
 
   constructor(
@@ -117,7 +117,7 @@ interface Cursor {
   dayStart: number;
   offsetMinutes: number;
   offset: number;
-  table: Float64Array;
+  table: Float32Array;
   row: Float64Array;
   dark: Uint16Array;
   load: Float64Array;
@@ -333,7 +333,7 @@ export class WorldTape {
     offsetMinutes: 0,
     /** The offset as minutes in [0, 1440). */
     offset: 0,
-    table: new Float64Array(DAY_TABLE_SIZE),
+    table: new Float32Array(DAY_TABLE_SIZE),
     row: new Float64Array(SLOTS_PER_DAY + 1),
     dark: new Uint16Array(SLOTS_PER_DAY),
     load: new Float64Array(SLOTS_PER_DAY + 1),
@@ -375,7 +375,7 @@ export class WorldTape {
    * year, ambient temperature of the day, and the transmission at each hour's start, middle and end (layout above). They depend on the weather settings alone, so every
    * era and emulator of the process with the same settings shares them (bounded by DAY_TABLES).
    */
-  private dayTable(era: Era, utcDay: number): Float64Array {
+  private dayTable(era: Era, utcDay: number): Float32Array {
     if (era.days === null) {
       const c = era.world.config;
       era.daysKey = JSON.stringify([c.seed, c.latitude, c.longitude, c.utcOffsetMinutes, c.cloudCover, c.maxCloudCover, c.cloudCoverByHour]);
@@ -387,7 +387,7 @@ export class WorldTape {
     trimShared();
     // (Re-)register: trimming may have dropped this weather's emptied map while the era kept it.
     if (sharedDays.get(era.daysKey) !== days) sharedDays.set(era.daysKey, days);
-    table = new Float64Array(DAY_TABLE_SIZE);
+    table = new Float32Array(DAY_TABLE_SIZE);
     const start = utcDay * DAY_MS;
     const w = era.world;
     const dayOfYear = Math.floor((start - Date.UTC(new Date(start).getUTCFullYear(), 0, 1)) / DAY_MS) + 1;
@@ -520,7 +520,7 @@ export class WorldTape {
 /** Clear-sky rows by site, shared by every emulator of the process (pure functions of the site). */
 const sharedSites = new Map<string, { rows: (Float64Array | undefined)[]; dark: (Uint16Array | undefined)[] }>();
 /** Coarse day tables by weather settings, shared likewise; DAY_TABLES of them at most in all. */
-const sharedDays = new Map<string, Map<number, Float64Array>>();
+const sharedDays = new Map<string, Map<number, Float32Array>>();
 let dayTableCount = 0;
 
 /** Makes room for one more day table: drops the oldest of the oldest weather's (whole weathers once empty). */

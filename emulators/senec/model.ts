@@ -21,7 +21,8 @@ const HOUR_MS = 3_600_000;
  *   checked against the world). Where the surplus crosses zero or a battery power limit around a step
  *   (give or take the load's noise), the step is split in quarters that follow the neighbouring steps
  *   and the sun (sunrise, sunset) and spread the load's noise, so the battery starts and stops about
- *   where the ticks would have it.
+ *   where the ticks would have it. Dark steps whose deficit the battery could cover whole run as one
+ *   (it covers it until its floor, then the grid does, however the night is cut).
  *
  * Every step is split exactly where the grid changes (in tick terms) and where a reboot ends; mode and
  * setting changes come in through `advanceTo(at)`, so they split it too. A step is a tick of a longer
@@ -214,12 +215,13 @@ export class SenecModel {
     // centre). Where the surplus crosses zero or a battery power limit around a step, the step is split
     // in quarters that follow the samples of the steps before and after (see `quarters`), so the
     // battery starts and stops within the step about where the ticks would have it.
-    // Over two hours and more, two samples of the sun per step (Gauss), so the step's mean stays right.
+    // Steps of hours take the clear sky's mean (kept by day of the year) times the clouds' (see
+    // IrradianceSampler.stepMean); shorter ones sample the sun at their centre.
     const sun = samplers.sun;
-    const nodes = step >= 2 * HOUR_MS ? 2 : 1;
+    const sample = step >= HOUR_MS ? (a: number, b: number) => sun.stepMean(a, b) : (a: number, b: number) => sun.mean(a, b);
     const noise = samplers.load.noise;
     let to = Math.min(end, Math.floor(s.t / step) * step + step);
-    let pv = pvScale === 0 ? 0 : sun.mean(s.t - TICK_MS / 2, to - TICK_MS / 2, nodes) * pvScale;
+    let pv = pvScale === 0 ? 0 : sample(s.t - TICK_MS / 2, to - TICK_MS / 2) * pvScale;
     let partial = pvScale > 0 && sun.daylight === 'partial';
     let demand = samplers.load.profileMean(s.t, to, TICK_MS);
     let prevPv = pv;
@@ -233,7 +235,7 @@ export class SenecModel {
       let nextDemand = demand;
       if (next < end) {
         to = Math.min(end, next + step);
-        nextPv = pvScale === 0 ? 0 : sun.mean(next - TICK_MS / 2, to - TICK_MS / 2, nodes) * pvScale;
+        nextPv = pvScale === 0 ? 0 : sample(next - TICK_MS / 2, to - TICK_MS / 2) * pvScale;
         nextPartial = pvScale > 0 && sun.daylight === 'partial';
         nextDemand = samplers.load.profileMean(next, to, TICK_MS);
       }
@@ -244,15 +246,15 @@ export class SenecModel {
         // grid does (or the house goes short), whether in one step or many; dark steps run as one.
         darkH += dtH;
         darkWh += demand * dtH;
-      } else if (idle || !this.crossesLimit(prevPv - prevDemand, pv - demand, nextPv - nextDemand, swingW)) {
+      } else if (!this.crossesLimit(prevPv - prevDemand, pv - demand, nextPv - nextDemand, swingW, idle)) {
         if (darkH > 0) darkH = this.flushDark(darkH, darkWh, gridUp, idle, flow);
         this.integrate(this.flowOf(pv, demand, gridUp, idle, dtH, flow), dtH);
       } else {
         if (darkH > 0) darkH = this.flushDark(darkH, darkWh, gridUp, idle, flow);
         const qH = dtH / 4;
         // Around sunrise and sunset the sun itself says how the step's PV falls into its quarters.
-        const pvQ = partial ? this.sunQuarters(sun, s.t - TICK_MS / 2, next - TICK_MS / 2, pv) : quarters(prevPv, pv, nextPv);
-        const demandQ = quarters(prevDemand, demand, nextDemand);
+        const pvQ = partial ? this.sunQuarters(sun, s.t - TICK_MS / 2, next - TICK_MS / 2, pv, PV_QUARTERS) : quarters(prevPv, pv, nextPv, PV_QUARTERS);
+        const demandQ = quarters(prevDemand, demand, nextDemand, DEMAND_QUARTERS);
         // The minute noise of the load, as four equally likely values of its spread (mean 0).
         for (let q = 0; q < 4; q++) this.integrate(this.flowOf(pvQ[q]!, demandQ[q]! * (1 + noise * NOISE_QUARTILES[q]!), gridUp, idle, qH, flow), qH);
       }
@@ -273,21 +275,28 @@ export class SenecModel {
     return 0;
   }
 
-  /** The PV of a step's four quarters from the sun, scaled to the step's own mean `pv`. */
-  private sunQuarters(sun: IrradianceSampler, from: number, to: number, pv: number): [number, number, number, number] {
-    const q: [number, number, number, number] = [0, 0, 0, 0];
-    let sum = 0;
-    for (let i = 0; i < 4; i++) sum += q[i] = sun.mean(from + ((to - from) * i) / 4, from + ((to - from) * (i + 1)) / 4);
+  /** The PV of a step's four quarters as the clear sky has them, scaled to the step's own mean `pv`; written into `q`. */
+  private sunQuarters(sun: IrradianceSampler, from: number, to: number, pv: number, q: Float64Array): Float64Array {
+    sun.clearParts(from, to, 4, q);
+    const sum = q[0]! + q[1]! + q[2]! + q[3]!;
     for (let i = 0; i < 4; i++) q[i] = sum > 0 ? (q[i]! * 4 * pv) / sum : pv;
     return q;
   }
 
-  /** Whether a surplus running through these three values (give or take `swingW`) crosses zero or the battery's power limits. */
-  private crossesLimit(a: number, b: number, c: number, swingW: number): boolean {
-    const lo = Math.min(a, b, c) - swingW;
-    const hi = Math.max(a, b, c) + swingW;
+  /**
+   * Whether a surplus running through these three values (give or take `swingW`) crosses zero (import
+   * turns to export; islanded, PV is curtailed) or, unless the battery is idle, its power limits.
+   */
+  private crossesLimit(a: number, b: number, c: number, swingW: number, idle: boolean): boolean {
+    // The step's own range: from halfway to the step before to halfway to the step after.
+    const lo = Math.min((a + b) / 2, b, (b + c) / 2) - swingW;
+    const hi = Math.max((a + b) / 2, b, (b + c) / 2) + swingW;
     const site = this.site;
-    return (lo < 0 && hi > 0) || (lo < site.maxChargeW && hi > site.maxChargeW) || (lo < -site.maxDischargeW && hi > -site.maxDischargeW);
+    if (lo < 0 && hi > 0) return true;
+    if (idle) return false;
+    // The charge limit matters only with room in the battery, the discharge limit only with charge in it.
+    if (lo < site.maxChargeW && hi > site.maxChargeW && this.s.socWh < site.capacityWh - 0.5) return true;
+    return lo < -site.maxDischargeW && hi > -site.maxDischargeW && this.s.socWh > 0.5;
   }
 
   /** Mode switches and config writes take effect from `at` on (callers advance to `at` first). */
@@ -378,19 +387,22 @@ export class SenecModel {
   private flowOf(pvAvailable: number, demandW: number, gridUp: boolean, idle: boolean, dtH: number, out?: SenecFlow): SenecFlow {
     const site = this.site;
     const s = this.s;
-    const roomW = (site.capacityWh - s.socWh) / dtH;
+    const roomWh = site.capacityWh - s.socWh;
     const floorPct = gridUp ? Math.max(site.spareCapacityPct, site.minSocPct) : site.minSocPct;
-    const availableW = Math.max(0, s.socWh - (floorPct / 100) * site.capacityWh) / dtH;
+    const availableWh = Math.max(0, s.socWh - (floorPct / 100) * site.capacityWh);
+    // Below IDLE_W the battery counts as idle: power it would move below that, or room or charge left
+    // below what that power moves in a tick (by energy, so a long coarse step is judged as its ticks).
+    const slackWh = IDLE_W * TICK_H;
 
     let batteryW = 0;
     if (!idle) {
       if (s.mode === 'safe-charge' && gridUp) {
-        batteryW = Math.min(site.maxChargeW, roomW);
+        if (roomWh >= slackWh) batteryW = Math.min(site.maxChargeW, roomWh / dtH);
       } else {
         const surplus = pvAvailable - demandW;
-        batteryW = surplus >= 0 ? Math.min(surplus, site.maxChargeW, roomW) : -Math.min(-surplus, site.maxDischargeW, availableW);
+        if (surplus >= IDLE_W && roomWh >= slackWh) batteryW = Math.min(surplus, site.maxChargeW, roomWh / dtH);
+        else if (surplus <= -IDLE_W && availableWh >= slackWh) batteryW = -Math.min(-surplus, site.maxDischargeW, availableWh / dtH);
       }
-      if (Math.abs(batteryW) < IDLE_W) batteryW = 0;
     }
 
     if (gridUp) return flowRecord(out, pvAvailable, demandW, demandW, demandW - pvAvailable + batteryW, batteryW, gridUp);
@@ -424,23 +436,26 @@ const NOISE_QUARTILES = [-0.25, 0.75, -0.75, 0.25] as const;
 
 /**
  * A step's value in its four quarters, following the trend from the samples of the steps before and
- * after (linear between step centres), scaled so that their mean is the step's own sample.
+ * after (the parabola through the three step centres), scaled so that their mean is the step's own
+ * sample; written into `q`.
  */
-function quarters(before: number, value: number, after: number): [number, number, number, number] {
+function quarters(before: number, value: number, after: number, q: Float64Array): Float64Array {
   // The parabola through the samples at the centres of the three steps, averaged over each quarter.
   const slope = (after - before) / 2;
   const curve = (after - 2 * value + before) / 2;
-  const q: [number, number, number, number] = [0, 0, 0, 0];
+  let sum = 0;
   for (let i = 0; i < 4; i++) {
     const d = (2 * i - 3) / 8;
-    q[i] = value + slope * d + curve * (d * d + 1 / 192);
+    sum += q[i] = Math.max(0, value + slope * d + curve * (d * d + 1 / 192));
   }
-  let sum = 0;
-  for (let i = 0; i < 4; i++) sum += q[i] = Math.max(0, q[i]!);
   const scale = sum > 0 ? (4 * value) / sum : 0;
   for (let i = 0; i < 4; i++) q[i] = sum > 0 ? q[i]! * scale : value;
   return q;
 }
+
+/** Scratch space for `quarters` (the coarse path runs to completion, never interleaved). */
+const PV_QUARTERS = new Float64Array(4);
+const DEMAND_QUARTERS = new Float64Array(4);
 
 function flowRecord(out: SenecFlow | undefined, pvW: number, houseW: number, demandW: number, gridW: number, batteryW: number, gridUp: boolean): SenecFlow {
   if (out === undefined) return { pvW, houseW, demandW, gridW, batteryW, gridUp };

@@ -31,18 +31,20 @@ const DAY_MS = 24 * HOUR_MS;
  * the telemetry WebSocket's live data) is sampled as live as ever: same ticks, same noise. The coarse
  * steps, from the end backwards:
  *
- * - the last `NEAR_MS`: one-minute steps, the load averaged exactly over each minute (its noise
+ * - the last `NEAR_MS` (a day): one-minute steps, the load averaged exactly over each minute (its noise
  *   included), the irradiance averaged over the step;
- * - the `MEDIUM_MS` before: 15-minute steps; before that, two-hour steps; in both the load profile
+ * - the `MEDIUM_MS` before (a week): 15-minute steps; before that, two-hour steps; in both the load profile
  *   without its minute noise and the mean irradiance from a fitted sun curve (`IrradianceSampler`,
  *   checked against the world), the temperature at the step's middle.
  *
  * Where the surplus (PV minus load) of a step or its neighbours crosses a bend of the site's balance,
  * give or take the load's noise (zero: import turns to export, the SunVault from discharging to
- * charging; ± the SunVault's power limit, while it has room or charge), a two-hour step is taken as
- * 15-minute steps, each with its own samples, and a 15-minute step that still crosses one is split in
- * quarters that follow the neighbouring steps and the sun (sunrise, sunset) and spread the load's
- * noise, so import, export, charge and discharge start and stop about where the ticks have them.
+ * charging; ± the SunVault's power limit, while it has room or charge), the step is split in parts
+ * (eighths of a step of an hour or more, quarters of a shorter one) that follow the neighbouring steps
+ * and the sun (sunrise, sunset) and spread the load's noise, so import, export, charge and discharge
+ * start and stop about where the ticks have them. A night's whole two-hour steps go as one (no PV, the
+ * load's profile mean), where the SunVault's power covers the load at every hour: it then discharges
+ * the same energy however the night is cut.
  *
  * Every step is split exactly where the grid changes (in tick terms) and where a supervisor restart
  * ends (the meters and inverters run on through a restart, so that changes nothing; a state of
@@ -65,7 +67,7 @@ const DAY_MS = 24 * HOUR_MS;
 export const FINE_GAP_MS = 3 * HOUR_MS;
 export const FINE_TAIL_MS = 10 * MINUTE_MS;
 export const NEAR_MS = 24 * HOUR_MS;
-export const MEDIUM_MS = 30 * DAY_MS;
+export const MEDIUM_MS = 7 * DAY_MS;
 const NEAR_STEP_MS = MINUTE_MS;
 const MEDIUM_STEP_MS = 15 * MINUTE_MS;
 const FAR_STEP_MS = 2 * HOUR_MS;
@@ -80,8 +82,6 @@ const FAINT_IRRADIANCE = 20;
 const DIM_IRRADIANCE = 60;
 const LOW_SUN_IRRADIANCE = 250;
 const DIM_STEP_MS = 10 * MINUTE_MS;
-/** A two-hour step whose surplus crosses a bend is taken as half-hour steps with samples of their own. */
-const SPLIT_STEP_MS = 30 * MINUTE_MS;
 /** Where the coarse steps change length, before the end of a gap (tests shorten them to try the long steps on short gaps). */
 export interface CoarseZones {
   nearMs: number;
@@ -131,10 +131,29 @@ const SCRATCH = newBalance();
 interface Slot {
   unitKw: number;
   loadKw: number;
+  /** The sun rises or sets within the step. */
+  partial: boolean;
   /** A faint sky (see FAINT_IRRADIANCE): `unitKw` is from few samples, to be refined where the step is taken whole. */
   faint: boolean;
   /** A dim sky on a day of a low sun: the step is taken in pieces. */
   dim: boolean;
+}
+
+/** The site's PV and expected household load at an instant, kW. */
+interface Edge {
+  /** The irradiance, and the output of a panel with factor 1 in it. */
+  irradiance: number;
+  unitKw: number;
+  pvKw: number;
+  loadKw: number;
+}
+
+/** Scratch space for a step's parts (`stepAround` runs each to completion before the next). */
+const UNIT_PARTS = new Float64Array(8);
+const LOAD_PARTS = new Float64Array(8);
+
+function newEdge(): Edge {
+  return { irradiance: 0, unitKw: 0, pvKw: 0, loadKw: 0 };
 }
 
 /** One coarse run's samplers and scratch space. */
@@ -143,6 +162,11 @@ interface Coarse {
   load: LoadSampler;
   panel: PanelOutput;
   scratch: Balance;
+  /** Reused by `coarsePiece` for its steps' edges and samples (a ten-year jump takes tens of thousands). */
+  edges: [Edge, Edge];
+  slot: Slot;
+  /** Whether nights go in one step (see `nightInOneGo`), once known. */
+  nightInOneGo?: boolean;
   /** The UTC day last asked about in `lowSun`, and the answer. */
   lowSunDay: number;
   lowSun: boolean;
@@ -404,6 +428,8 @@ export class PvsModel {
       load: new LoadSampler(this.world),
       panel: new PanelOutput(this.site.config.panelRatingW / 1000, new TemperatureSampler(this.world)),
       scratch: newBalance(),
+      edges: [newEdge(), newEdge()],
+      slot: { unitKw: 0, loadKw: 0, partial: false, faint: false, dim: false },
       lowSunDay: Number.NaN,
       lowSun: false,
     };
@@ -431,92 +457,118 @@ export class PvsModel {
       }
       return;
     }
-    const nodes = step >= 2 * HOUR_MS ? 2 : 1;
-    let to = Math.min(end, alignDown(s.tick, step) + step);
-    let prev = this.sampleSlot(s.tick - step, s.tick, nodes, c);
-    let cur = this.sampleSlot(s.tick, to, nodes, c);
+    // Two edges in turn: a step's end is the next one's start.
+    let [start, spare] = c.edges;
+    this.edge(s.tick, c, start);
     while (s.tick < end) {
       const from = s.tick;
-      const next = to;
-      to = next < end ? Math.min(end, next + step) : next + step;
-      const after = this.sampleSlot(next, to, nodes, c);
-      this.stepAround(from, next, prev, cur, after, gridUp, c);
-      prev = cur;
-      cur = after;
-      s.tick = next;
+      if (start.irradiance <= 0 && this.nightInOneGo(c)) {
+        // A night's whole steps in one: no PV, the load's profile mean; the SunVault covers it until its
+        // reserve whether in one step or many, as the load stays within its power (nightInOneGo).
+        const night = Math.min(end, alignDown(c.sun.sunriseAfter(from + HALF_TICK_MS) - HALF_TICK_MS, step));
+        if (night > from) {
+          const loadKw = c.load.profileMean(from + METER_TICK_MS, night + METER_TICK_MS, METER_TICK_MS) / 1000;
+          this.coarseStep(0, loadKw, gridUp, (night - from) / HOUR_MS, c);
+          s.tick = night;
+          this.edge(night, c, start);
+          continue;
+        }
+      }
+      const to = Math.min(end, alignDown(from, step) + step);
+      const edge = this.edge(to, c, spare);
+      this.stepAround(from, to, this.sampleSlot(from, to, start, edge, c, c.slot), start, edge, gridUp, c);
+      spare = start;
+      start = edge;
+      s.tick = to;
     }
   }
 
   /**
-   * The ticks (`from`, `to`] of one step, `cur` its samples and `prev`, `after` its neighbours': in one
-   * go, or where the surplus within it crosses a bend of the balance, in half-hour steps with samples
-   * of their own (a longer step) or in quarters (see FINE_GAP_MS).
+   * Whether a night's steps can be taken as one: always without a SunVault; with one, if the load
+   * (give or take its noise) never needs more than the SunVault's power, so that it discharges the same
+   * energy whether the night is cut in steps or not.
    */
-  private stepAround(from: number, to: number, prev: Slot, cur: Slot, after: Slot, gridUp: boolean, c: Coarse): void {
-    const dtH = (to - from) / HOUR_MS;
-    // A dim sky: the inverters switch on and off at their start-up irradiance within the step, which
-    // its mean does not show.
-    const dim = cur.dim && to - from > DIM_STEP_MS;
-    const whole = !dim && !this.crossesBend(from, to, prev, cur, after, c.load.noise, c.sun);
-    // Taken whole or in quarters: a dim sky's light is sampled more closely first.
-    const unitKw = !dim && cur.faint && to - from > DIM_STEP_MS ? this.faintUnitKw(from, to, c) : cur.unitKw;
-    if (whole) {
-      this.coarseStep(unitKw, cur.loadKw, gridUp, dtH, c);
-      return;
+  private nightInOneGo(c: Coarse): boolean {
+    if (c.nightInOneGo === undefined) {
+      const ess = this.site.ess;
+      let peakKw = 0;
+      if (ess !== null) for (let m = 0; m < 1440; m += 5) peakKw = Math.max(peakKw, c.load.meanAt(m * MINUTE_MS) / 1000);
+      c.nightInOneGo = c.sun.fast && (ess === null || peakKw * (1 + c.load.noise) < ess.maxPowerKw);
     }
-    if (dim || to - from > SPLIT_STEP_MS) {
-      // Shorter steps with samples of their own, their neighbours just outside.
-      const piece = dim ? DIM_STEP_MS : SPLIT_STEP_MS;
-      const nodes = dim ? 2 : 1;
-      let a = from;
-      let b = Math.min(to, alignDown(a, piece) + piece);
-      let before = this.sampleSlot(a - piece, a, nodes, c);
-      let part = this.sampleSlot(a, b, nodes, c);
-      while (a < to) {
-        const z = b < to ? Math.min(to, b + piece) : b + piece;
-        const next = this.sampleSlot(b, z, nodes, c);
-        this.stepAround(a, b, before, part, next, gridUp, c);
-        before = part;
-        part = next;
+    return c.nightInOneGo;
+  }
+
+  /**
+   * The ticks (`from`, `to`] of one step, `cur` its samples and `start`, `end` the power at its edges:
+   * in one go, or where the surplus within it crosses a bend of the balance, in parts (see
+   * FINE_GAP_MS); on a dim day, in `DIM_STEP_MS` steps with samples of their own.
+   */
+  private stepAround(from: number, to: number, cur: Slot, start: Edge, end: Edge, gridUp: boolean, c: Coarse): void {
+    const dtH = (to - from) / HOUR_MS;
+    if (cur.dim && to - from > DIM_STEP_MS) {
+      // A dim sky on a day of a low sun: the inverters switch on and off at their start-up irradiance
+      // within the step, which its mean does not show.
+      let edge = start;
+      for (let a = from; a < to; ) {
+        const b = Math.min(to, alignDown(a, DIM_STEP_MS) + DIM_STEP_MS);
+        const next = b === to ? end : this.edge(b, c);
+        this.stepAround(a, b, this.sampleSlot(a, b, edge, next, c), edge, next, gridUp, c);
+        edge = next;
         a = b;
-        b = z;
       }
       return;
     }
-    // Quarters: the trend from the neighbours (or the sun itself around sunrise and sunset), and the
-    // minute noise of the load as four equally likely values of its spread.
-    const unitQ = unitKw > 0 && c.sun.risesOrSets(from + HALF_TICK_MS, to + HALF_TICK_MS) ? this.sunQuarters(from, to, unitKw, c) : quarters(prev.unitKw, unitKw, after.unitKw);
-    const loadQ = quarters(prev.loadKw, cur.loadKw, after.loadKw);
+    // A faint sky's light is sampled more closely first.
+    if (cur.faint && to - from > DIM_STEP_MS) cur.unitKw = this.faintUnitKw(from, to, c);
+    if (!this.crossesBend(cur, start, end, c.load.noise)) {
+      this.coarseStep(cur.unitKw, cur.loadKw, gridUp, dtH, c);
+      return;
+    }
+    // Parts (quarters, eighths of a step of an hour or more): the trend between the edges through the
+    // step's mean (or the sun itself where it rises or sets within), and the minute noise of the load
+    // as equally likely values of its spread.
+    const n = to - from >= HOUR_MS ? 8 : 4;
+    const f = this.site.factorSum;
+    const unit = cur.unitKw > 0 && cur.partial ? this.sunParts(from, to, n, cur.unitKw, c, UNIT_PARTS) : parts(n, f > 0 ? start.pvKw / f : 0, cur.unitKw, f > 0 ? end.pvKw / f : 0, UNIT_PARTS);
+    const load = parts(n, start.loadKw, cur.loadKw, end.loadKw, LOAD_PARTS);
+    const spread = n === 8 ? NOISE_EIGHTHS : NOISE_QUARTERS;
     const noise = c.load.noise;
-    for (let q = 0; q < 4; q++) this.coarseStep(unitQ[q]!, loadQ[q]! * (1 + noise * NOISE_QUARTILES[q]!), gridUp, dtH / 4, c);
+    for (let i = 0; i < n; i++) this.coarseStep(unit[i]!, load[i]! * (1 + noise * spread[i]!), gridUp, dtH / n, c);
   }
 
   /**
-   * Whether the surplus within the step (`from`, `to`] with samples `b`, between neighbours with `a`
-   * and `c`, crosses zero, give or take the load's noise, or the SunVault's power limit while it has
-   * room or charge to use it. The surplus's range within the step: its mean, its values at the edges
-   * (halfway to the neighbours, and as the parabola through the three means has them), and no PV at all
-   * where the sun rises or sets within it.
+   * Whether the surplus (PV − load) within a step, give or take the load's noise, crosses zero, or the
+   * SunVault's power limit while it has room or charge to use it. Its range within the step: its values
+   * at the edges, its mean, and the top (or bottom) of the parabola through them.
    */
-  private crossesBend(from: number, to: number, a: Slot, b: Slot, c: Slot, noise: number, sun: IrradianceSampler): boolean {
-    const f = this.site.factorSum;
-    const sa = a.unitKw * f - a.loadKw;
-    const sb = b.unitKw * f - b.loadKw;
-    const sc = c.unitKw * f - c.loadKw;
-    const startHalf = (sa + sb) / 2;
-    const endHalf = (sb + sc) / 2;
-    const startCurve = (2 * sa + 5 * sb - sc) / 6;
-    const endCurve = (2 * sc + 5 * sb - sa) / 6;
-    const swing = noise * Math.max(a.loadKw, b.loadKw, c.loadKw);
-    let lo = Math.min(sb, startHalf, endHalf, startCurve, endCurve);
-    const hi = Math.max(sb, startHalf, endHalf, startCurve, endCurve) + swing;
-    if (b.unitKw > 0 && sun.risesOrSets(from + HALF_TICK_MS, to + HALF_TICK_MS)) lo = Math.min(lo, -b.loadKw);
-    lo -= swing;
+  private crossesBend(cur: Slot, start: Edge, end: Edge, noise: number): boolean {
+    const sa = start.pvKw - start.loadKw;
+    const sb = cur.unitKw * this.site.factorSum - cur.loadKw;
+    const sc = end.pvKw - end.loadKw;
+    const middle = 1.5 * sb - 0.25 * (sa + sc);
+    const swing = noise * Math.max(start.loadKw, cur.loadKw, end.loadKw);
+    const lo = Math.min(sa, sb, sc, middle) - swing;
+    const hi = Math.max(sa, sb, sc, middle) + swing;
     if (lo < 0 && hi > 0) return true;
     const ess = this.site.ess;
     if (ess === null) return false;
     const soc = this.state.socPct;
     return (soc < 100 && lo < ess.maxPowerKw && hi > ess.maxPowerKw) || (soc > 0 && lo < -ess.maxPowerKw && hi > -ess.maxPowerKw);
+  }
+
+  /** The site's PV and expected load at the boundary between the ticks up to `t` and those after (half a tick on). */
+  private edge(t: number, c: Coarse, out: Edge = newEdge()): Edge {
+    const at = t + HALF_TICK_MS;
+    const panel = c.panel;
+    panel.at = at;
+    panel.ambientC = Number.NaN;
+    const irradiance = c.sun.at(at);
+    const unitKw = irradiance > 0 ? panel.of(irradiance) : 0;
+    out.irradiance = irradiance;
+    out.unitKw = unitKw;
+    out.pvKw = unitKw * this.site.factorSum;
+    out.loadKw = c.load.meanAt(at) / 1000;
+    return out;
   }
 
   /** One coarse step of `dtH` hours: a tick of that length, the SunVault exact at its limits. */
@@ -529,20 +581,44 @@ export class PvsModel {
    * own instant, so the ticks stand for [from, to) half a tick later. The load's profile without its
    * minute noise; the temperature at the middle; `nodes` samples of the sun where it is up.
    */
-  private sampleSlot(from: number, to: number, nodes: 1 | 2, c: Coarse): Slot {
-    const unitKw = this.meanUnitKw(from, to, nodes, c);
-    const brightest = c.panel.brightest;
-    return {
-      unitKw,
-      loadKw: c.load.profileMean(from + METER_TICK_MS, to + METER_TICK_MS, METER_TICK_MS) / 1000,
-      faint: brightest > 0 && brightest < FAINT_IRRADIANCE,
-      dim: brightest > 0 && brightest < DIM_IRRADIANCE && this.lowSun(c.panel.at, c),
-    };
+  private sampleSlot(from: number, to: number, start: Edge, end: Edge, c: Coarse, out?: Slot): Slot {
+    const a = from + HALF_TICK_MS;
+    const b = to + HALF_TICK_MS;
+    let unitKw: number;
+    let brightest: number;
+    let partial = false;
+    if (c.sun.fast && !c.sun.risesOrSets(a, b)) {
+      if (start.irradiance <= 0 && end.irradiance <= 0) {
+        // Down at both edges and neither rising nor setting: a night.
+        unitKw = 0;
+        brightest = 0;
+      } else {
+        // Up throughout: Simpson's rule on the edges (sampled anyway) and the middle.
+        const panel = c.panel;
+        panel.at = (a + b) / 2;
+        panel.ambientC = Number.NaN;
+        const middle = c.sun.at(panel.at);
+        unitKw = (start.unitKw + 4 * panel.of(middle) + end.unitKw) / 6;
+        brightest = Math.max(start.irradiance, middle, end.irradiance);
+      }
+    } else {
+      unitKw = this.meanUnitKw(from, to, 2, c);
+      brightest = c.panel.brightest;
+      partial = c.sun.daylight === 'partial';
+    }
+    const slot = out ?? { unitKw: 0, loadKw: 0, partial: false, faint: false, dim: false };
+    slot.unitKw = unitKw;
+    slot.partial = partial;
+    slot.loadKw = c.load.profileMean(from + METER_TICK_MS, to + METER_TICK_MS, METER_TICK_MS) / 1000;
+    slot.faint = brightest > 0 && brightest < FAINT_IRRADIANCE;
+    slot.dim = brightest > 0 && brightest < DIM_IRRADIANCE && this.lowSun((a + b) / 2, c);
+    return slot;
   }
 
   /** As `sampleSlot`, with the world's load averaged exactly (its minute noise included). */
   private sampleExactSlot(from: number, to: number, c: Coarse): Slot {
-    return { unitKw: this.meanUnitKw(from, to, 1, c), loadKw: c.load.exactMean(from + METER_TICK_MS, to + METER_TICK_MS, METER_TICK_MS) / 1000, faint: false, dim: false };
+    const unitKw = this.meanUnitKw(from, to, 1, c);
+    return { unitKw, partial: false, loadKw: c.load.exactMean(from + METER_TICK_MS, to + METER_TICK_MS, METER_TICK_MS) / 1000, faint: false, dim: false };
   }
 
   /**
@@ -590,14 +666,15 @@ export class PvsModel {
     return c.lowSun;
   }
 
-  /** The panel output of a step's four quarters from the sun, scaled to the step's own mean `unitKw`. */
-  private sunQuarters(from: number, to: number, unitKw: number, c: Coarse): [number, number, number, number] {
-    const q: [number, number, number, number] = [0, 0, 0, 0];
+  /** The panel output of a step's `n` parts as the clear sky falls into them, scaled to the step's own mean `unitKw`. */
+  private sunParts(from: number, to: number, n: number, unitKw: number, c: Coarse, out: Float64Array): Float64Array {
+    c.sun.clearParts(from + HALF_TICK_MS, to + HALF_TICK_MS, n, out);
     let sum = 0;
-    for (let i = 0; i < 4; i++) sum += q[i] = this.meanUnitKw(from + ((to - from) * i) / 4, from + ((to - from) * (i + 1)) / 4, 1, c);
-    for (let i = 0; i < 4; i++) q[i] = sum > 0 ? (q[i]! * 4 * unitKw) / sum : unitKw;
-    return q;
+    for (let i = 0; i < n; i++) sum += out[i]!;
+    for (let i = 0; i < n; i++) out[i] = sum > 0 ? (out[i]! * n * unitKw) / sum : unitKw;
+    return out;
   }
+
 
   /** Readings at the latest integrated tick; cached until the next tick or state change. */
   sample(): Sample {
@@ -736,25 +813,29 @@ export class PvsModel {
   }
 }
 
-/** The centres of the four quarters of a uniform spread over [-1, 1], in an order unrelated to a trend. */
-const NOISE_QUARTILES = [-0.25, 0.75, -0.75, 0.25] as const;
+/** The centres of the quarters (eighths) of a uniform spread over [-1, 1], in an order unrelated to a trend. */
+const NOISE_QUARTERS = [-0.25, 0.75, -0.75, 0.25] as const;
+const NOISE_EIGHTHS = [-0.125, 0.625, -0.625, 0.125, 0.375, -0.875, 0.875, -0.375] as const;
 
 /**
- * A step's value in its four quarters, following the trend from the samples of the steps before and
- * after (the parabola through the three, averaged over each quarter), scaled so that their mean is the
- * step's own sample, never negative.
+ * A step's value in `n` equal parts, from its values at the start and end and its mean: the parabola
+ * through the edges with that mean, averaged over each part, never negative, scaled so that their
+ * mean is the step's own.
  */
-function quarters(before: number, value: number, after: number): [number, number, number, number] {
-  const slope = (after - before) / 2;
-  const curve = (after - 2 * value + before) / 2;
-  const q: [number, number, number, number] = [0, 0, 0, 0];
+function parts(n: number, start: number, mean: number, end: number, out: Float64Array): Float64Array {
+  // p(x) = start + (end − start)·x + k·x(1 − x) on [0, 1] has the mean (start + end) / 2 + k / 6; its
+  // mean over a part of width w around m is p(m) − k·w²/12.
+  const k = 6 * (mean - (start + end) / 2);
+  const w = 1 / n;
   let sum = 0;
-  for (let i = 0; i < 4; i++) {
-    const d = (2 * i - 3) / 8;
-    sum += q[i] = Math.max(0, value + slope * d + curve * (d * d + 1 / 192));
+  for (let i = 0; i < n; i++) {
+    const m = (i + 0.5) * w;
+    const v = Math.max(0, start + (end - start) * m + k * (m * (1 - m) - (w * w) / 12));
+    out[i] = v;
+    sum += v;
   }
-  for (let i = 0; i < 4; i++) q[i] = sum > 0 ? (q[i]! * 4 * value) / sum : value;
-  return q;
+  for (let i = 0; i < n; i++) out[i] = sum > 0 ? (out[i]! * n * mean) / sum : mean;
+  return out;
 }
 
 function meterReading(

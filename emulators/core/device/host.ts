@@ -20,6 +20,8 @@ export interface StartDeviceInput {
   seed: number;
   /** Option values by option key; checked and completed with defaults here. */
   options: Readonly<Record<string, unknown>>;
+  /** The options as `resolveDeviceOptions` gave them, when the caller checked them already. */
+  resolved?: { options: unknown };
   config: unknown;
   /** Bind sockets, or build handlers only (for `inject()`). */
   listen: false | { host: string; ports: Readonly<Record<string, number>> };
@@ -69,19 +71,26 @@ export async function startDevice(input: StartDeviceInput): Promise<RunningDevic
   }
 }
 
-async function start(input: StartDeviceInput): Promise<RunningDevice> {
-  const { descriptor, world } = input;
-  const name = descriptor.name;
-  let options: unknown;
+/**
+ * A device's options checked against its schema and resolved (files read, pairs matched), so that
+ * a caller starting several devices can refuse bad options before any of them binds a port.
+ */
+export async function resolveDeviceOptions(descriptor: AnyDeviceDescriptor, options: Readonly<Record<string, unknown>>): Promise<{ options: unknown }> {
   try {
-    const checked = checkOptions(descriptor, input.options);
-    options = descriptor.resolveOptions ? await descriptor.resolveOptions(checked) : checked;
+    const checked = checkOptions(descriptor, options);
+    return { options: descriptor.resolveOptions ? await descriptor.resolveOptions(checked) : checked };
   } catch (error) {
     // By name: a device of your own may throw another copy's DeviceOptionError.
     const e = error as Partial<DeviceOptionError>;
-    if (e?.name === 'DeviceOptionError' && e.device === undefined) throw new DeviceOptionError(e.option ?? null, e.message ?? '', name);
+    if (e?.name === 'DeviceOptionError' && e.device === undefined) throw new DeviceOptionError(e.option ?? null, e.message ?? '', descriptor.name);
     throw error;
   }
+}
+
+async function start(input: StartDeviceInput): Promise<RunningDevice> {
+  const { descriptor, world } = input;
+  const name = descriptor.name;
+  const { options } = input.resolved ?? (await resolveDeviceOptions(descriptor, input.options));
   const rng = (stream = '') => new Rng(input.seed, stream === '' ? name : `${name}.${stream}`);
   const context: DeviceContext<unknown> = {
     name,

@@ -24,6 +24,21 @@ const DAYLIGHT_SIN = 0.01;
 /** Two-point Gauss–Legendre nodes sit this fraction of the interval either side of its centre. */
 const GAUSS = 0.5 / Math.sqrt(3);
 
+/**
+ * `cloudTransmission` from a table (linear between 4 096 points: within 5e-8 of it, far inside the
+ * samplers' check), because `Math.pow` per sample was a good part of a long jump's cost.
+ */
+const TRANSMISSION_STEPS = 4096;
+const TRANSMISSION = Float64Array.from({ length: TRANSMISSION_STEPS + 2 }, (_, i) => cloudTransmission(Math.min(1, i / TRANSMISSION_STEPS)));
+function tabledTransmission(cover: number): number {
+  const x = (cover <= 0 ? 0 : cover >= 1 ? 1 : cover) * TRANSMISSION_STEPS;
+  const i = Math.floor(x);
+  const a = TRANSMISSION[i]!;
+  return a + (TRANSMISSION[i + 1]! - a) * (x - i);
+}
+
+const DAYLIGHT = ['lit', 'dark', 'partial'] as const;
+
 /** The first multiple of `step` at or after `t`. */
 export function alignUp(t: number, step: number): number {
   return Math.ceil(t / step) * step;
@@ -92,6 +107,8 @@ export class IrradianceSampler {
   private lastTransmission = 0;
   private yearStartDay = Number.NaN;
   private nextYearStartDay = Number.NaN;
+  /** The day of the year of the day entered (1 January = 1). */
+  private dayOfYear = 0;
 
   constructor(private readonly world: World) {}
 
@@ -129,12 +146,132 @@ export class IrradianceSampler {
   }
 
   /**
+   * A cheaper `mean` for long steps (an hour and more): the clear sky's mean over [`from`, `to`)
+   * (from `mean`'s nodes, sunrise and sunset included, kept by day of the year and time of day, so a
+   * jump over years computes each once) times the mean cloud transmission from one sample in the
+   * middle of each clock hour in it (the world's cloud cover runs straight within an hour). Leaves
+   * out only how the clouds and the sun vary together within the step.
+   */
+  stepMean(from: number, to: number): number {
+    const length = to - from;
+    if (!this.trusted || !(length > 0)) return this.mean(from, to, 2);
+    const day = Math.floor(from / DAY_MS);
+    if (day !== this.day) this.enter(day);
+    if (!this.trusted) return this.mean(from, to, 2);
+    // Kept by day of the year and hour of the day (one slot each, the exact offset and length with it).
+    const offset = from - day * DAY_MS;
+    const cacheable = length % HOUR_MS === 0 && length <= 6 * HOUR_MS;
+    const slot = this.dayOfYear * 24 + Math.floor(offset / HOUR_MS);
+    const key = offset * 8 + length / HOUR_MS;
+    let clear: number;
+    if (cacheable && this.clearKey[slot] === key) {
+      clear = this.clearValue[slot]!;
+      this.daylight = DAYLIGHT[this.clearDaylight[slot]!]!;
+    } else {
+      clear = this.clearMean(from, to, 2);
+      if (cacheable) {
+        this.clearKey[slot] = key;
+        this.clearValue[slot] = clear;
+        this.clearDaylight[slot] = DAYLIGHT.indexOf(this.daylight);
+      }
+    }
+    if (clear === 0) return 0;
+    let sum = 0;
+    for (let a = from; a < to; ) {
+      const hour = Math.floor(a / HOUR_MS) * HOUR_MS;
+      const b = Math.min(to, hour + HOUR_MS);
+      sum += this.transmissionAt(hour + HOUR_MS / 2) * (b - a);
+      a = b;
+    }
+    return (clear * sum) / length;
+  }
+
+  /**
+   * The clear sky's mean over each of `n` (up to 8) equal parts of [`from`, `to`), written into `out`:
+   * how a step's light falls into its parts around sunrise and sunset. Kept by day of the year and
+   * hour of the day (a jump over years asks the same ones year after year).
+   */
+  clearParts(from: number, to: number, n: number, out: Float64Array): Float64Array {
+    const day = Math.floor(from / DAY_MS);
+    if (this.trusted && day !== this.day) this.enter(day);
+    const offset = from - day * DAY_MS;
+    const slot = this.dayOfYear * 24 + Math.floor(offset / HOUR_MS);
+    const shape = (to - from) * 16 + n;
+    const cached = this.trusted && this.partsOffset[slot] === offset && this.partsShape[slot] === shape;
+    for (let i = 0; i < n; i++) {
+      out[i] = cached ? this.partsValue[slot * 8 + i]! : this.clearMean(from + ((to - from) * i) / n, from + ((to - from) * (i + 1)) / n);
+    }
+    if (!cached && this.trusted && n <= 8) {
+      this.partsOffset[slot] = offset;
+      this.partsShape[slot] = shape;
+      for (let i = 0; i < n; i++) this.partsValue[slot * 8 + i] = out[i]!;
+    }
+    return out;
+  }
+
+  private readonly partsOffset = new Float64Array(367 * 24).fill(-1);
+  private readonly trigOffset = new Float64Array(1440).fill(-1);
+  private readonly trigCos = new Float64Array(1440);
+  private readonly trigSin = new Float64Array(1440);
+  private readonly partsShape = new Float64Array(367 * 24);
+  private readonly partsValue = new Float64Array(367 * 24 * 8);
+
+  /** `stepMean`'s clear-sky means (and how the sun was then) by day of the year and hour of the day. */
+  private readonly clearKey = new Float64Array(367 * 24).fill(-1);
+  private readonly clearValue = new Float64Array(367 * 24);
+  private readonly clearDaylight = new Uint8Array(367 * 24);
+
+  /**
+   * Like `mean`, for the clear sky (no clouds): the shape of the sun over a stretch, cheaper than
+   * `mean` where only proportions matter (how a step's irradiance falls into its parts).
+   */
+  clearMean(from: number, to: number, nodes: 1 | 2 = 1): number {
+    this.clouds = false;
+    try {
+      return this.mean(from, to, nodes);
+    } finally {
+      this.clouds = true;
+    }
+  }
+
+  /** Whether `fastAt` applies the world's cloud cover (`clearMean` turns it off). */
+  private clouds = true;
+
+  /**
    * How the last `mean` found the sun: up throughout ('lit'), down throughout ('dark'), or rising or
    * setting within ('partial'; also when the sampler is not in use).
    */
   daylight: 'lit' | 'dark' | 'partial' = 'dark';
 
   /** Whether the sun rises or sets within [`from`, `to`) (within one UTC day; false when the sampler is not in use). */
+  /**
+   * The first instant at or after `t` at which the sun is up (by the fitted curves: where the world's
+   * clear sky starts to give light): `t` itself by day, the next sunrise by night, at most three days on
+   * (a polar night ends the search there). NaN when the fast path is off.
+   */
+  sunriseAfter(t: number): number {
+    const first = Math.floor(t / DAY_MS);
+    for (let day = first; day < first + 3; day++) {
+      if (this.trusted && day !== this.day) this.enter(day);
+      if (!this.trusted) return Number.NaN;
+      const c = this.curve;
+      const halfWidth = c[4]!;
+      if (halfWidth <= 0) continue;
+      const start = day * DAY_MS;
+      if (halfWidth >= Math.PI) return Math.max(t, start);
+      const theta = day === first ? (t - start) * OMEGA : 0;
+      let rise = Infinity;
+      for (let k = -1; k <= 1; k++) {
+        const up = c[3]! - halfWidth + 2 * Math.PI * k;
+        const down = c[3]! + halfWidth + 2 * Math.PI * k;
+        if (theta >= up && theta < down) return day === first ? t : start;
+        if (up >= theta && up < 2 * Math.PI) rise = Math.min(rise, up);
+      }
+      if (rise < Infinity) return start + rise / OMEGA;
+    }
+    return (first + 3) * DAY_MS;
+  }
+
   risesOrSets(from: number, to: number): boolean {
     const day = Math.floor(from / DAY_MS);
     if (this.trusted && day !== this.day) this.enter(day);
@@ -158,6 +295,13 @@ export class IrradianceSampler {
     const day = Math.floor(a / DAY_MS);
     if (this.trusted && day !== this.day) this.enter(day);
     if (!this.trusted) {
+      if (!this.clouds) {
+        const { latitude, longitude } = this.world.config;
+        const at = (t: number) => clearSkyIrradiance(sunPosition(t, latitude, longitude).sinElevation);
+        const half = (b - a) * GAUSS;
+        this.daylight = 'partial';
+        return ((at((a + b) / 2 - half) + at((a + b) / 2 + half)) / 2) * (b - a);
+      }
       const mid = (a + b) / 2;
       const half = (b - a) * GAUSS;
       const x = this.world.irradiance(mid - half);
@@ -202,19 +346,41 @@ export class IrradianceSampler {
     return ((this.fastAt(mid - GAUSS * (b - a)) + this.fastAt(mid + GAUSS * (b - a))) / 2) * (b - a);
   }
 
-  private fastAt(t: number): number {
-    const theta = (t - this.day * DAY_MS) * OMEGA;
-    const c = this.curve;
-    const s = c[0]! + c[1]! * Math.cos(theta) + c[2]! * Math.sin(theta);
-    // clearSkyIrradiance is 0 there too: skip the cloud cover at night.
-    if (s <= DAYLIGHT_SIN) return 0;
+  /** The world's cloud transmission at `t` (the last one kept: a fixed or scripted cover repeats). */
+  private transmissionAt(t: number): number {
     const cover = this.world.cloudCover(t);
-    // A fixed or scripted cover repeats: keep the last transmission.
     if (cover !== this.lastCover) {
       this.lastCover = cover;
-      this.lastTransmission = cloudTransmission(cover);
+      this.lastTransmission = tabledTransmission(cover);
     }
-    return clearSkyIrradiance(s) * this.lastTransmission;
+    return this.lastTransmission;
+  }
+
+  private fastAt(t: number): number {
+    const offset = t - this.day * DAY_MS;
+    // Coarse steps sample the same times of day day after day: their cosine and sine are kept by minute.
+    const slot = Math.floor(offset / 60_000);
+    let cos: number;
+    let sin: number;
+    if (this.trigOffset[slot] === offset) {
+      cos = this.trigCos[slot]!;
+      sin = this.trigSin[slot]!;
+    } else {
+      const theta = offset * OMEGA;
+      cos = Math.cos(theta);
+      sin = Math.sin(theta);
+      if (slot >= 0 && slot < 1440) {
+        this.trigOffset[slot] = offset;
+        this.trigCos[slot] = cos;
+        this.trigSin[slot] = sin;
+      }
+    }
+    const c = this.curve;
+    const s = c[0]! + c[1]! * cos + c[2]! * sin;
+    // clearSkyIrradiance is 0 there too: skip the cloud cover at night.
+    if (s <= DAYLIGHT_SIN) return 0;
+    if (!this.clouds) return clearSkyIrradiance(s);
+    return clearSkyIrradiance(s) * this.transmissionAt(t);
   }
 
   private enter(day: number): void {
@@ -225,6 +391,7 @@ export class IrradianceSampler {
       this.nextYearStartDay = Date.UTC(new Date(start).getUTCFullYear() + 1, 0, 1) / DAY_MS;
     }
     const n = day - this.yearStartDay + 1;
+    this.dayOfYear = n;
     let curve = this.byDayOfYear.get(n);
     if (curve === undefined) {
       const { latitude, longitude } = this.world.config;
@@ -248,6 +415,17 @@ export class IrradianceSampler {
 
   /** Compares with the world at a few times of the day entered (day and night). */
   private check(start: number): void {
+    // With clouds, whatever `clearMean` is doing.
+    const clouds = this.clouds;
+    this.clouds = true;
+    try {
+      this.checkWithClouds(start);
+    } finally {
+      this.clouds = clouds;
+    }
+  }
+
+  private checkWithClouds(start: number): void {
     for (let h = 1.5; h < 24; h += 4.5) {
       const t = start + h * HOUR_MS;
       const expected = this.world.irradiance(t);
@@ -301,14 +479,30 @@ export class LoadSampler {
    */
   profileMean(from: number, to: number, tickMs: number): number {
     if (to - from <= HOUR_MS && Math.floor(from / HOUR_MS) === Math.floor((to - 1) / HOUR_MS)) return this.meanAt((from + to - tickMs) / 2);
+    // Longer steps recur day after day at the same times (and the profile depends only on the time
+    // of day): kept by the minute of the day they start in, with their exact start and shape.
+    const offset = from - Math.floor(from / DAY_MS) * DAY_MS;
+    const slot = Math.floor(offset / 60_000);
+    const shape = (to - from) * 65_536 + tickMs;
+    if (this.trusted === true && this.stepOffset[slot] === offset && this.stepShape[slot] === shape) return this.stepValue[slot]!;
     let sum = 0;
     for (let a = from; a < to; ) {
       const b = Math.min(to, Math.floor(a / HOUR_MS) * HOUR_MS + HOUR_MS);
       sum += this.meanAt((a + b - tickMs) / 2) * (b - a);
       a = b;
     }
-    return sum / (to - from);
+    const mean = sum / (to - from);
+    if (this.trusted === true) {
+      this.stepOffset[slot] = offset;
+      this.stepShape[slot] = shape;
+      this.stepValue[slot] = mean;
+    }
+    return mean;
   }
+
+  private readonly stepOffset = new Float64Array(1440).fill(-1);
+  private readonly stepShape = new Float64Array(1440);
+  private readonly stepValue = new Float64Array(1440);
 
   /**
    * The mean of the world's load (noise included) over the ticks of [`from`, `to`) of a model with
@@ -366,8 +560,18 @@ export class TemperatureSampler {
         return this.world.ambientTempC(t);
       }
     }
-    return this.base + 6 * Math.cos(((this.world.localHour(t) - 15) / 24) * 2 * Math.PI);
+    // The daily swing, kept by time of day (coarse steps ask the same times day after day).
+    const offset = t - Math.floor(t / DAY_MS) * DAY_MS;
+    const slot = Math.floor(offset / 60_000);
+    if (this.swingOffset[slot] !== offset) {
+      this.swingOffset[slot] = offset;
+      this.swing[slot] = 6 * Math.cos(((this.world.localHour(t) - 15) / 24) * 2 * Math.PI);
+    }
+    return this.base + this.swing[slot]!;
   }
+
+  private readonly swingOffset = new Float64Array(1440).fill(-1);
+  private readonly swing = new Float64Array(1440);
 
   private season(t: number): number {
     return Math.cos(((new Date(t).getUTCMonth() + 0.5 - 6.5) / 12) * 2 * Math.PI) * (this.world.config.latitude >= 0 ? 1 : -1);

@@ -94,10 +94,19 @@ export class World {
     if (this.cfg.cloudCover !== null) return this.cfg.cloudCover;
     const hour = Math.floor(t / HOUR_MS);
     const frac = (t - hour * HOUR_MS) / HOUR_MS;
-    const a = this.rng.noise(CLOUD_KEY, hour);
-    const b = this.rng.noise(CLOUD_KEY, hour + 1);
-    return (a + (b - a) * frac) * this.cfg.maxCloudCover;
+    // The hour's two nodes are kept: long jumps sample hour after hour, and each hash costs.
+    if (hour !== this.cloudHour) {
+      this.cloudFrom = hour === this.cloudHour + 1 ? this.cloudTo : this.rng.noise(CLOUD_KEY, hour);
+      this.cloudTo = this.rng.noise(CLOUD_KEY, hour + 1);
+      this.cloudHour = hour;
+    }
+    const a = this.cloudFrom;
+    return (a + (this.cloudTo - a) * frac) * this.cfg.maxCloudCover;
   }
+
+  private cloudHour = Number.NaN;
+  private cloudFrom = 0;
+  private cloudTo = 0;
 
   /** Household consumption in W: the profile plus a few percent of minute-scale noise. */
   householdLoadW(t: number): number {
@@ -184,6 +193,7 @@ export class World {
     this.change(() => {
       this.cfg = next;
       this.rng = new Rng(this.cfg.seed, 'world');
+      this.cloudHour = Number.NaN;
     });
   }
 

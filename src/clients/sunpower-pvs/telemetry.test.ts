@@ -18,6 +18,9 @@ interface Harness {
   closes: number[];
   /** Answer the next N upgrades with this status instead of accepting them. */
   refuse: { count: number; status: number };
+  /** Upgrade requests received; the handshake is answered after `delayMs`. */
+  upgrades: number;
+  delayMs: number;
   onConnection: (ws: WebSocket) => void;
 }
 
@@ -35,9 +38,14 @@ afterEach(async () => {
 async function harness(onConnection: (ws: WebSocket, h: Harness) => void = () => {}): Promise<Harness> {
   const server = createServer();
   const wss = new WebSocketServer({ noServer: true });
-  const h: Harness = { url: '', wss, server, sockets: [], closes: [], refuse: { count: 0, status: 503 }, onConnection: () => {} };
+  const h: Harness = { url: '', wss, server, sockets: [], closes: [], refuse: { count: 0, status: 503 }, upgrades: 0, delayMs: 0, onConnection: () => {} };
   h.onConnection = (ws) => onConnection(ws, h);
   server.on('upgrade', (request, socket, head) => {
+    h.upgrades++;
+    if (h.delayMs > 0) setTimeout(() => answer(request, socket, head), h.delayMs);
+    else answer(request, socket, head);
+  });
+  const answer = (request: Parameters<WebSocketServer['handleUpgrade']>[0], socket: Parameters<WebSocketServer['handleUpgrade']>[1], head: Buffer) => {
     if (h.refuse.count > 0) {
       h.refuse.count--;
       socket.end(`HTTP/1.1 ${h.refuse.status} Nope\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -48,7 +56,7 @@ async function harness(onConnection: (ws: WebSocket, h: Harness) => void = () =>
       ws.on('close', (code) => (h.closes[index] = code));
       h.onConnection(ws);
     });
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   h.url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   harnesses.push(h);
@@ -186,11 +194,25 @@ describe('the telemetry WebSocket as an async iterator', () => {
     const controller = new AbortController();
     const s = stream(h.url, async () => {}, { signal: controller.signal });
     const pending = s.next();
-    await waitFor(() => h.sockets.length === 1);
+    await waitFor(() => s.state === 'connected');
     controller.abort();
     expect(await pending).toEqual({ value: undefined, done: true });
     await waitFor(() => h.closes[0] !== undefined);
     expect(h.closes[0]).toBe(1000);
+  });
+
+  it('stopped during the handshake, it still closes cleanly once the connection opens', async () => {
+    const h = await harness();
+    h.delayMs = 200;
+    const s = stream(h.url);
+    const pending = s.next();
+    await waitFor(() => h.upgrades === 1);
+    expect(s.state).toBe('connecting');
+    await s.return();
+    expect(await pending).toEqual({ value: undefined, done: true });
+    await waitFor(() => h.closes[0] !== undefined);
+    expect(h.closes[0]).toBe(1000);
+    expect(s.connections).toBe(0);
   });
 
   it('keeps at most maxQueue readings while the consumer is away (the oldest go)', async () => {

@@ -195,9 +195,10 @@ export class PvsTelemetryStream implements AsyncIterableIterator<PvsTelemetryRea
           resolve();
         });
       });
-      // A clean close (the server answers it); terminate if it does not answer soon.
+      // A clean close (the server answers it); terminate if it does not answer soon. A handshake under way is
+      // left to finish: the open handler closes it cleanly (or the timer above ends it).
       if (ws.readyState === WebSocket.OPEN) ws.close(1000);
-      else ws.terminate();
+      else if (ws.readyState !== WebSocket.CONNECTING) ws.terminate();
     }
     this.queue.length = 0;
     for (const waiter of this.waiters.splice(0)) waiter.resolve({ value: undefined, done: true });
