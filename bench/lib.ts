@@ -11,11 +11,12 @@ export interface LoadResult {
   completed?: number;
 }
 
-/** What each load request sends; a GET without a body when absent. */
+/** What each load request sends; a GET without a body when absent. `requests`: a sequence each connection cycles through. */
 export interface LoadRequest {
-  method: 'GET' | 'POST';
+  method?: 'GET' | 'POST';
   body?: string;
   headers?: Record<string, string>;
+  requests?: { method: 'GET' | 'POST'; path: string; body?: string }[];
 }
 
 /**

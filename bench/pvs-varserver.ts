@@ -2,10 +2,9 @@
 // single reads and the device matches: 12 POST /vars per poll, with the session cookie) against the emulator on
 // varserver firmware and against a bare Fastify HTTPS route serving precomputed replies, side by side in one run,
 // alternating rounds. Target: the emulator keeps at least half the bare route's throughput.
-import autocannon from 'autocannon';
 import { fileURLToPath } from 'node:url';
 import { PvsVarserverClient } from '../src/clients/sunpower-pvs/index.js';
-import { childCpu, fmt, median, medianOf, startChild, type LoadResult } from './lib.js';
+import { childCpu, fmt, load, median, medianOf, startChild, type LoadResult } from './lib.js';
 import { PYPVS_POLL_BODIES, type PvsVarserverServersReady } from './pvs-varserver-poll.js';
 
 const SERVERS = fileURLToPath(new URL('./pvs-varserver-servers.ts', import.meta.url));
@@ -26,23 +25,11 @@ export interface PvsVarserverBenchResult {
 }
 
 /** Load with the poll's requests in order on every connection (autocannon cycles through them), over HTTPS. */
-async function pollLoad(baseUrl: string, seconds: number, cookie: string): Promise<LoadResult> {
-  const result = await autocannon({
-    url: baseUrl,
-    connections: CONNECTIONS,
-    duration: seconds,
-    pipelining: 1,
+function pollLoad(baseUrl: string, seconds: number, cookie: string): Promise<LoadResult> {
+  return load(baseUrl, seconds, CONNECTIONS, {
     headers: { cookie, 'content-type': 'text/plain; charset=utf-8' },
     requests: PYPVS_POLL_BODIES.map((body) => ({ method: 'POST' as const, path: '/vars', body })),
   });
-  return {
-    requestsPerSec: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-    completed: result['2xx'],
-  };
 }
 
 export async function benchPvsVarserver(options: { seconds: number; rounds: number }): Promise<PvsVarserverBenchResult> {

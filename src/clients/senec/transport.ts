@@ -25,6 +25,7 @@ import {
   SenecTimeoutError,
   type SenecErrorDetails,
 } from './errors.js';
+import { describeFailure } from '../failure.js';
 
 export type SleepFn = (ms: number) => Promise<void>;
 export const defaultSleep: SleepFn = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -101,23 +102,6 @@ export function lalaUrl(baseUrl: string): URL {
   return url;
 }
 
-/** The first `code` and the messages along an error's cause chain. */
-function describeFailure(error: unknown): { code: string | undefined; message: string } {
-  let code: string | undefined;
-  const messages: string[] = [];
-  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
-    if (typeof e !== 'object') {
-      messages.push(String(e));
-      break;
-    }
-    const c = (e as { code?: unknown }).code;
-    if (code === undefined && typeof c === 'string') code = c;
-    const m = (e as { message?: unknown }).message;
-    if (typeof m === 'string' && m) messages.push(m);
-    e = (e as { cause?: unknown }).cause;
-  }
-  return { code, message: messages.join(': ') || 'unknown error' };
-}
 
 type Outcome = { kind: 'ok'; result: PostResult } | { kind: 'fail'; error: SenecError; retryable: boolean };
 

@@ -14,6 +14,7 @@ import {
   PvsUnavailableError,
   type PvsErrorDetails,
 } from './errors.js';
+import { describeFailure } from '../failure.js';
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 export type SleepFn = (ms: number) => Promise<void>;
@@ -67,24 +68,6 @@ export function excerpt(text: string): string {
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }
 
-/** The first `code` and message found along an error's cause chain (undici nests the socket error). */
-function describeFailure(error: unknown): { code: string | undefined; message: string } {
-  let code: string | undefined;
-  const messages: string[] = [];
-  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
-    if (typeof e === 'object') {
-      const c = (e as { code?: unknown }).code;
-      if (code === undefined && typeof c === 'string') code = c;
-      const m = (e as { message?: unknown }).message;
-      if (typeof m === 'string' && m) messages.push(m);
-      e = (e as { cause?: unknown }).cause;
-    } else {
-      messages.push(String(e));
-      break;
-    }
-  }
-  return { code, message: messages.join(': ') || 'unknown error' };
-}
 
 /** The same promise, with a no-op handler attached so that losing a race to the timeout is not an unhandled rejection. */
 function quiet<T>(promise: Promise<T>): Promise<T> {

@@ -27,6 +27,7 @@ import {
   type PvsErrorDetails,
 } from './errors.js';
 import { backoffDelay, defaultSleep, excerpt, type RetryPolicy, type SleepFn } from './http.js';
+import { describeFailure } from '../failure.js';
 
 export interface PvsHttpRequest {
   readonly method: 'GET' | 'POST';
@@ -208,22 +209,6 @@ const RETRYABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', '
 const HANG_UP = /socket hang up|aborted|closed before/i;
 const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 
-function describeFailure(error: unknown): { code: string | undefined; message: string } {
-  let code: string | undefined;
-  const messages: string[] = [];
-  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
-    if (typeof e !== 'object') {
-      messages.push(String(e));
-      break;
-    }
-    const c = (e as { code?: unknown }).code;
-    if (code === undefined && typeof c === 'string') code = c;
-    const m = (e as { message?: unknown }).message;
-    if (typeof m === 'string' && m) messages.push(m);
-    e = (e as { cause?: unknown }).cause;
-  }
-  return { code, message: messages.join(': ') || 'unknown error' };
-}
 
 export interface ExchangeConfig extends RetryPolicy {
   readonly request: PvsRequestFn;
