@@ -5,6 +5,7 @@ import { generateTlsMaterial } from '../core/tls/certificates.js';
 import type { GrowattConfig, ResolvedGrowattOptions } from './device.js';
 import { GROWATT_CA_COMMON_NAME, GROWATT_CERT_NAMES, GROWATT_CLOUD_HOSTS } from './hosts.js';
 import { createGrowattServer } from './server.js';
+import { caRoute } from './tls-route.js';
 
 export async function create(context: DeviceContext<ResolvedGrowattOptions>): Promise<DeviceInstance> {
   const { options } = context;
@@ -22,7 +23,7 @@ export async function create(context: DeviceContext<ResolvedGrowattOptions>): Pr
     world: context.world,
     fleet: { devices: options.devices, accounts: options.accounts, ...(options.token !== undefined ? { demoToken: options.token } : {}), ...config.fleet },
     settings: { rateLimits: options.rateLimit, ...config.settings },
-  });
+  }, { controlRoutes: caRoute(tls.ca) });
   return {
     emulator: server.emulator,
     control: server.control,

@@ -105,6 +105,16 @@ describe('growatt over HTTPS under the cloud host names', async () => {
     await expect(get('openapi.growatt.com', port, '/v1/plant/list', other)).rejects.toMatchObject({ code: expect.stringMatching(/CERT|SIGNATURE/) });
   });
 
+  it('serves the same CA at GET /__emu/tls/ca.pem, listed among the control routes', async () => {
+    const base = `http://127.0.0.1:${port}`;
+    const response = await fetch(`${base}/__emu/tls/ca.pem`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/x-pem-file');
+    expect(await response.text()).toBe(ca);
+    const list = (await (await fetch(`${base}/__emu/`)).json()) as { routes: { method: string; path: string }[] };
+    expect(list.routes).toContainEqual(expect.objectContaining({ method: 'GET', path: '/__emu/tls/ca.pem' }));
+  });
+
   it('still answers plain HTTP on the same port', async () => {
     const response = await fetch(`http://127.0.0.1:${port}/v1/plant/list`, { headers: { token: TOKEN } });
     expect(((await response.json()) as { error_code: number }).error_code).toBe(0);
@@ -147,6 +157,7 @@ describe('growatt with your own certificate', async () => {
     const reply = await get('openapi.growatt.com', port, '/v1/plant/list', mine.ca);
     expect(reply.status).toBe(200);
     expect(reply.peer.fingerprint256).toBe(mine.fingerprint256);
+    expect(await (await fetch(`http://127.0.0.1:${port}/__emu/tls/ca.pem`)).text()).toBe(mine.ca);
   });
 });
 
