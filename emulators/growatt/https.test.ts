@@ -4,7 +4,8 @@
  * a hosts entry; the machine's /etc/hosts is never touched) and verifies the certificate against the
  * CA that --growatt-ca-out wrote, as it would after trusting it.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request, type RequestOptions } from 'node:https';
@@ -15,6 +16,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateTlsMaterial } from '../core/tls/certificates.js';
 import { startVoltbench, type Voltbench } from '../registry.js';
+
+const BIN = new URL('../../bin/voltbench.js', import.meta.url).pathname;
 
 const TOKEN = 'demotoken1234';
 const dir = mkdtempSync(join(tmpdir(), 'vb-growatt-https-'));
@@ -178,5 +181,36 @@ describe('growatt TLS options that cannot work', () => {
     writeFileSync(join(dir, 'a-cert.pem'), a.cert);
     writeFileSync(join(dir, 'b-key.pem'), b.key);
     await expect(start({ cert: join(dir, 'a-cert.pem'), key: join(dir, 'b-key.pem') })).rejects.toMatchObject({ option: 'cert', message: expect.stringMatching(/does not match/) });
+  });
+});
+
+describe('voltbench up --growatt-ca-out', () => {
+  let child: ChildProcess | undefined;
+  afterAll(() => void child?.kill('SIGKILL'));
+
+  it('writes the CA before the ready line, which carries httpsUrl; a client trusting it gets plant/list', async () => {
+    const caPath = join(dir, 'cli-ca.pem');
+    child = spawn(process.execPath, [BIN, 'up', '--only', 'growatt', '--growatt-port', '0', '--growatt-token', TOKEN, '--growatt-ca-out', caPath, '--json'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.setEncoding('utf8');
+    const line = await new Promise<string>((resolve, reject) => {
+      child!.stdout!.on('data', (chunk: string) => {
+        out += chunk;
+        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+      });
+      child!.once('exit', (code) => reject(new Error(`voltbench up exited with ${code}`)));
+    });
+    const ca = readFileSync(caPath, 'utf8'); // already there: the ready line comes after it
+    const ready = JSON.parse(line) as { emulators: { growatt: { url: string; httpsUrl: string } } };
+    const httpsUrl = new URL(ready.emulators.growatt.httpsUrl);
+    expect(httpsUrl.protocol).toBe('https:');
+    expect(httpsUrl.port).toBe(new URL(ready.emulators.growatt.url).port);
+    const reply = await get('openapi.growatt.com', Number(httpsUrl.port), '/v1/plant/list', ca);
+    expect((JSON.parse(reply.body) as { error_code: number }).error_code).toBe(0);
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
   });
 });
