@@ -53,6 +53,10 @@ describe('voltbench up', () => {
     [['--senec-cert', 'cert.pem'], /--senec-cert needs --senec-key/],
     [['--senec-cert', '/nonexistent/cert.pem', '--senec-key', '/nonexistent/key.pem'], /\/nonexistent\//],
     [['--senec-https-port', '70000'], /--senec-https-port must be a port from 0 to 65535/],
+    [['--growatt-cert', 'cert.pem'], /--growatt-cert needs --growatt-key/],
+    [['--growatt-key', 'key.pem'], /--growatt-key needs --growatt-cert/],
+    [['--growatt-cert', '/nonexistent/cert.pem', '--growatt-key', '/nonexistent/key.pem'], /--growatt-cert cannot read TLS key file \/nonexistent\//],
+    [['--growatt-ca-out', '/nonexistent/dir/ca.pem'], /--growatt-ca-out cannot write \/nonexistent\/dir\/ca\.pem: no directory \/nonexistent\/dir/],
   ])('rejects %j with a clear message and exit code 2', (args, message) => {
     const result = spawnSync(process.execPath, [BIN, 'up', ...args], { encoding: 'utf8' });
     expect(result.status).toBe(2);

@@ -241,7 +241,7 @@ describe('Growatt over real sockets with the typed client (default fetch transpo
 
 interface GrowattReady {
   ready: boolean;
-  emulators: { growatt: { url: string; token: string } };
+  emulators: { growatt: { url: string; httpsUrl: string; token: string } };
 }
 
 /** Starts `voltbench up --only growatt --growatt-port 0 --json …` and resolves with its parsed ready line. */
@@ -264,8 +264,9 @@ describe('voltbench up --only growatt', () => {
     const { child, ready } = await up([]);
     expect(ready.ready).toBe(true);
     expect(Object.keys(ready.emulators)).toEqual(['growatt']);
-    expect(Object.keys(ready.emulators.growatt).sort()).toEqual(['token', 'url']);
+    expect(Object.keys(ready.emulators.growatt).sort()).toEqual(['httpsUrl', 'token', 'url']);
     expect(ready.emulators.growatt.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(ready.emulators.growatt.httpsUrl).toBe(ready.emulators.growatt.url.replace('http:', 'https:'));
     expect(ready.emulators.growatt.token).toMatch(/^[0-9a-f]{32}$/);
 
     const client = new GrowattClient({ baseUrl: ready.emulators.growatt.url, token: ready.emulators.growatt.token, scheduler: { enabled: false } });

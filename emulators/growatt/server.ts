@@ -4,7 +4,7 @@
  * growattServer even sends a form body on a GET). Wrong methods and unknown paths get the JSON error pages of
  * the service's Spring stack.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ENDPOINT_IDS, ENDPOINTS, TOKEN_HEADER, endpointFor, type EndpointId } from '../../contracts/growatt/index.js';
 import { buildHttpEmulator, type HttpEmulator } from '../core/http/app.js';
 import type { StatusPage } from '../core/http/fault-hooks.js';
@@ -93,12 +93,19 @@ function describeGrowattRequest(request: FastifyRequest): string | undefined {
   return endpointFor(request.method, request.url.split('?')[0]!);
 }
 
-/** A ready Growatt OpenAPI on HTTP: `app.inject()` in tests, `listen()` for sockets. */
-export async function createGrowattServer(options: GrowattOptions): Promise<HttpEmulator & { growatt: GrowattEmulator }> {
+/**
+ * A ready Growatt OpenAPI on HTTP: `app.inject()` in tests, `listen()` for sockets. `controlRoutes`
+ * adds `/__emu` routes of the host's (the HTTPS certificate's CA).
+ */
+export async function createGrowattServer(options: GrowattOptions, extra: { controlRoutes?: FastifyPluginAsync } = {}): Promise<HttpEmulator & { growatt: GrowattEmulator }> {
   const growatt = new GrowattEmulator(options);
+  const api = growattRoutes(growatt);
   const http = await buildHttpEmulator({
     emulator: growatt,
-    routes: growattRoutes(growatt),
+    routes: extra.controlRoutes === undefined ? api : async (app) => {
+      await app.register(extra.controlRoutes!);
+      await api(app);
+    },
     describeRequest: describeGrowattRequest,
     statusPage: growattStatusPage,
   });

@@ -178,7 +178,8 @@ export function httpPorts(vb: InProcessVoltbench): { name: string; url: string; 
     { name: 'pvs (https)', url: vb.getPvsUrl().replace(/^http:/, 'https:'), tls: true },
     { name: 'senec (http)', url: vb.getSenecUrl(), tls: false },
     { name: 'senec (https)', url: vb.getSenecHttpsUrl(), tls: true },
-    { name: 'growatt', url: vb.getGrowattUrl(), tls: false },
+    { name: 'growatt (http)', url: vb.getGrowattUrl(), tls: false },
+    { name: 'growatt (https)', url: vb.getGrowattUrl().replace(/^http:/, 'https:'), tls: true },
     { name: 'ups control', url: vb.getUpsControlUrl(), tls: false },
   ];
   return ports;

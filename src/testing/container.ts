@@ -167,6 +167,10 @@ export class StartedVoltbenchContainer extends AbstractStartedContainer implemen
     return this.table.getGrowattUrl();
   }
 
+  getGrowattHttpsUrl(): string {
+    return this.table.getGrowattHttpsUrl();
+  }
+
   getGrowattToken(): string {
     return this.table.getGrowattToken();
   }

@@ -27,6 +27,8 @@ export interface VoltbenchEndpoints {
   getSenecFirmware(): string;
   /** The server root: clients append /v1/…. */
   getGrowattUrl(): string;
+  /** The same port over HTTPS; the certificate names the cloud's hosts, its CA is at `/__emu/tls/ca.pem`. */
+  getGrowattHttpsUrl(): string;
   /** The demo account's token. */
   getGrowattToken(): string;
   /** Raw serial bytes over TCP (`tcp://host:port`). */
@@ -63,6 +65,11 @@ export class EndpointTable implements VoltbenchEndpoints {
 
   getGrowattUrl(): string {
     return this.getUrl('growatt', 'api');
+  }
+
+  getGrowattHttpsUrl(): string {
+    // One listener takes both schemes (http+https): its URL is listed as http://.
+    return this.getUrl('growatt', 'api').replace(/^http:/, 'https:');
   }
 
   getGrowattToken(): string {

@@ -1,3 +1,4 @@
+import { get as httpsGet } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KehuaUpsClient } from '../clients/kehua-ups/index.js';
 import { devicesOfKind, PvsClient, PvsHttpError } from '../clients/sunpower-pvs/index.js';
@@ -37,6 +38,15 @@ describe('startVoltbench (in-process test helper)', () => {
     expect((await senec.powerFlow()).pvW).toBeGreaterThan(0);
     const growatt = new GrowattClient({ baseUrl: vb.getGrowattUrl(), token: vb.getGrowattToken(), scheduler: { enabled: false } });
     expect((await growatt.plantList()).count).toBe(1);
+    expect(vb.getGrowattHttpsUrl()).toBe(vb.getGrowattUrl().replace('http:', 'https:'));
+    const ca = await (await fetch(`${vb.getControlUrl('growatt')}/__emu/tls/ca.pem`)).text();
+    const health = await new Promise<number>((resolve, reject) => {
+      httpsGet(`${vb.getGrowattHttpsUrl()}/__emu/health`, { ca }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      }).on('error', reject);
+    });
+    expect(health).toBe(200);
     const ups = new KehuaUpsClient({ transport: vb.getUpsUrl(), retries: 0 });
     closers.push(() => ups.close());
     expect(await ups.readAddress()).toBe(1);
