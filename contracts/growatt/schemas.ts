@@ -426,6 +426,12 @@ export const MixTelemetry = Type.Object(
     sgipCyclCnt: Int,
     sgipStartCyclCnt: Int,
     dsgipStartDateTime: Str,
+    // Not in the documented example; Home Assistant reads them (fields.ts MIX_TELEMETRY_HA_EXTRAS).
+    temp4: Type.Optional(Num),
+    temp5: Type.Optional(Num),
+    eselfToday: Type.Optional(Num),
+    echarge1: Type.Optional(Num),
+    eChargeToday: Type.Optional(Num),
   },
   strict,
 );
@@ -491,6 +497,9 @@ export const MixDataInfoData = Type.Object({
   wchargeSOCLowLimit2: Type.Optional(Loose),
   wdisChargeSOCLowLimit1: Type.Optional(Loose),
   wdisChargeSOCLowLimit2: Type.Optional(Loose),
+  /** The unsuffixed forms growattServer and Home Assistant read (the MIN/TLX payloads' spelling). */
+  wchargeSOCLowLimit: Type.Optional(Loose),
+  wdisChargeSOCLowLimit: Type.Optional(Loose),
   forcedChargeTimeStart1: Type.Optional(Str),
   forcedChargeTimeStop1: Type.Optional(Str),
   forcedChargeTimeStart2: Type.Optional(Str),

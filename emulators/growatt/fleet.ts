@@ -87,8 +87,12 @@ export interface SphDevice {
   readonly noiseKey: number;
 }
 
-/** The energy counters an SPH reports as `…Today` / `…Total` pairs. */
-export const COUNTERS = ['epv1', 'epv2', 'eac', 'charge', 'discharge', 'toUser', 'toGrid', 'localLoad', 'acCharge'] as const;
+/**
+ * The energy counters an SPH reports as `…Today` / `…Total` pairs. `selfUse` is the house load met by PV and battery
+ * (not by the grid) and `batteryToLoad` the part of it the battery met; Home Assistant reads them as `eselfToday`
+ * and `echarge1` (its "load consumption from battery"), and their difference as `eChargeToday` ("from solar").
+ */
+export const COUNTERS = ['epv1', 'epv2', 'eac', 'charge', 'discharge', 'toUser', 'toGrid', 'localLoad', 'acCharge', 'selfUse', 'batteryToLoad'] as const;
 export type CounterName = (typeof COUNTERS)[number];
 
 const RATINGS = [3000, 3600, 4000, 5000, 6000] as const;
@@ -214,7 +218,12 @@ function makeDevice(rng: Rng, sn: string, index: number, deviceId: number, plant
     toGrid,
     localLoad: load,
     acCharge: discharge * rng.range(0, 0.05),
+    selfUse: 0,
+    batteryToLoad: 0,
   };
+  // Derived without drawing from the generator, so the rest of the seed's fleet stays as it was.
+  lifetime.selfUse = Math.max(0, lifetime.localLoad - (lifetime.toUser - lifetime.acCharge));
+  lifetime.batteryToLoad = Math.min(lifetime.discharge * 0.95, lifetime.selfUse);
   for (const key of Object.keys(lifetime) as CounterName[]) lifetime[key] = Math.round(lifetime[key] * 10) / 10;
   return {
     sn,

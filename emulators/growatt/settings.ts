@@ -401,6 +401,11 @@ export function settingsView(settings: SphSettings): Record<string, unknown> {
     wchargeSOCLowLimit2: settings.chargeStopSocPct,
     wdisChargeSOCLowLimit1: settings.loadFirstStopSocPct,
     wdisChargeSOCLowLimit2: settings.dischargeStopSocPct,
+    // growattServer's sph_read_ac_{charge,discharge}_times and Home Assistant's number entities read these
+    // unsuffixed keys, which the MIN/TLX payloads carry; the documented SPH table has only the …1/2 forms. Both are
+    // sent, the unsuffixed ones holding the stop SOCs the two time-period writers set [inferred].
+    wchargeSOCLowLimit: settings.chargeStopSocPct,
+    wdisChargeSOCLowLimit: settings.dischargeStopSocPct,
   };
   periodKeys(view, 'Charge', settings.chargePeriods);
   periodKeys(view, 'Discharge', settings.dischargePeriods);
