@@ -173,7 +173,7 @@ export function stepSlot(device: SphDevice, state: SimState, world: WorldSample,
   solveFlows(device, world.gridUp, modeOf(settings, world.minute), settings, flows);
   applyFlows(device, state, flows);
   // Temperatures settle towards ambient plus self-heating; the battery sits indoors.
-  const batteryTarget = 18 + 0.25 * world.ambientC + 8 * ((flows.charge + flows.discharge) / device.batteryMaxW);
+  const batteryTarget = 18 + 0.25 * world.ambientC + 8 * ((flows.charge + flows.discharge) / Math.max(1, device.batteryMaxW));
   const inverterTarget = 10 + 0.8 * world.ambientC + 25 * (state.pac / device.ratedW);
   state.batteryTempC += (batteryTarget - state.batteryTempC) * 0.3;
   state.inverterTempC += (inverterTarget - state.inverterTempC) * 0.5;
@@ -216,7 +216,7 @@ export function stepCoarse(device: SphDevice, state: SimState, means: CoarseMean
     }
   }
   applyFlows(device, state, flows);
-  state.batteryTempC = 18 + 0.25 * means.ambientC + 8 * ((flows.charge + flows.discharge) / device.batteryMaxW);
+  state.batteryTempC = 18 + 0.25 * means.ambientC + 8 * ((flows.charge + flows.discharge) / Math.max(1, device.batteryMaxW));
   state.inverterTempC = 10 + 0.8 * means.ambientC + 25 * (state.pac / device.ratedW);
 }
 
