@@ -146,4 +146,42 @@ describe('Growatt MIN properties', () => {
       { numRuns: 12 },
     );
   });
+
+  it('today counters never fall within a local day and restart at local midnight; totals never fall', async () => {
+    const TODAY = ['eacToday', 'epv1Today', 'epv2Today', 'etoGridToday', 'etoUserToday', 'elocalLoadToday', 'eselfToday', 'echargeToday', 'edischargeToday', 'acChargeEnergyToday'];
+    const TOTAL = ['eacTotal', 'epv1Total', 'epv2Total', 'etoGridTotal', 'etoUserTotal', 'elocalLoadTotal', 'eselfTotal', 'echargeTotal', 'edischargeTotal', 'acChargeEnergyTotal'];
+    await fc.assert(
+      fc.asyncProperty(fleet, async (f) => {
+        const s = await site(f.seed, f.start, 1, 1);
+        const sn = s.sns[0]!;
+        s.clock.advance(DAY);
+        const live = (await ok(s, 'tlxLastData', { tlx_sn: sn }))['data'] as Json;
+        const today = (live['time'] as string).slice(0, 10);
+        const yesterday = new Date(Date.parse(`${today}T00:00:00Z`) - DAY).toISOString().slice(0, 10);
+        const rows: Json[] = [];
+        for (let page = 1; page <= 10; page++) {
+          const data = (await ok(s, 'tlxData', { tlx_sn: sn, start_date: yesterday, end_date: today, page: String(page), perpage: '100' }))['data'] as Json;
+          rows.push(...(data['datas'] as Json[]));
+          if (rows.length >= (data['count'] as number)) break;
+        }
+        expect(rows.length).toBeGreaterThan(288);
+        let restarts = 0;
+        for (let i = 1; i < rows.length; i++) {
+          const [a, b] = [rows[i - 1]!, rows[i]!];
+          for (const key of TOTAL) expect(n(b, key), `${key} at ${b['time']}`).toBeGreaterThanOrEqual(n(a, key));
+          const sameDay = (a['time'] as string).slice(0, 10) === (b['time'] as string).slice(0, 10);
+          if (sameDay) for (const key of TODAY) expect(n(b, key), `${key} at ${b['time']}`).toBeGreaterThanOrEqual(n(a, key));
+          else {
+            restarts++;
+            // The first row of a day holds at most one slot's energy (rated power for 5 minutes, plus rounding).
+            for (const key of TODAY) expect(n(b, key), `${key} at ${b['time']}`).toBeLessThanOrEqual(0.6);
+          }
+        }
+        expect(restarts).toBe(1);
+        await s.app.close();
+        sites.splice(sites.indexOf(s), 1);
+      }),
+      { numRuns: 6 },
+    );
+  });
 });
