@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { lookupError, validateResponse, type EndpointId } from '../contracts/growatt/index.js';
 import { GROWATT_NIGHT, testGrowatt, type TestGrowattOptions } from '../emulators/growatt/test-support.js';
+import { startVoltbench } from '../emulators/registry.js';
 
 type Site = Awaited<ReturnType<typeof testGrowatt>>;
 type Json = Record<string, unknown>;
@@ -69,6 +70,18 @@ describe('MIN fleet', () => {
     const plain = await testGrowatt();
     open.push(plain);
     expect([...plain.growatt.fleet.devices.values()].every((d) => d.family === 'sph')).toBe(true);
+  });
+
+  it('takes the count from the device option (--growatt-min-devices) and reports it in the control state', async () => {
+    const vb = await startVoltbench({ devices: ['growatt'], host: '127.0.0.1', ports: { growatt: 0 }, speed: 0, seed: 3, options: { growatt: { devices: 3, minDevices: 1 } } });
+    try {
+      const response = await fetch(`${vb.emulators.growatt!.controlUrl}/__emu/state`);
+      const state = (await response.json()) as { fleet: { devices: number; minDevices: number } };
+      expect(state.fleet).toMatchObject({ devices: 3, minDevices: 1 });
+    } finally {
+      await vb.close();
+    }
+    await expect(startVoltbench({ devices: ['growatt'], host: '127.0.0.1', ports: { growatt: 0 }, speed: 0, seed: 3, options: { growatt: { devices: 1, minDevices: 2 } } })).rejects.toThrow(/cannot exceed --growatt-devices/);
   });
 
   it('refuses a MIN count above the device count', async () => {

@@ -256,6 +256,7 @@ export class GrowattEmulator implements DeviceEmulator {
         accounts: this.fleet.accounts.length,
         plants: this.fleet.plants.size,
         devices: this.fleet.devices.size,
+        minDevices: this.fleet.config.minDevices ?? 0,
         simulatedDevices: this.sim.activeDevices,
       },
       accounts: this.fleet.accounts.slice(0, plantsShown).map((account) => ({
