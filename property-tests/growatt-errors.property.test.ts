@@ -154,6 +154,24 @@ function validBase(endpoint: EndpointId): fc.Arbitrary<Params> {
       return fc.tuple(sn, fc.constantFrom(...MIX_SET_TYPE_NAMES), fc.array(fc.constantFrom('0', '1', '5', '50', '100'), { minLength: 18, maxLength: 18 })).map(([mix_sn, type, values]) =>
         mixSetParams(mix_sn, type, values.slice(0, MIX_SET_TYPES[type].params)),
       );
+    // The MIN endpoints (this fleet's inverters are SPHs, so these reach the "MIN does not exist" checks).
+    case 'tlxDataInfo':
+    case 'tlxSetInfo':
+      return sn.map((device_sn) => ({ device_sn }));
+    case 'tlxLastData':
+      return sn.map((tlx_sn) => ({ tlx_sn }));
+    case 'tlxsData':
+      return fc.record({ tlxs: fc.array(sn, { minLength: 1, maxLength: 5 }).map((list) => list.join(',')), pageNum: fc.constantFrom('1', '2') });
+    case 'tlxData':
+      return fc.tuple(sn, date).map(([tlx_sn, d]) => ({ tlx_sn, start_date: d, end_date: d }));
+    case 'readMinParam':
+      return fc.record({ device_sn: sn, paramId: fc.constantFrom('ac_charge', 'charge_power'), startAddr: fc.constant('0'), endAddr: fc.constant('0') });
+    case 'tlxSet':
+      return fc.tuple(sn, fc.array(fc.constantFrom('0', '1', '5', '50'), { minLength: 6, maxLength: 6 })).map(([tlx_sn, values]) => ({
+        tlx_sn,
+        type: 'time_segment1',
+        ...Object.fromEntries(values.map((v, i) => [`param${i + 1}`, v])),
+      }));
   }
 }
 

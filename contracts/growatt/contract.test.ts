@@ -10,6 +10,7 @@ import {
   MIXS_DATA_ENTRY_FIELDS,
   MIXS_DATA_TOP_LEVEL_FIELDS,
   MIX_TELEMETRY_FIELDS,
+  MIX_TELEMETRY_HA_EXTRAS,
   RATE_LIMITS,
   endpointFor,
   errorBody,
@@ -223,9 +224,11 @@ describe('telemetry field table', () => {
 
   it('agrees with the telemetry schema property by property', () => {
     const schema = ENDPOINT_SCHEMAS.mixLastData.success.properties.data;
-    expect(Object.keys(schema.properties).sort()).toEqual([...keys].sort());
+    const haExtras = MIX_TELEMETRY_HA_EXTRAS.map((f) => f.key);
+    expect(Object.keys(schema.properties).sort()).toEqual([...keys, ...haExtras].sort());
+    // The keys Home Assistant needs beyond the documented example are optional: the example lacks them.
     expect([...schema.required].sort()).toEqual([...keys].sort());
-    for (const field of MIX_TELEMETRY_FIELDS) {
+    for (const field of [...MIX_TELEMETRY_FIELDS, ...MIX_TELEMETRY_HA_EXTRAS]) {
       const property = (schema.properties as Record<string, { type?: string }>)[field.key];
       expect(property?.type, field.key).toBe(field.jsonType);
     }

@@ -1,5 +1,5 @@
 /**
- * The Growatt OpenAPI v1 endpoints this contract covers (SPH/MIX family plus the plant and device-list calls).
+ * The Growatt OpenAPI v1 endpoints this contract covers (SPH/MIX and MIN/TLX families plus the plant and device-list calls).
  * `doc` is the section number / page of the official ShineServer showdoc, kept so readers can find the source.
  */
 export type HttpMethod = 'GET' | 'POST';
@@ -24,6 +24,13 @@ export const ENDPOINTS = {
   alarmData: { method: 'POST', path: '/v1/device/mix/alarm_data', doc: 'SPH alarms' },
   readMixParam: { method: 'POST', path: '/v1/readMixParam', doc: 'SPH read parameter' },
   mixSet: { method: 'POST', path: '/v1/mixSet', doc: 'SPH parameter setting' },
+  tlxDataInfo: { method: 'GET', path: '/v1/device/tlx/tlx_data_info', doc: 'MIN basic info' },
+  tlxSetInfo: { method: 'GET', path: '/v1/device/tlx/tlx_set_info', doc: 'MIN settings' },
+  tlxLastData: { method: 'POST', path: '/v1/device/tlx/tlx_last_data', doc: 'MIN latest data' },
+  tlxsData: { method: 'POST', path: '/v1/device/tlx/tlxs_data', doc: 'MIN latest data in batches' },
+  tlxData: { method: 'POST', path: '/v1/device/tlx/tlx_data', doc: 'MIN history data' },
+  readMinParam: { method: 'POST', path: '/v1/readMinParam', doc: 'MIN read parameter' },
+  tlxSet: { method: 'POST', path: '/v1/tlxSet', doc: 'MIN parameter setting' },
 } as const satisfies Record<string, EndpointSpec>;
 
 export type EndpointId = keyof typeof ENDPOINTS;

@@ -120,3 +120,46 @@ export type MixSetTypeName = keyof typeof MIX_SET_TYPES;
 
 /** Highest param index mixSet takes; growattServer always sends all of them. */
 export const MIX_SET_MAX_PARAMS = 18;
+
+/** The device type of the MIN/TLX endpoints (`device/list` type 7). */
+export const MIN_DEVICE_TYPE = 7 satisfies DeviceType;
+
+/**
+ * `deviceType` inside tlx_data_info is a hardware sub-type too: a live MOD 12KTL3-HU listed as type 7 reports 6
+ * there [report: qbamca/growatt-bridge]. Only that value is known.
+ */
+export const TLX_HARDWARE_SUBTYPES = { 6: 'MOD/MIN XH (observed)' } as const satisfies Record<number, string>;
+
+/** Battery mode of a MIN time segment (`timeNMode`, first field of `yearTimeN`, param1 of time_segmentN). */
+export const TLX_SEGMENT_MODES = { 0: 'load first', 1: 'battery first', 2: 'grid first' } as const satisfies Record<number, string>;
+
+const segment = (n: number) => ({
+  params: 6,
+  description: `Time segment ${n}: 1 mode (0 load, 1 battery, 2 grid first), 2 start h, 3 start m, 4 end h, 5 end m, 6 enable 0/1`,
+});
+
+/** `type` values of `POST /v1/tlxSet` the emulator takes (growattServer sends param1..param19, unused ones empty). */
+export const TLX_SET_TYPES = {
+  time_segment1: segment(1),
+  time_segment2: segment(2),
+  time_segment3: segment(3),
+  time_segment4: segment(4),
+  time_segment5: segment(5),
+  time_segment6: segment(6),
+  time_segment7: segment(7),
+  time_segment8: segment(8),
+  time_segment9: segment(9),
+  tlx_on_off: { params: 1, description: 'Power on/off: "0000"/"0" off, "0001"/"1" on' },
+  ac_charge: { params: 1, description: 'Charge the battery from the grid in battery-first segments, 0/1' },
+  charge_power: { params: 1, description: 'Charge power % 0-100' },
+  charge_stop_soc: { params: 1, description: 'Charge stop SOC % 0-100' },
+  discharge_power: { params: 1, description: 'Discharge power % 0-100' },
+  discharge_stop_soc: { params: 1, description: 'Discharge stop SOC % 0-100' },
+  pv_active_p_rate: { params: 1, description: 'Active power % 0-100' },
+  backflow_setting: { params: 2, description: 'Export limit: 1 on/off 0/1, 2 power % 0-100' },
+} as const satisfies Record<string, MixSetType>;
+
+export type TlxSetTypeName = keyof typeof TLX_SET_TYPES;
+
+/** Highest param index tlxSet takes. */
+export const TLX_SET_MAX_PARAMS = 19;

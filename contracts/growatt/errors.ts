@@ -67,6 +67,18 @@ const MIX_HISTORY_ERRORS: readonly ErrorSpec[] = [
   documented(10005, 'Mix does not exist'),
 ];
 
+const READ_PARAM_ERRORS: readonly ErrorSpec[] = [
+  documented(10001, 'Reading failed'),
+  documented(10002, 'Device does not exist'),
+  documented(10003, 'Device offline'),
+  documented(10004, 'Collector serial number is empty'),
+  documented(10005, 'Collector offline'),
+  documented(10006, 'Collector type does not support reading'),
+  documented(10007, 'The collector version does not support the reading function'),
+  documented(10008, 'The collector connects to the server error, please restart and try again'),
+  documented(10009, 'The read setting parameter type does not exist'),
+];
+
 export const ENDPOINT_ERRORS: { readonly [K in EndpointId]: readonly ErrorSpec[] } = {
   plantList: [SYSTEM_ERROR],
   plantDetails: [SYSTEM_ERROR, PLANT_MISSING, PLANT_ID_EMPTY, documented(10004, 'User does not exist')],
@@ -96,17 +108,7 @@ export const ENDPOINT_ERRORS: { readonly [K in EndpointId]: readonly ErrorSpec[]
     documented(10003, 'Date format error'),
     documented(10005, 'Mix does not exist'),
   ],
-  readMixParam: [
-    documented(10001, 'Reading failed'),
-    documented(10002, 'Device does not exist'),
-    documented(10003, 'Device offline'),
-    documented(10004, 'Collector serial number is empty'),
-    documented(10005, 'Collector offline'),
-    documented(10006, 'Collector type does not support reading'),
-    documented(10007, 'The collector version does not support the reading function'),
-    documented(10008, 'The collector connects to the server error, please restart and try again'),
-    documented(10009, 'The read setting parameter type does not exist'),
-  ],
+  readMixParam: READ_PARAM_ERRORS,
   mixSet: [
     SYSTEM_ERROR,
     documented(10002, 'Server error of the mixed storage integrated machine', 'tlxSet was seen answering 10002 "error_useTrueHostToSet".'),
@@ -118,6 +120,34 @@ export const ENDPOINT_ERRORS: { readonly [K in EndpointId]: readonly ErrorSpec[]
     documented(10008, 'Parameter value is out of range'),
     documented(10009, 'Date and time format is wrong'),
     documented(10012, 'Hybrid storage integrated machine does not exist', 'Overrides the global rate-limit meaning of 10012.'),
+    documented(10013, 'End time cannot be less than start time', 'Overrides the global perpage meaning of 10013.'),
+  ],
+  // The pages list no specific codes; an SN outside the token's account answers permission denied (as mixDataInfo).
+  tlxDataInfo: [],
+  tlxSetInfo: [],
+  tlxLastData: [SYSTEM_ERROR, documented(10002, 'MIN does not exist'), documented(10003, 'Device SN error')],
+  // Assumed to follow mixs_data (the MIN batch page is not in the notes): 10002 also for more than 100 SNs.
+  tlxsData: [SYSTEM_ERROR, documented(10002, 'Device serial number error'), documented(10005, 'MIN does not exist')],
+  tlxData: [
+    SYSTEM_ERROR,
+    documented(10002, 'Device serial number is empty'),
+    documented(10003, 'Start date format error'),
+    documented(10004, 'Date interval exceeds seven days'),
+    documented(10005, 'MIN does not exist'),
+    documented(10011, 'No privilege: permission not satisfied', 'Shadows the global 10011 on this endpoint.'),
+  ],
+  readMinParam: READ_PARAM_ERRORS,
+  tlxSet: [
+    SYSTEM_ERROR,
+    documented(10002, 'Server error', 'Seen live as "error_useTrueHostToSet".'),
+    documented(10003, 'MIN offline'),
+    documented(10004, 'MIN serial number is empty'),
+    documented(10005, 'Collector offline'),
+    documented(10006, 'Setting parameter type does not exist'),
+    documented(10007, 'Parameter value is empty'),
+    documented(10008, 'Parameter value is out of range'),
+    documented(10009, 'Date and time format is wrong'),
+    documented(10012, 'MIN does not exist', 'Overrides the global rate-limit meaning of 10012.'),
     documented(10013, 'End time cannot be less than start time', 'Overrides the global perpage meaning of 10013.'),
   ],
 };

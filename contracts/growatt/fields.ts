@@ -228,6 +228,32 @@ export const MIX_TELEMETRY_FIELDS: readonly FieldSpec[] = [
   extra('dsgipStartDateTime', 'string', null, 'SGIP start date-time (the literal string "null" in the example)'),
 ];
 
+/**
+ * Keys the emulator sends beyond the documented example because Home Assistant's SPH sensors read them. Which of
+ * them the live service sends is unconfirmed; the schema marks them optional so the recorded example still passes.
+ */
+export const MIX_TELEMETRY_HA_EXTRAS: readonly FieldSpec[] = [
+  extra('temp4', 'number', '°C', 'Temperature 4 (PV boost stage) [inferred]'),
+  extra('temp5', 'number', '°C', 'Temperature 5 (battery converter) [inferred]'),
+  extra('eselfToday', 'number', 'kWh', 'Load met by PV and battery today (HA: self consumption today)'),
+  extra('echarge1', 'number', 'kWh', 'Load met by the battery today (HA: load consumption from battery today)'),
+  extra('eChargeToday', 'number', 'kWh', 'Load met by PV today, eselfToday − echarge1 (HA: load consumption from solar today)'),
+];
+
+/**
+ * What Home Assistant's SPH coordinator reads from the merge of `sph_detail` (mix_data_info) and `sph_energy`
+ * (mix_last_data), with the JSON type its sensors need: 33 numbers and the sample time.
+ */
+export const HA_SPH_FIELDS: readonly { key: string; jsonType: 'number' | 'string' }[] = [
+  ...[
+    ...['bmsSOC', 'vbat', 'vpv1', 'vpv2', 'vac1'],
+    ...['pcharge1', 'pdischarge1', 'pacToGridTotal', 'pacToUserR', 'fac', 'temp1', 'temp2', 'temp3', 'temp4', 'temp5', 'ppv', 'ppv1', 'ppv2'],
+    ...['echarge1Today', 'echarge1Total', 'edischarge1Today', 'edischarge1Total', 'epvtoday', 'epvTotal', 'esystemtoday', 'eselfToday'],
+    ...['etoUserToday', 'etoGridToday', 'etogridTotal', 'elocalLoadToday', 'elocalLoadTotal', 'echarge1', 'eChargeToday'],
+  ].map((key) => ({ key, jsonType: 'number' as const })),
+  { key: 'time', jsonType: 'string' },
+];
+
 /** Top-level keys of the batch reply. The table lists error_code with its type and name columns swapped. */
 export const MIXS_DATA_TOP_LEVEL_FIELDS: readonly FieldSpec[] = [
   extra('mixs', 'array', null, 'The requested SNs, echoed as sent (duplicates included)'),

@@ -42,6 +42,14 @@ export const FIXTURES: readonly FixtureInfo[] = [
   { file: 'alarm_data.json', endpoint: 'alarmData', provenance: 'reconstructed' },
   { file: 'mix_last_data.json', endpoint: 'mixLastData', provenance: 'constructed' },
   { file: 'mix_data.json', endpoint: 'mixData', provenance: 'constructed' },
+  // MIN/TLX: no official example is quoted anywhere; these are emulator replies in the shapes the notes describe.
+  { file: 'tlx_data_info.json', endpoint: 'tlxDataInfo', provenance: 'constructed' },
+  { file: 'tlx_set_info.json', endpoint: 'tlxSetInfo', provenance: 'constructed' },
+  { file: 'tlx_last_data.json', endpoint: 'tlxLastData', provenance: 'constructed' },
+  { file: 'tlxs_data.json', endpoint: 'tlxsData', provenance: 'constructed' },
+  { file: 'tlx_data.json', endpoint: 'tlxData', provenance: 'constructed' },
+  { file: 'read_min_param.json', endpoint: 'readMinParam', provenance: 'constructed' },
+  { file: 'tlx_set.json', endpoint: 'tlxSet', provenance: 'constructed' },
 ];
 
 /** Parses a fixture. Reads from the source tree: the JSON files are not part of a tsc build output. */

@@ -8,5 +8,6 @@ export * from './fields.js';
 export * from './java-time.js';
 export * from './params.js';
 export * from './schemas.js';
+export * from './min-schemas.js';
 export * from './validate.js';
 export * from './fixtures.js';

@@ -29,6 +29,14 @@ export const RATE_LIMITS: { readonly [K in EndpointId]: RateLimit } = {
   alarmData: { minIntervalMs: 10 * SECONDS, dailyCap: null },
   readMixParam: { minIntervalMs: null, dailyCap: null },
   mixSet: { minIntervalMs: null, dailyCap: null },
+  // The MIN pages give the same frequencies as their SPH counterparts (tlx_last_data 10 s, tlx_data 5 min).
+  tlxDataInfo: { minIntervalMs: null, dailyCap: null },
+  tlxSetInfo: { minIntervalMs: null, dailyCap: null },
+  tlxLastData: { minIntervalMs: 10 * SECONDS, dailyCap: null },
+  tlxsData: { minIntervalMs: 10 * SECONDS, dailyCap: null },
+  tlxData: { minIntervalMs: 5 * MINUTES, dailyCap: null },
+  readMinParam: { minIntervalMs: null, dailyCap: null },
+  tlxSet: { minIntervalMs: null, dailyCap: null },
 };
 
 /** Paging and range limits shared by the list, history and batch endpoints. */

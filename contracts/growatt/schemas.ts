@@ -12,6 +12,21 @@ import { ErrorEnvelope, SuccessEnvelope } from './envelope.js';
 import type { EndpointId } from './endpoints.js';
 import { TIME_UNITS } from './enums.js';
 import { JavaCalendar, JavaDate } from './java-time.js';
+import {
+  TlxDataInfo,
+  TlxDataInfoExtras,
+  TlxDataRequest,
+  TlxDeviceSnRequest,
+  TlxHistoryData,
+  TlxLastDataExtras,
+  TlxSetRequest,
+  TlxSettings,
+  TlxSnRequest,
+  TlxsDataData,
+  TlxsDataExtras,
+  TlxsDataRequest,
+  TlxTelemetry,
+} from './min-schemas.js';
 
 const Int = Type.Integer();
 const Num = Type.Number();
@@ -426,6 +441,12 @@ export const MixTelemetry = Type.Object(
     sgipCyclCnt: Int,
     sgipStartCyclCnt: Int,
     dsgipStartDateTime: Str,
+    // Not in the documented example; Home Assistant reads them (fields.ts MIX_TELEMETRY_HA_EXTRAS).
+    temp4: Type.Optional(Num),
+    temp5: Type.Optional(Num),
+    eselfToday: Type.Optional(Num),
+    echarge1: Type.Optional(Num),
+    eChargeToday: Type.Optional(Num),
   },
   strict,
 );
@@ -491,6 +512,9 @@ export const MixDataInfoData = Type.Object({
   wchargeSOCLowLimit2: Type.Optional(Loose),
   wdisChargeSOCLowLimit1: Type.Optional(Loose),
   wdisChargeSOCLowLimit2: Type.Optional(Loose),
+  /** The unsuffixed forms growattServer and Home Assistant read (the MIN/TLX payloads' spelling). */
+  wchargeSOCLowLimit: Type.Optional(Loose),
+  wdisChargeSOCLowLimit: Type.Optional(Loose),
   forcedChargeTimeStart1: Type.Optional(Str),
   forcedChargeTimeStop1: Type.Optional(Str),
   forcedChargeTimeStart2: Type.Optional(Str),
@@ -540,6 +564,14 @@ export const ReadMixParamResponse = SuccessEnvelope(Str);
 /** `data` is "" on success too; only error_code tells the outcomes apart. */
 export const MixSetResponse = SuccessEnvelope(Str);
 
+export const TlxDataInfoResponse = SuccessEnvelope(TlxDataInfo, TlxDataInfoExtras);
+export const TlxSetInfoResponse = SuccessEnvelope(TlxSettings);
+export const TlxLastDataResponse = SuccessEnvelope(TlxTelemetry, TlxLastDataExtras);
+export const TlxsDataResponse = SuccessEnvelope(TlxsDataData, TlxsDataExtras);
+export const TlxDataResponse = SuccessEnvelope(TlxHistoryData);
+export const ReadMinParamResponse = SuccessEnvelope(Str);
+export const TlxSetResponse = SuccessEnvelope(Str);
+
 export interface EndpointSchemas {
   readonly request: TSchema;
   readonly success: TSchema;
@@ -560,6 +592,13 @@ export const ENDPOINT_SCHEMAS = {
   alarmData: { request: AlarmDataRequest, success: AlarmDataResponse, error: ErrorEnvelope() },
   readMixParam: { request: ReadMixParamRequest, success: ReadMixParamResponse, error: ErrorEnvelope() },
   mixSet: { request: MixSetRequest, success: MixSetResponse, error: ErrorEnvelope() },
+  tlxDataInfo: { request: TlxDeviceSnRequest, success: TlxDataInfoResponse, error: ErrorEnvelope(TlxDataInfoExtras) },
+  tlxSetInfo: { request: TlxDeviceSnRequest, success: TlxSetInfoResponse, error: ErrorEnvelope() },
+  tlxLastData: { request: TlxSnRequest, success: TlxLastDataResponse, error: ErrorEnvelope(TlxLastDataExtras) },
+  tlxsData: { request: TlxsDataRequest, success: TlxsDataResponse, error: ErrorEnvelope(TlxsDataExtras) },
+  tlxData: { request: TlxDataRequest, success: TlxDataResponse, error: ErrorEnvelope() },
+  readMinParam: { request: ReadMixParamRequest, success: ReadMinParamResponse, error: ErrorEnvelope() },
+  tlxSet: { request: TlxSetRequest, success: TlxSetResponse, error: ErrorEnvelope() },
 } as const satisfies { readonly [K in EndpointId]: EndpointSchemas };
 
 /** Either reply of one endpoint, as a single schema (for documentation or tools that want one). */

@@ -11,14 +11,16 @@ import {
   parseSnList,
   successBody,
   TIME_UNITS,
+  TLX_SET_MAX_PARAMS,
   withinHistoryWindow,
   daysBetween,
   type EndpointId,
   type TimeUnit,
 } from '../../contracts/growatt/index.js';
-import type { Account, Plant, SphDevice } from './fleet.js';
+import type { Account, DeviceFamily, Plant, SphDevice } from './fleet.js';
 import type { GrowattEmulator } from './emulator.js';
 import { dayOfDate } from './energy-history.js';
+import { applyTlxSet, readMinParam as readMinSetting, tlxSettingsView } from './min-settings.js';
 import { applyMixSet, readMixParam } from './settings.js';
 
 /** Parameters after merging query string and form body: repeated keys become arrays. */
@@ -68,6 +70,14 @@ function plantParam(emu: GrowattEmulator, account: Account, params: Params, empt
 }
 
 const isCode = (value: object): value is { code: number } => 'code' in value;
+
+/** The account's device of this family: the SPH endpoints do not know a MIN's serial, nor the MIN ones an SPH's. */
+function deviceOf(emu: GrowattEmulator, account: Account, sn: string, family: DeviceFamily): SphDevice | undefined {
+  const device = emu.fleet.deviceOf(account, sn);
+  return device?.family === family ? device : undefined;
+}
+const sph = (emu: GrowattEmulator, account: Account, sn: string) => deviceOf(emu, account, sn, 'sph');
+const min = (emu: GrowattEmulator, account: Account, sn: string) => deviceOf(emu, account, sn, 'min');
 
 function plantDevices(emu: GrowattEmulator, plant: Plant): SphDevice[] {
   return plant.deviceSns.map((sn) => emu.fleet.devices.get(sn)!);
@@ -136,7 +146,7 @@ const deviceList: Handler = (emu, account, params) => {
 
 const mixDataInfo: Handler = (emu, account, params) => {
   const sn = one(params, 'device_sn')?.trim() ?? '';
-  const device = sn === '' ? undefined : emu.fleet.deviceOf(account, sn);
+  const device = sn === '' ? undefined : sph(emu, account, sn);
   // The page lists no codes; an SN outside the token's account answers permission denied, as the test server does.
   if (device === undefined) return fail('mixDataInfo', 10011);
   return ok(emu.views.mixDataInfo(device), { datalogger_sn: device.dataloggerSn, device_sn: device.sn });
@@ -145,7 +155,7 @@ const mixDataInfo: Handler = (emu, account, params) => {
 const mixLastData: Handler = (emu, account, params) => {
   const sn = one(params, 'mix_sn')?.trim() ?? '';
   if (sn === '' || !/^[A-Za-z0-9]+$/.test(sn)) return fail('mixLastData', 10003);
-  const device = emu.fleet.deviceOf(account, sn);
+  const device = sph(emu, account, sn);
   if (device === undefined) return fail('mixLastData', 10002);
   const json = emu.telemetryJson(device);
   return { json: `{"data":${json},"error_code":0,"error_msg":"","datalogger_sn":${JSON.stringify(device.dataloggerSn)},"mix_sn":${JSON.stringify(device.sn)}}` };
@@ -161,7 +171,7 @@ const mixsData: Handler = (emu, account, params) => {
   if (!(pageNum >= 1 && pageNum <= PAGING.maxBatchPageNum)) return fail('mixsData', 10001);
   const devices: SphDevice[] = [];
   for (const sn of sns) {
-    const device = emu.fleet.deviceOf(account, sn);
+    const device = sph(emu, account, sn);
     if (device === undefined) return fail('mixsData', 10005);
     devices.push(device);
   }
@@ -175,7 +185,7 @@ const mixData: Handler = (emu, account, params) => {
   const end = one(params, 'end_date');
   if (!validDate(start) || !validDate(end)) return fail('mixData', 10003);
   if (!withinHistoryWindow(start, end)) return fail('mixData', 10004);
-  const device = emu.fleet.deviceOf(account, sn);
+  const device = sph(emu, account, sn);
   if (device === undefined) return fail('mixData', 10005);
   const p = paging(params, 10003);
   if ('code' in p) return fail('mixData', p.code);
@@ -190,7 +200,7 @@ const alarmData: Handler = (emu, account, params) => {
   if (sn === '') return fail('alarmData', 10002);
   const date = one(params, 'date');
   if (!validDate(date)) return fail('alarmData', 10003);
-  const device = emu.fleet.deviceOf(account, sn);
+  const device = sph(emu, account, sn);
   if (device === undefined) return fail('alarmData', 10005);
   const p = paging(params, 10003);
   if ('code' in p) return fail('alarmData', p.code);
@@ -206,7 +216,7 @@ function reachable(emu: GrowattEmulator, device: SphDevice): number | null {
 
 const readParam: Handler = (emu, account, params) => {
   const sn = one(params, 'device_sn')?.trim() ?? '';
-  const device = sn === '' ? undefined : emu.fleet.deviceOf(account, sn);
+  const device = sn === '' ? undefined : sph(emu, account, sn);
   if (device === undefined) return fail('readMixParam', 10002);
   const offline = reachable(emu, device);
   if (offline !== null) return fail('readMixParam', offline);
@@ -217,7 +227,7 @@ const readParam: Handler = (emu, account, params) => {
 const mixSet: Handler = (emu, account, params) => {
   const sn = one(params, 'mix_sn')?.trim() ?? '';
   if (sn === '') return fail('mixSet', 10004);
-  const device = emu.fleet.deviceOf(account, sn);
+  const device = sph(emu, account, sn);
   // On setters 10012 means "device does not exist", not a rate limit.
   if (device === undefined) return fail('mixSet', 10012);
   const offline = reachable(emu, device);
@@ -226,6 +236,94 @@ const mixSet: Handler = (emu, account, params) => {
   for (let i = 1; i <= 18; i++) values.push(one(params, `param${i}`) ?? '');
   const outcome = applyMixSet(emu.sim.currentSettings(device.sn), one(params, 'type')?.trim() ?? '', values);
   if (!outcome.ok) return fail('mixSet', outcome.code);
+  emu.applySettings(device, outcome.settings);
+  return ok('');
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// MIN/TLX (type 7): the SPH endpoints' counterparts, with their own parameter names and codes.
+
+const tlxDataInfo: Handler = (emu, account, params) => {
+  const sn = one(params, 'device_sn')?.trim() ?? '';
+  const device = sn === '' ? undefined : min(emu, account, sn);
+  // As mix_data_info: no codes listed; an SN the token cannot see answers permission denied.
+  if (device === undefined) return fail('tlxDataInfo', 10011);
+  return ok(emu.views.tlxDataInfo(device), { datalogger_sn: device.dataloggerSn, device_sn: device.sn });
+};
+
+const tlxSetInfo: Handler = (emu, account, params) => {
+  const sn = one(params, 'device_sn')?.trim() ?? '';
+  const device = sn === '' ? undefined : min(emu, account, sn);
+  if (device === undefined) return fail('tlxSetInfo', 10011);
+  return ok(tlxSettingsView(emu.sim.currentSettings(device.sn)));
+};
+
+const tlxLastData: Handler = (emu, account, params) => {
+  const sn = one(params, 'tlx_sn')?.trim() ?? '';
+  if (sn === '' || !/^[A-Za-z0-9]+$/.test(sn)) return fail('tlxLastData', 10003);
+  const device = min(emu, account, sn);
+  if (device === undefined) return fail('tlxLastData', 10002);
+  return { json: `{"data":${emu.telemetryJson(device)},"error_code":0,"error_msg":"","datalogger_sn":${JSON.stringify(device.dataloggerSn)},"tlx_sn":${JSON.stringify(device.sn)}}` };
+};
+
+const tlxsData: Handler = (emu, account, params) => {
+  const raw = params['tlxs'];
+  const sns = raw === undefined ? [] : parseSnList(raw);
+  if (sns.length === 0 || sns.length > PAGING.maxBatchSns || sns.some((sn) => !/^[A-Za-z0-9]+$/.test(sn))) return fail('tlxsData', 10002);
+  const pageText = one(params, 'pageNum');
+  const pageNum = pageText !== undefined && /^\d+$/.test(pageText) ? Number(pageText) : NaN;
+  if (!(pageNum >= 1 && pageNum <= PAGING.maxBatchPageNum)) return fail('tlxsData', 10001);
+  const devices: SphDevice[] = [];
+  for (const sn of sns) {
+    const device = min(emu, account, sn);
+    if (device === undefined) return fail('tlxsData', 10005);
+    devices.push(device);
+  }
+  return emu.mixsDataReply(sns, devices, pageNum, 'tlxs');
+};
+
+const tlxData: Handler = (emu, account, params) => {
+  const sn = one(params, 'tlx_sn')?.trim() ?? '';
+  if (sn === '') return fail('tlxData', 10002);
+  const start = one(params, 'start_date');
+  const end = one(params, 'end_date');
+  if (!validDate(start) || !validDate(end)) return fail('tlxData', 10003);
+  if (!withinHistoryWindow(start, end)) return fail('tlxData', 10004);
+  const device = min(emu, account, sn);
+  if (device === undefined) return fail('tlxData', 10005);
+  const p = paging(params, 10003);
+  if ('code' in p) return fail('tlxData', p.code);
+  const { count, rows } = emu.historyRows(device, dayOfDate(start), dayOfDate(end), (p.page - 1) * p.perpage, p.perpage);
+  const next = p.page * p.perpage < count ? p.page * p.perpage + 1 : -1;
+  const head = `{"count":${count},"datalogger_sn":${JSON.stringify(device.dataloggerSn)},"tlx_sn":${JSON.stringify(device.sn)},"datas":[${rows.join(',')}],"next_page_start_id":${next}}`;
+  return { json: `{"data":${head},"error_code":0,"error_msg":""}` };
+};
+
+const readMinParam: Handler = (emu, account, params) => {
+  const sn = one(params, 'device_sn')?.trim() ?? '';
+  const device = sn === '' ? undefined : min(emu, account, sn);
+  if (device === undefined) return fail('readMinParam', 10002);
+  const offline = reachable(emu, device);
+  if (offline !== null) return fail('readMinParam', offline);
+  const paramId = one(params, 'paramId')?.trim() ?? '';
+  const settings = emu.sim.currentSettings(device.sn);
+  // Raw registers read as on the SPH.
+  const outcome = paramId === 'set_any_reg' ? readMixParam(settings, paramId, one(params, 'startAddr'), one(params, 'endAddr')) : readMinSetting(settings, paramId, one(params, 'startAddr'), one(params, 'endAddr'));
+  return outcome.ok ? ok(outcome.value) : fail('readMinParam', outcome.code);
+};
+
+const tlxSet: Handler = (emu, account, params) => {
+  const sn = one(params, 'tlx_sn')?.trim() ?? '';
+  if (sn === '') return fail('tlxSet', 10004);
+  const device = min(emu, account, sn);
+  // On setters 10012 means "device does not exist", not a rate limit.
+  if (device === undefined) return fail('tlxSet', 10012);
+  const offline = reachable(emu, device);
+  if (offline !== null) return fail('tlxSet', offline);
+  const values: string[] = [];
+  for (let i = 1; i <= TLX_SET_MAX_PARAMS; i++) values.push(one(params, `param${i}`) ?? '');
+  const outcome = applyTlxSet(emu.sim.currentSettings(device.sn), one(params, 'type')?.trim() ?? '', values);
+  if (!outcome.ok) return fail('tlxSet', outcome.code);
   emu.applySettings(device, outcome.settings);
   return ok('');
 };
@@ -244,4 +342,11 @@ export const HANDLERS: { readonly [K in EndpointId]: Handler } = {
   alarmData,
   readMixParam: readParam,
   mixSet,
+  tlxDataInfo,
+  tlxSetInfo,
+  tlxLastData,
+  tlxsData,
+  tlxData,
+  readMinParam,
+  tlxSet,
 };

@@ -21,7 +21,7 @@ export async function create(context: DeviceContext<ResolvedGrowattOptions>): Pr
   }
   const server = await createGrowattServer({
     world: context.world,
-    fleet: { devices: options.devices, accounts: options.accounts, ...(options.token !== undefined ? { demoToken: options.token } : {}), ...config.fleet },
+    fleet: { devices: options.devices, minDevices: options.minDevices, accounts: options.accounts, ...(options.token !== undefined ? { demoToken: options.token } : {}), ...config.fleet },
     settings: { rateLimits: options.rateLimit, ...config.settings },
   }, { controlRoutes: caRoute(tls.ca) });
   return {

@@ -8,7 +8,8 @@ import type { GrowattSettings } from './emulator.js';
 import { MAX_FLEET_DEVICES, type FleetConfig } from './fleet.js';
 
 export const GrowattOptions = Type.Object({
-  devices: Type.Integer({ minimum: 1, maximum: MAX_FLEET_DEVICES, default: 1, description: 'SPH inverters in the fleet, one plant each' }),
+  devices: Type.Integer({ minimum: 1, maximum: MAX_FLEET_DEVICES, default: 1, description: 'inverters in the fleet, one plant each' }),
+  minDevices: Type.Integer({ minimum: 0, maximum: MAX_FLEET_DEVICES, default: 0, description: 'how many of them are MIN TL-XH (type 7) instead of SPH (type 5), spread evenly' }),
   accounts: Type.Integer({ minimum: 1, maximum: MAX_FLEET_DEVICES, default: 1, description: 'accounts (tokens) the devices are spread over; the first gets the demo token' }),
   token: Type.Optional(Type.String({ pattern: '^[0-9a-zA-Z]{8,64}$', expects: '8-64 letters or digits', hint: 'token', description: 'demo token of the first account (8-64 letters or digits); default: derived from the seed' })),
   rateLimit: Type.Boolean({ default: true, description: 'answer every call; by default calls faster than the documented limits get 10012' }),
@@ -33,6 +34,7 @@ export default defineDevice({
   options: GrowattOptions,
   async resolveOptions(options): Promise<ResolvedGrowattOptions> {
     const { cert, key, ...rest } = options;
+    if (rest.minDevices > rest.devices) throw new DeviceOptionError('minDevices', `(${rest.minDevices}) cannot exceed --growatt-devices (${rest.devices})`);
     if (rest.accounts > rest.devices) throw new DeviceOptionError('accounts', `(${rest.accounts}) cannot exceed --growatt-devices (${rest.devices})`);
     if (cert !== undefined && key === undefined) throw new DeviceOptionError('cert', 'needs --growatt-key (the two go together)');
     if (key !== undefined && cert === undefined) throw new DeviceOptionError('key', 'needs --growatt-cert (the two go together)');

@@ -19,6 +19,7 @@ import type { SimState } from './physics.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { SphSettings } from './settings.js';
 import { GrowattSimulation, HISTORY_DAYS, type OutageKind } from './simulation.js';
+import { buildMinTelemetry } from './min-telemetry.js';
 import { buildTelemetry, gridNominal } from './telemetry.js';
 import { PlantViews } from './views.js';
 import { emptySample } from './world-tape.js';
@@ -161,6 +162,17 @@ export class GrowattEmulator implements DeviceEmulator {
 
   telemetryAt(device: SphDevice, state: SimState, slot: number) {
     const rng = this.noise;
+    if (device.family === 'min') {
+      return buildMinTelemetry({
+        device,
+        state,
+        uploadMs: this.sim.uploadTime(device, slot),
+        utcOffsetMinutes: this.world.config.utcOffsetMinutes,
+        grid: gridNominal(this.world.config.longitude),
+        again: this.sim.resent(device, slot),
+        noise: (channel) => rng.signedNoise(device.noiseKey ^ (channel * 0x9e3779b1), slot),
+      });
+    }
     const sample = this.sim.tape.sample(slot, emptySample());
     return buildTelemetry({
       device,
@@ -200,9 +212,9 @@ export class GrowattEmulator implements DeviceEmulator {
    * The whole mixs_data reply. Pollers repeat the same batch every few seconds while uploads come every
    * 5 minutes, so the encoded reply is kept per request until any of its devices uploads again.
    */
-  mixsDataReply(sns: readonly string[], devices: readonly SphDevice[], pageNum: number): Reply {
+  mixsDataReply(sns: readonly string[], devices: readonly SphDevice[], pageNum: number, listKey: 'mixs' | 'tlxs' = 'mixs'): Reply {
     const now = this.world.clock.now();
-    const key = `${pageNum}|${sns.join(',')}`;
+    const key = `${listKey}|${pageNum}|${sns.join(',')}`;
     let signature = String(this.version);
     for (const device of devices) signature += `,${this.sim.latestSlot(device, now)}`;
     const cached = this.batchCache.get(key);
@@ -216,7 +228,7 @@ export class GrowattEmulator implements DeviceEmulator {
       const sn = JSON.stringify(device.sn);
       entries.push(`${sn}:{"dataloggerSn":${JSON.stringify(device.dataloggerSn)},${sn}:${this.telemetryJson(device)}}`);
     }
-    const bytes = Buffer.from(`{"mixs":${JSON.stringify(sns)},"data":{${entries.join(',')}},"error_code":0,"error_msg":"","pageNum":${pageNum}}`);
+    const bytes = Buffer.from(`{"${listKey}":${JSON.stringify(sns)},"data":{${entries.join(',')}},"error_code":0,"error_msg":"","pageNum":${pageNum}}`);
     if (this.batchCache.size >= BATCH_CACHE_LIMIT && cached === undefined) this.batchCache.delete(this.batchCache.keys().next().value!);
     this.batchCache.set(key, { signature, bytes });
     return { bytes };
@@ -244,6 +256,7 @@ export class GrowattEmulator implements DeviceEmulator {
         accounts: this.fleet.accounts.length,
         plants: this.fleet.plants.size,
         devices: this.fleet.devices.size,
+        minDevices: this.fleet.config.minDevices ?? 0,
         simulatedDevices: this.sim.activeDevices,
       },
       accounts: this.fleet.accounts.slice(0, plantsShown).map((account) => ({

@@ -8,8 +8,10 @@ import { hashString, Rng } from '../core/rng.js';
 
 export interface FleetConfig {
   seed: number;
-  /** SPH inverters in total, spread round-robin over the accounts. */
+  /** Inverters in total (SPH and MIN), spread round-robin over the accounts. */
   devices: number;
+  /** How many of `devices` are MIN TL-XH (type 7) instead of SPH (type 5), spread evenly; default 0. */
+  minDevices?: number;
   accounts: number;
   /** SPH inverters per plant (a home has one; installers see many plants). */
   sphPerPlant: number;
@@ -58,9 +60,16 @@ export interface Plant {
   readonly dataloggerDeviceId: number;
 }
 
-/** One SPH hybrid inverter with its PV strings and battery stack. */
+/** `device/list` type 5 (SPH/MIX) or 7 (MIN/TLX). */
+export type DeviceFamily = 'sph' | 'min';
+
+/**
+ * One hybrid inverter with its PV strings and battery stack: an SPH, or a MIN TL-XH whose battery (an ARK XH stack
+ * on its BDC) is optional (`batteryWh` 0 without one). Both run the same physics.
+ */
 export interface SphDevice {
   readonly sn: string;
+  readonly family: DeviceFamily;
   readonly deviceId: number;
   readonly plantId: number;
   readonly index: number;
@@ -87,8 +96,12 @@ export interface SphDevice {
   readonly noiseKey: number;
 }
 
-/** The energy counters an SPH reports as `…Today` / `…Total` pairs. */
-export const COUNTERS = ['epv1', 'epv2', 'eac', 'charge', 'discharge', 'toUser', 'toGrid', 'localLoad', 'acCharge'] as const;
+/**
+ * The energy counters an SPH reports as `…Today` / `…Total` pairs. `selfUse` is the house load met by PV and battery
+ * (not by the grid) and `batteryToLoad` the part of it the battery met; Home Assistant reads them as `eselfToday`
+ * and `echarge1` (its "load consumption from battery"), and their difference as `eChargeToday` ("from solar").
+ */
+export const COUNTERS = ['epv1', 'epv2', 'eac', 'charge', 'discharge', 'toUser', 'toGrid', 'localLoad', 'acCharge', 'selfUse', 'batteryToLoad'] as const;
 export type CounterName = (typeof COUNTERS)[number];
 
 const RATINGS = [3000, 3600, 4000, 5000, 6000] as const;
@@ -111,6 +124,10 @@ export class Fleet {
     }
     if (!Number.isInteger(config.sphPerPlant) || config.sphPerPlant < 1 || config.sphPerPlant > 100) {
       throw new RangeError(`growatt sphPerPlant must be a whole number from 1 to 100, got ${config.sphPerPlant}`);
+    }
+    const minDevices = config.minDevices ?? 0;
+    if (!Number.isInteger(minDevices) || minDevices < 0 || minDevices > config.devices) {
+      throw new RangeError(`growatt minDevices must be a whole number from 0 to the device count (${config.devices}), got ${minDevices}`);
     }
     if (config.demoToken !== undefined && !/^[0-9a-zA-Z]{8,64}$/.test(config.demoToken)) {
       throw new RangeError('growatt demo token must be 8-64 letters or digits');
@@ -162,7 +179,10 @@ export class Fleet {
         account.plantIds.push(plant.id);
       }
       const minted = serials.inverter();
-      const device = makeDevice(rng.fork(`device-${i}`), given.inverters[i] ?? minted, i, nextDeviceId++, plant, startMs);
+      // Device i is a MIN where the running share of MINs steps up, so any count spreads evenly.
+      const family: DeviceFamily = Math.floor(((i + 1) * minDevices) / config.devices) > Math.floor((i * minDevices) / config.devices) ? 'min' : 'sph';
+      const make = family === 'min' ? makeMinDevice : makeDevice;
+      const device = make(rng.fork(`device-${i}`), given.inverters[i] ?? minted, i, nextDeviceId++, plant, startMs);
       plant.deviceSns.push(device.sn);
       this.devices.set(device.sn, device);
     }
@@ -214,10 +234,16 @@ function makeDevice(rng: Rng, sn: string, index: number, deviceId: number, plant
     toGrid,
     localLoad: load,
     acCharge: discharge * rng.range(0, 0.05),
+    selfUse: 0,
+    batteryToLoad: 0,
   };
+  // Derived without drawing from the generator, so the rest of the seed's fleet stays as it was.
+  lifetime.selfUse = Math.max(0, lifetime.localLoad - (lifetime.toUser - lifetime.acCharge));
+  lifetime.batteryToLoad = Math.min(lifetime.discharge * 0.95, lifetime.selfUse);
   for (const key of Object.keys(lifetime) as CounterName[]) lifetime[key] = Math.round(lifetime[key] * 10) / 10;
   return {
     sn,
+    family: 'sph',
     deviceId,
     plantId: plant.id,
     index,
@@ -235,6 +261,39 @@ function makeDevice(rng: Rng, sn: string, index: number, deviceId: number, plant
     lifetime,
     initialCycles: cycles,
     noiseKey: hashString(sn),
+  };
+}
+
+/** MIN 2500-6000TL-XH ratings. */
+const MIN_RATINGS = [2500, 3000, 3600, 4200, 5000, 6000] as const;
+
+/**
+ * A MIN TL-XH: the SPH's draws for the site (peak, load, history), then its own rating and, on about two thirds of
+ * them, an ARK XH battery of 2-4 modules behind the BDC (its power limit 2.5 kW per module up to the rating).
+ */
+function makeMinDevice(rng: Rng, sn: string, index: number, deviceId: number, plant: Plant, startMs: number): SphDevice {
+  const base = makeDevice(rng, sn, index, deviceId, plant, startMs);
+  const own = rng.fork('min');
+  const ratedW = own.pick(MIN_RATINGS);
+  const modules = own.next() < 0.66 ? own.int(2, 4) : 0;
+  const batteryWh = modules * 2560;
+  const lifetime = { ...base.lifetime };
+  if (modules === 0) {
+    // Without a battery nothing was ever charged or discharged; the load the battery met came from the grid.
+    lifetime.toUser = Math.round((lifetime.toUser + lifetime.batteryToLoad) * 10) / 10;
+    lifetime.selfUse = Math.round((lifetime.selfUse - lifetime.batteryToLoad) * 10) / 10;
+    lifetime.charge = lifetime.discharge = lifetime.acCharge = lifetime.batteryToLoad = 0;
+  }
+  return {
+    ...base,
+    family: 'min',
+    ratedW,
+    peakW: Math.round((ratedW * own.range(0.9, 1.3)) / 10) * 10,
+    batteryWh,
+    batteryMaxW: Math.min(ratedW, modules * 2500),
+    batteryModules: modules,
+    lifetime,
+    initialCycles: modules === 0 ? 0 : base.initialCycles,
   };
 }
 

@@ -173,7 +173,7 @@ export function stepSlot(device: SphDevice, state: SimState, world: WorldSample,
   solveFlows(device, world.gridUp, modeOf(settings, world.minute), settings, flows);
   applyFlows(device, state, flows);
   // Temperatures settle towards ambient plus self-heating; the battery sits indoors.
-  const batteryTarget = 18 + 0.25 * world.ambientC + 8 * ((flows.charge + flows.discharge) / device.batteryMaxW);
+  const batteryTarget = 18 + 0.25 * world.ambientC + 8 * ((flows.charge + flows.discharge) / Math.max(1, device.batteryMaxW));
   const inverterTarget = 10 + 0.8 * world.ambientC + 25 * (state.pac / device.ratedW);
   state.batteryTempC += (batteryTarget - state.batteryTempC) * 0.3;
   state.inverterTempC += (inverterTarget - state.inverterTempC) * 0.5;
@@ -216,7 +216,7 @@ export function stepCoarse(device: SphDevice, state: SimState, means: CoarseMean
     }
   }
   applyFlows(device, state, flows);
-  state.batteryTempC = 18 + 0.25 * means.ambientC + 8 * ((flows.charge + flows.discharge) / device.batteryMaxW);
+  state.batteryTempC = 18 + 0.25 * means.ambientC + 8 * ((flows.charge + flows.discharge) / Math.max(1, device.batteryMaxW));
   state.inverterTempC = 10 + 0.8 * means.ambientC + 25 * (state.pac / device.ratedW);
 }
 
@@ -286,6 +286,11 @@ function applyFlows(device: SphDevice, state: SimState, flows: Flows): void {
   add(state, TO_GRID, flows.exports * kwh);
   add(state, LOCAL_LOAD, flows.load * kwh);
   add(state, AC_CHARGE, flows.acCharge * kwh);
+  // Grid power beyond what charges the battery feeds the house; the rest of the load is self-supplied, and the
+  // battery's share of that is what it discharged, capped by the self-supplied load (a grid-first discharge exports).
+  const selfW = Math.max(0, flows.load - Math.max(0, flows.imports - flows.acCharge));
+  add(state, SELF_USE, selfW * kwh);
+  add(state, BATTERY_TO_LOAD, Math.min(flows.discharge, selfW) * kwh);
 }
 
 function add(state: SimState, i: number, kwh: number): void {
@@ -302,6 +307,8 @@ const TO_USER = COUNTER_INDEX.toUser;
 const TO_GRID = COUNTER_INDEX.toGrid;
 const LOCAL_LOAD = COUNTER_INDEX.localLoad;
 const AC_CHARGE = COUNTER_INDEX.acCharge;
+const SELF_USE = COUNTER_INDEX.selfUse;
+const BATTERY_TO_LOAD = COUNTER_INDEX.batteryToLoad;
 
 function newFlows(): Flows {
   return { socWh: 0, pvAvail: 0, demand: 0, hours: 0, spread: 0, pv: 0, charge: 0, discharge: 0, imports: 0, exports: 0, load: 0, acCharge: 0, eps: false, online: true, atLimit: false, chargeRoom: 0, chargePower: 0, dischargeRoom: 0, dischargePower: 0 };

@@ -15,7 +15,17 @@ export interface Period {
   enabled: boolean;
 }
 
+/** A MIN/TLX time segment: its battery mode (0 load first, 1 battery first, 2 grid first) over a period. */
+export interface Segment extends Period {
+  mode: 0 | 1 | 2;
+}
+
 export interface SphSettings {
+  /**
+   * MIN/TLX only: the nine time segments, which then decide the work mode instead of the SPH's charge and discharge
+   * periods (the same physics runs both families).
+   */
+  segments?: readonly Segment[];
   pvOn: boolean;
   acChargeEnable: boolean;
   chargePowerPct: number;
@@ -79,7 +89,7 @@ export const MAX_REGISTERS_PER_READ = 125;
 
 const MINUTES_PER_DAY = 1440;
 
-function period(startMin: number, endMin: number, enabled: boolean): Period {
+export function period(startMin: number, endMin: number, enabled: boolean): Period {
   return Object.freeze({ startMin, endMin, enabled });
 }
 
@@ -126,7 +136,7 @@ export const DEFAULT_SPH_SETTINGS: SphSettings = Object.freeze({
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 
 /** A decimal number in [min, max] with at most `decimals` fraction digits (by value: "50.0" is an integer). */
-function parseNumber(raw: string, min: number, max: number, decimals = 0): number | undefined {
+export function parseNumber(raw: string, min: number, max: number, decimals = 0): number | undefined {
   if (!DECIMAL.test(raw)) return undefined;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < min || value > max) return undefined;
@@ -135,15 +145,15 @@ function parseNumber(raw: string, min: number, max: number, decimals = 0): numbe
   return decimals === 0 ? Math.round(value) : Math.round(scaled) / 10 ** decimals;
 }
 
-const percent = (raw: string) => parseNumber(raw, 0, 100);
-const flag = (raw: string) => {
+export const percent = (raw: string) => parseNumber(raw, 0, 100);
+export const flag = (raw: string) => {
   const value = parseNumber(raw, 0, 1);
   return value === undefined ? undefined : value === 1;
 };
 
 /** Clients send hours and minutes as plain integers ("7", "07", "30"); zero padding is optional. */
-const hour = (raw: string) => (/^\d{1,2}$/.test(raw) ? inRange(Number(raw), 0, 23) : undefined);
-const minute = (raw: string) => (/^\d{1,2}$/.test(raw) ? inRange(Number(raw), 0, 59) : undefined);
+export const hour = (raw: string) => (/^\d{1,2}$/.test(raw) ? inRange(Number(raw), 0, 23) : undefined);
+export const minute = (raw: string) => (/^\d{1,2}$/.test(raw) ? inRange(Number(raw), 0, 59) : undefined);
 const inRange = (value: number, min: number, max: number) => (value >= min && value <= max ? value : undefined);
 
 /** "H:M" with optional zero padding, as pf_sys_year takes it ("00:00" ~ "23:59" in the doc). */
@@ -159,7 +169,7 @@ function clockTime(raw: string): number | undefined {
  * pv_on_off: the official table says "0000"/"0001"; growattServer's docs tell users to send "0"/"1" and
  * readMixParam answers "0"/"1". Both spellings are accepted so neither client family is refused.
  */
-function onOff(raw: string): boolean | undefined {
+export function onOff(raw: string): boolean | undefined {
   if (raw === '0000' || raw === '0') return false;
   if (raw === '0001' || raw === '1') return true;
   return undefined;
@@ -401,6 +411,11 @@ export function settingsView(settings: SphSettings): Record<string, unknown> {
     wchargeSOCLowLimit2: settings.chargeStopSocPct,
     wdisChargeSOCLowLimit1: settings.loadFirstStopSocPct,
     wdisChargeSOCLowLimit2: settings.dischargeStopSocPct,
+    // growattServer's sph_read_ac_{charge,discharge}_times and Home Assistant's number entities read these
+    // unsuffixed keys, which the MIN/TLX payloads carry; the documented SPH table has only the …1/2 forms. Both are
+    // sent, the unsuffixed ones holding the stop SOCs the two time-period writers set [inferred].
+    wchargeSOCLowLimit: settings.chargeStopSocPct,
+    wdisChargeSOCLowLimit: settings.dischargeStopSocPct,
   };
   periodKeys(view, 'Charge', settings.chargePeriods);
   periodKeys(view, 'Discharge', settings.dischargePeriods);
@@ -434,6 +449,8 @@ export const PRIORITY_CHOOSE: Record<'load-first' | 'battery-first' | 'grid-firs
   'grid-first': 2,
 });
 
+const MODE_NAMES = ['load-first', 'battery-first', 'grid-first'] as const;
+
 /** Start inclusive, end exclusive; start > end wraps past midnight; start == end is empty. */
 export function periodContains(p: Period, minuteOfDay: number): boolean {
   if (!p.enabled || p.startMin === p.endMin) return false;
@@ -444,6 +461,11 @@ export function periodContains(p: Period, minuteOfDay: number): boolean {
 
 export function modeAt(settings: SphSettings, minuteOfDay: number): 'load-first' | 'battery-first' | 'grid-first' {
   const m = ((Math.floor(minuteOfDay) % MINUTES_PER_DAY) + MINUTES_PER_DAY) % MINUTES_PER_DAY;
+  if (settings.segments !== undefined) {
+    // The lowest-numbered enabled segment covering the minute wins; outside all of them the inverter runs load first.
+    const segment = settings.segments.find((x) => periodContains(x, m));
+    return segment === undefined ? 'load-first' : MODE_NAMES[segment.mode];
+  }
   if (settings.chargePeriods.some((p) => periodContains(p, m))) return 'battery-first';
   if (settings.dischargePeriods.some((p) => periodContains(p, m))) return 'grid-first';
   return 'load-first';

@@ -61,6 +61,7 @@ import type { World } from '../core/world/world.js';
 import { EnergyLedger } from './energy-history.js';
 import type { Fleet, SphDevice } from './fleet.js';
 import { COUNTER_INDEX, modeTable, SimState, stepCoarse, stepSlot, type SlotNoise } from './physics.js';
+import { DEFAULT_MIN_SETTINGS } from './min-settings.js';
 import { DEFAULT_SPH_SETTINGS, type SphSettings } from './settings.js';
 import { emptyMeans, emptySample, SLOT_MS, SLOTS_PER_DAY, WorldTape } from './world-tape.js';
 
@@ -315,7 +316,7 @@ export class GrowattSimulation {
       if (device === undefined) throw new RangeError(`unknown device ${sn}`);
       runtime = {
         state: new SimState(device),
-        settings: [{ from: 0, settings: DEFAULT_SPH_SETTINGS }],
+        settings: [{ from: 0, settings: device.family === 'min' ? DEFAULT_MIN_SETTINGS : DEFAULT_SPH_SETTINGS }],
         outages: [],
         checkpoints: [],
         coarse: [],

@@ -179,6 +179,10 @@ export function buildTelemetry(input: TelemetryInput): MixTelemetry {
     temp1: r1(s.inverterTempC),
     temp2: r1(s.inverterTempC - 4),
     temp3: r1(s.inverterTempC - 3),
+    // temp4/temp5 are not in the documented example; Home Assistant reads them. Here: the PV boost stage and the
+    // battery converter, which sits between the heatsink and the pack [inferred].
+    temp4: r1(s.inverterTempC - 2),
+    temp5: r1((s.inverterTempC + s.batteryTempC) / 2),
     vBatDsp: f32(r1(packV + 0.3)),
     sysEn: 17056,
     vac2: 0,
@@ -210,8 +214,14 @@ export function buildTelemetry(input: TelemetryInput): MixTelemetry {
     psystem: UNSUPPORTED,
     eselftoday: UNSUPPORTED,
     eselftotal: UNSUPPORTED,
-    esystemtoday: UNSUPPORTED,
+    // Home Assistant reads esystemtoday ("self-consumption + export"), so it carries the simulated value; the
+    // example's -0.1 marker stays on the keys nobody reads.
+    esystemtoday: r1(today('selfUse') + today('toGrid')),
     esystemtotal: UNSUPPORTED,
+    // Home Assistant's SPH sensors: self-consumption, its battery part and its solar part.
+    eselfToday: r1(today('selfUse')),
+    echarge1: r1(today('batteryToLoad')),
+    eChargeToday: r1(Math.max(0, today('selfUse') - today('batteryToLoad'))),
     priorityChoose: PRIORITY_CHOOSE[modeAt(settings, input.slotMinute)],
     batteryType: 1,
     sysFaultWord: 0,

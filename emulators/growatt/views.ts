@@ -3,7 +3,8 @@
  * mix_data_info and alarms. Typing follows what the service sends: the plant endpoints carry many numbers as
  * strings, plant/list reports W while plant/data reports kW, times are plant-local without an offset.
  */
-import { toJavaDate, type TimeUnit } from '../../contracts/growatt/index.js';
+import { MIN_DEVICE_TYPE, SPH_DEVICE_TYPE, toJavaDate, type TimeUnit } from '../../contracts/growatt/index.js';
+import { tlxSettingsView } from './min-settings.js';
 import type { GrowattEmulator } from './emulator.js';
 import { dailyEnergy, dateOfDay, dayOfDate } from './energy-history.js';
 import type { Plant, SphDevice } from './fleet.js';
@@ -211,14 +212,14 @@ export class PlantViews {
       return {
         device_sn: device.sn,
         last_update_time: localDateTime(latest?.uploadMs ?? plant.createdAt, this.offset),
-        model: MODEL_TEXT,
+        model: device.family === 'min' ? MIN_MODEL_TEXT : MODEL_TEXT,
         // Here `lost` is the real communication state (the latest-data endpoints always say true).
         lost: this.emu.sim.openOutage(device.sn) !== undefined,
         status: latest?.state.status ?? 0,
         manufacturer: 'Growatt',
         device_id: device.deviceId,
         datalogger_sn: device.dataloggerSn,
-        type: 5,
+        type: device.family === 'min' ? MIN_DEVICE_TYPE : SPH_DEVICE_TYPE,
       };
     });
     // The grid meter is listed too, with an empty device_id, as the documents show for meters.
@@ -269,6 +270,32 @@ export class PlantViews {
     };
   }
 
+  /** tlx_data_info: identity at the top level, settings nested in `tlxSetbean` (as a live MOD-XH answers). */
+  tlxDataInfo(device: SphDevice) {
+    const latest = this.emu.latest(device);
+    const uploadMs = latest?.uploadMs ?? device.installedAt;
+    const open = this.emu.sim.openOutage(device.sn);
+    return {
+      serialNum: device.sn,
+      dataLogSn: device.dataloggerSn,
+      alias: device.sn,
+      addr: 1,
+      fwVersion: 'TJ1.0',
+      innerVersion: 'tjaa1001',
+      modelText: MIN_MODEL_TEXT,
+      // The live MOD-XH listed as type 7 reports sub-type 6 here.
+      deviceType: 6,
+      lost: open !== undefined,
+      status: latest === null || latest.state.status === 0 ? 0 : 1,
+      lastUpdateTime: toJavaDate(uploadMs),
+      lastUpdateTimeText: localDateTime(uploadMs, this.offset),
+      pmax: device.ratedW,
+      bdcNum: device.batteryWh > 0 ? 1 : 0,
+      batteryModules: device.batteryModules,
+      tlxSetbean: tlxSettingsView(this.emu.sim.currentSettings(device.sn)),
+    };
+  }
+
   /** Grid outages seen by the device that touch the local date, as "No AC Connection" alarms. */
   alarms(device: SphDevice, date: string) {
     const dayStart = dayOfDate(date) * DAY_MS - this.offset * 60_000;
@@ -293,6 +320,8 @@ export class PlantViews {
 
 /** The SPH model code of the documents' examples. */
 const MODEL_TEXT = 'A0B1D0T0PFU2M7S0';
+/** The model code shape of device/list, for a MIN [inferred]. */
+const MIN_MODEL_TEXT = 'S22B00D00T00P0FU01M0078';
 
 function lastDayOfMonth(date: string): string {
   const year = Number(date.slice(0, 4));

@@ -35,10 +35,10 @@ describe('upArgsFromEnv', () => {
 
 describe('parseUpArgs, from the device descriptors', () => {
   it('every device option and listener port has a flag, and its values arrive typed and checked', async () => {
-    const options = await parse(['--pvs-panels', '12', '--pvs-batteries', '2', '--senec-firmware', 'v21-0824', '--growatt-devices', '5', '--growatt-accounts', '2', '--growatt-no-rate-limit', '--senec-https-port', '9443', '--ups-control-port', '0']);
+    const options = await parse(['--pvs-panels', '12', '--pvs-batteries', '2', '--senec-firmware', 'v21-0824', '--growatt-devices', '5', '--growatt-accounts', '2', '--growatt-min-devices', '2', '--growatt-no-rate-limit', '--senec-https-port', '9443', '--ups-control-port', '0']);
     expect(options.options['pvs']).toEqual({ panels: 12, batteries: 2, latency: false });
     expect(options.options['senec']).toEqual({ firmware: 'v21-0824' });
-    expect(options.options['growatt']).toEqual({ devices: 5, accounts: 2, rateLimit: false });
+    expect(options.options['growatt']).toEqual({ devices: 5, minDevices: 2, accounts: 2, rateLimit: false });
     expect(options.ports).toEqual({ senecHttps: 9443, upsControl: 0 });
   });
 
@@ -46,7 +46,7 @@ describe('parseUpArgs, from the device descriptors', () => {
     const options = await parse([]);
     expect(options.devices.map((d) => d.name)).toEqual(['pvs', 'senec', 'growatt', 'ups']);
     expect(options.options['pvs']).toEqual({ panels: 24, batteries: 0, latency: false });
-    expect(options.options['growatt']).toEqual({ devices: 1, accounts: 1, rateLimit: true });
+    expect(options.options['growatt']).toEqual({ devices: 1, minDevices: 0, accounts: 1, rateLimit: true });
     expect(options.ports).toEqual({});
   });
 

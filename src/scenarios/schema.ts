@@ -44,7 +44,7 @@ const DeviceConfig = strictObject({
   firmware: Type.Optional(Type.String({ description: 'SENEC: a firmware profile id (v21-0824, v3-0826, ...); PVS: a firmware profile id (pvs6-61839, pvs6-61845, pvs5-5412, ...) or a supervisor SWVER such as "2025.09, Build 61845"' })),
   site: Type.Optional(Type.Record(Type.String(), Json, { description: "The device's site options (see the README per device)" })),
   settings: Type.Optional(Type.Record(Type.String(), Json, { description: "The device's emulator settings" })),
-  fleet: Type.Optional(Type.Record(Type.String(), Json, { description: 'Growatt: devices, accounts, sphPerPlant, demoToken' })),
+  fleet: Type.Optional(Type.Record(Type.String(), Json, { description: 'Growatt: devices, minDevices, accounts, sphPerPlant, demoToken' })),
 });
 
 const HttpRequest = strictObject(

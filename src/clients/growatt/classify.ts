@@ -62,6 +62,29 @@ export const ENDPOINT_ERROR_KINDS: { readonly [K in EndpointId]: KindTable } = {
     10012: 'notFound', // not a rate limit here
     10013: 'parameter', // end time before start time
   },
+  tlxDataInfo: {},
+  tlxSetInfo: {},
+  tlxLastData: { 10002: 'notFound', 10003: 'parameter' },
+  tlxsData: { 10002: 'parameter', 10005: 'notFound' },
+  tlxData: { 10002: 'parameter', 10003: 'parameter', 10004: 'parameter', 10005: 'notFound', 10011: 'auth' },
+  readMinParam: {
+    10002: 'notFound',
+    10003: 'offline', // device
+    10004: 'parameter', // datalogger SN empty
+    10005: 'offline', // datalogger
+    10009: 'parameter', // parameter type does not exist
+  },
+  tlxSet: {
+    10003: 'offline',
+    10004: 'parameter',
+    10005: 'offline',
+    10006: 'parameter',
+    10007: 'parameter',
+    10008: 'parameter',
+    10009: 'parameter',
+    10012: 'notFound', // not a rate limit here
+    10013: 'parameter',
+  },
 };
 
 const CLASSES: { readonly [K in ApiErrorKind]: new (init: ApiErrorInit) => GrowattApiError } = {

@@ -31,6 +31,9 @@ import {
   type PlantPowerResponse,
   type TimeUnit,
   type WireParams,
+  TLX_SET_MAX_PARAMS,
+  type TlxSetTypeName,
+  type TlxTelemetry,
 } from '../../../contracts/growatt/index.js';
 import { localParameterError } from './classify.js';
 import { formatDate, historyWindows, isIsoDate, type DateInput } from './dates.js';
@@ -105,6 +108,24 @@ export interface MixsData {
   /** The SNs as the server echoes them (duplicates included). */
   readonly mixs: string[];
   readonly pageNum: number;
+}
+
+/** One MIN time segment for `setTimeSegment` (what growattServer's `min_write_time_segment` sends). */
+export interface TimeSegmentSettings {
+  /** 1-9. */
+  readonly segment: number;
+  /** 0 load first, 1 battery first, 2 grid first. */
+  readonly mode: 0 | 1 | 2;
+  /** "H:MM" or "HH:MM"; the end may not be before the start (overnight windows take two segments). */
+  readonly start: string;
+  readonly end: string;
+  readonly enabled: boolean;
+}
+
+export interface MinReply<T> {
+  readonly data: T;
+  readonly dataloggerSn: string;
+  readonly sn: string;
 }
 
 export interface PageOptions {
@@ -420,6 +441,99 @@ export class GrowattClient {
 
   async #send(sn: string, command: MixSetCommand): Promise<void> {
     await this.mixSet(sn, command.type, command.params);
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // MIN/TLX (type 7), growattServer's min_detail / min_settings / min_energy / min_energy_history.
+
+  async minDetail(sn: string): Promise<MinReply<Record<string, unknown>>> {
+    const body = await this.call('tlxDataInfo', { device_sn: sn });
+    return { data: body['data'] as Record<string, unknown>, dataloggerSn: body['datalogger_sn'] as string, sn: body['device_sn'] as string };
+  }
+
+  /** The flat settings map (`forcedTimeStartN`, `timeNMode`, `forcedStopSwitchN`, `yearTimeN`, …). */
+  async minSettings(sn: string): Promise<Record<string, unknown>> {
+    return (await this.call('tlxSetInfo', { device_sn: sn }))['data'] as Record<string, unknown>;
+  }
+
+  async minLastData(sn: string): Promise<MinReply<TlxTelemetry>> {
+    const body = await this.call('tlxLastData', { tlx_sn: sn });
+    return { data: body['data'] as TlxTelemetry, dataloggerSn: body['datalogger_sn'] as string, sn: body['tlx_sn'] as string };
+  }
+
+  /** Latest MIN telemetry for any number of SNs, in tlxs_data batches of 100 (duplicates dropped). */
+  async minLastDataForMany(sns: Iterable<string>): Promise<Map<string, TlxTelemetry>> {
+    const unique = [...new Set(sns)];
+    const merged = new Map<string, TlxTelemetry>();
+    for (let i = 0; i < unique.length; i += PAGING.maxBatchSns) {
+      const body = await this.call('tlxsData', { tlxs: encodeSnList(unique.slice(i, i + PAGING.maxBatchSns)), pageNum: '1' });
+      for (const [sn, entry] of Object.entries(body['data'] as Record<string, Record<string, unknown>>)) {
+        const telemetry = entry[sn];
+        if (typeof telemetry === 'object' && telemetry !== null) merged.set(sn, telemetry as TlxTelemetry);
+      }
+    }
+    return merged;
+  }
+
+  /** One page of MIN history (range ≤ 7 days, checked locally). */
+  async minData(query: MixDataQuery): Promise<{ count: number; datas: TlxTelemetry[]; next_page_start_id: number }> {
+    const start = formatDate(query.startDate);
+    const end = formatDate(query.endDate);
+    const days = daysBetween(start, end);
+    if (days === undefined || days < 0) throw localParameterError('tlxData', DATE_FORMAT_ERROR, `need YYYY-MM-DD dates with start ≤ end, got ${start}..${end}`);
+    if (days > PAGING.maxHistoryDays) throw localParameterError('tlxData', INTERVAL_TOO_LONG, `${start}..${end} spans more than ${PAGING.maxHistoryDays} days`);
+    this.#checkPaging('tlxData', query);
+    const body = await this.call('tlxData', {
+      tlx_sn: query.sn,
+      start_date: start,
+      end_date: end,
+      timezone_id: query.timezoneId,
+      page: text(query.page),
+      perpage: text(query.perpage),
+    });
+    return body['data'] as { count: number; datas: TlxTelemetry[]; next_page_start_id: number };
+  }
+
+  /** Every MIN history row from startDate to endDate, 7-day windows read page by page. */
+  async *minHistory(sn: string, startDate: DateInput, endDate: DateInput, options: MixHistoryOptions = {}): AsyncGenerator<TlxTelemetry> {
+    const start = formatDate(startDate);
+    const end = formatDate(endDate);
+    if (!isIsoDate(start) || !isIsoDate(end) || end < start) throw localParameterError('tlxData', DATE_FORMAT_ERROR, `need YYYY-MM-DD dates with start ≤ end, got ${start}..${end}`);
+    const perpage = options.perpage ?? PAGING.maxPerPage;
+    for (const window of historyWindows(start, end)) {
+      yield* pages(async (page) => {
+        const data = await this.minData({ sn, startDate: window.start, endDate: window.end, page, perpage, ...(options.timezoneId === undefined ? {} : { timezoneId: options.timezoneId }) });
+        return { rows: data.datas, count: data.count };
+      });
+    }
+  }
+
+  async readMinParam(sn: string, paramId: string, startAddr = 0, endAddr = 0): Promise<string> {
+    const body = await this.call('readMinParam', { device_sn: sn, paramId, startAddr: String(startAddr), endAddr: String(endAddr) });
+    return body['data'] as string;
+  }
+
+  /** Raw tlxSet: `params` become param1.., the rest up to param19 are sent as "". */
+  async tlxSet(sn: string, type: TlxSetTypeName | (string & {}), params: readonly string[]): Promise<void> {
+    if (params.length > TLX_SET_MAX_PARAMS) throw localParameterError('tlxSet', VALUE_OUT_OF_RANGE, `tlxSet takes at most ${TLX_SET_MAX_PARAMS} params, got ${params.length}`);
+    const wire: Record<string, string> = { tlx_sn: sn, type };
+    for (let i = 0; i < TLX_SET_MAX_PARAMS; i += 1) wire[`param${i + 1}`] = params[i] ?? '';
+    await this.call('tlxSet', wire);
+  }
+
+  /** time_segmentN as growattServer writes it: mode, start h, start m, end h, end m, enable. */
+  async setTimeSegment(sn: string, settings: TimeSegmentSettings): Promise<void> {
+    const time = (value: string) => /^(\d{1,2}):(\d{2})$/.exec(value);
+    const start = time(settings.start);
+    const end = time(settings.end);
+    if (!Number.isInteger(settings.segment) || settings.segment < 1 || settings.segment > 9) {
+      throw localParameterError('tlxSet', 10006, `segment must be 1-9, got ${settings.segment}`);
+    }
+    if (start === null || end === null) throw localParameterError('tlxSet', 10009, `times must be "H:MM", got ${settings.start}..${settings.end}`);
+    const [sh, sm, eh, em] = [start[1]!, start[2]!, end[1]!, end[2]!].map(Number) as [number, number, number, number];
+    if (sh > 23 || eh > 23 || sm > 59 || em > 59) throw localParameterError('tlxSet', 10009, `times must be within 0:00-23:59`);
+    if (eh * 60 + em < sh * 60 + sm) throw localParameterError('tlxSet', 10013, `segment ends before it starts`);
+    await this.tlxSet(sn, `time_segment${settings.segment}`, [String(settings.mode), String(sh), String(sm), String(eh), String(em), settings.enabled ? '1' : '0']);
   }
 
   #checkPaging(endpoint: EndpointId, options: PageOptions): void {

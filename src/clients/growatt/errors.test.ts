@@ -37,6 +37,13 @@ const CALLS: { readonly [K in EndpointId]: (client: GrowattClient) => Promise<un
   alarmData: (c) => c.alarmData({ sn: 'SN', date: '2024-01-01' }),
   readMixParam: (c) => c.readMixParam('SN', 'pv_on_off'),
   mixSet: (c) => c.setPvOn('SN', true),
+  tlxDataInfo: (c) => c.minDetail('SN'),
+  tlxSetInfo: (c) => c.minSettings('SN'),
+  tlxLastData: (c) => c.minLastData('SN'),
+  tlxsData: (c) => c.minLastDataForMany(['SN']),
+  tlxData: (c) => c.minData({ sn: 'SN', startDate: '2024-01-01', endDate: '2024-01-02' }),
+  readMinParam: (c) => c.readMinParam('SN', 'ac_charge'),
+  tlxSet: (c) => c.setTimeSegment('SN', { segment: 1, mode: 1, start: '1:00', end: '5:00', enabled: true }),
 };
 
 async function failure(endpoint: EndpointId, handler: FakeHandler, validate = true): Promise<unknown> {

@@ -1,4 +1,4 @@
-/** Typed client of the Growatt ShineServer OpenAPI v1 (plants, device list, SPH/MIX readers and setters). */
+/** Typed client of the Growatt ShineServer OpenAPI v1 (plants, device list, SPH/MIX and MIN/TLX readers and setters). */
 export {
   GrowattClient,
   DEFAULT_USER_AGENT,
@@ -25,6 +25,8 @@ export {
   type MixHistoryPage,
   type AlarmPage,
   type AlarmRow,
+  type MinReply,
+  type TimeSegmentSettings,
 } from './client.js';
 export * from './errors.js';
 export { apiError, errorKind, localParameterError, ENDPOINT_ERROR_KINDS, GLOBAL_ERROR_KINDS, type ApiErrorKind } from './classify.js';
@@ -58,4 +60,4 @@ export {
   type AcDischargeSettings,
   type ExportLimitSettings,
 } from './setters.js';
-export type { MixTelemetry, MixsDataEntry, EndpointId, WireParams } from '../../../contracts/growatt/index.js';
+export type { MixTelemetry, MixsDataEntry, TlxTelemetry, TlxSetTypeName, EndpointId, WireParams } from '../../../contracts/growatt/index.js';

@@ -29,6 +29,13 @@ export const FIXTURE_FOR: { readonly [K in EndpointId]: string } = {
   alarmData: 'alarm_data.json',
   readMixParam: 'read_mix_param.json',
   mixSet: 'mix_set.json',
+  tlxDataInfo: 'tlx_data_info.json',
+  tlxSetInfo: 'tlx_set_info.json',
+  tlxLastData: 'tlx_last_data.json',
+  tlxsData: 'tlxs_data.json',
+  tlxData: 'tlx_data.json',
+  readMinParam: 'read_min_param.json',
+  tlxSet: 'tlx_set.json',
 };
 
 export interface SeenRequest {
