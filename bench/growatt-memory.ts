@@ -1,12 +1,14 @@
 // The Growatt memory benchmark: the real CLI (`voltbench up --only growatt`, compiled, no tsx) with a fleet of
-// 10 000 SPH devices on a manual clock; every device's latest data read once through mixs_data in batches of 100
-// over HTTP, the clock moved on by an hour through the control API, all read again. The figure is the server
+// 10 000 devices (half SPH, half MIN by default) on a manual clock; every device's latest data read once in batches
+// of 100 over HTTP (SPH through mixs_data, MIN through tlxs_data), the clock moved on by an hour through the control
+// API, all read again. The figure is the server
 // process's resident set as the kernel reports it (/proc/<pid>/status), without forcing a GC: what a user's
 // machine would see.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ENDPOINTS, PAGING, TOKEN_HEADER, encodeSnList } from '../contracts/growatt/index.js';
+import { ENDPOINTS, PAGING, TOKEN_HEADER } from '../contracts/growatt/index.js';
+import { BATCHES, readBatch, type BatchEndpoint } from './growatt-batches.js';
 import type { GrowattMemoryResult } from './growatt.js';
 import { firstLine } from './lib.js';
 
@@ -20,11 +22,14 @@ function rssOf(pid: number): number {
   return Number(match[1]) * 1024;
 }
 
-export async function measureGrowattMemory(devices: number): Promise<GrowattMemoryResult> {
+export async function measureGrowattMemory(devices: number, minDevices: number): Promise<GrowattMemoryResult> {
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [CLI, 'up', '--only', 'growatt', '--growatt-port', '0', '--growatt-devices', String(devices), '--growatt-no-rate-limit', '--speed', '0', '--start', '2026-06-21T11:00:00Z', '--json'],
+    [
+      CLI, 'up', '--only', 'growatt', '--growatt-port', '0', '--growatt-devices', String(devices), '--growatt-min-devices', String(minDevices),
+      '--growatt-no-rate-limit', '--speed', '0', '--start', '2026-06-21T11:00:00Z', '--json',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   try {
@@ -36,23 +41,26 @@ export async function measureGrowattMemory(devices: number): Promise<GrowattMemo
     if (state.fleet.devices !== devices) throw new Error(`the emulator has ${state.fleet.devices} devices, not ${devices}`);
     // The control API lists only a sample of serials; page through device lists of the demo account instead.
     const sns = await allSerials(url, token);
-    if (sns.length !== devices) throw new Error(`found ${sns.length} SPH serials, expected ${devices}`);
+    const expected: Record<BatchEndpoint, number> = { mixsData: devices - minDevices, tlxsData: minDevices };
+    for (const endpoint of ENDPOINTS_READ) {
+      if (sns[endpoint].length !== expected[endpoint]) throw new Error(`found ${sns[endpoint].length} ${BATCHES[endpoint].model} serials, expected ${expected[endpoint]}`);
+    }
     const pollAll = async () => {
       const begun = performance.now();
       let calls = 0;
       let latest = '';
-      for (let i = 0; i < sns.length; i += PAGING.maxBatchSns) {
-        const batch = sns.slice(i, i + PAGING.maxBatchSns);
-        const response = await fetch(`${url}${ENDPOINTS.mixsData.path}`, {
-          method: 'POST',
-          headers: { [TOKEN_HEADER]: token, 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ mixs: encodeSnList(batch), pageNum: '1' }).toString(),
-        });
-        const body = (await response.json()) as { error_code: number; data: Record<string, Record<string, { time?: string }>> };
-        calls++;
-        if (body.error_code !== 0 || Object.keys(body.data).length !== batch.length) throw new Error(`mixs_data answered ${body.error_code} with ${Object.keys(body.data ?? {}).length} devices`);
-        const time = body.data[batch[0]!]?.[batch[0]!]?.time ?? '';
-        if (time > latest) latest = time;
+      for (const endpoint of ENDPOINTS_READ) {
+        const all = sns[endpoint];
+        for (let i = 0; i < all.length; i += PAGING.maxBatchSns) {
+          const batch = all.slice(i, i + PAGING.maxBatchSns);
+          const body = await readBatch(url, token, endpoint, batch);
+          calls++;
+          if (body.error_code !== 0 || Object.keys(body.data).length !== batch.length) {
+            throw new Error(`${BATCHES[endpoint].name} answered ${body.error_code} with ${Object.keys(body.data ?? {}).length} devices`);
+          }
+          const time = body.data[batch[0]!]?.[batch[0]!]?.time ?? '';
+          if (time > latest) latest = time;
+        }
       }
       return { ms: performance.now() - begun, calls, latest };
     };
@@ -63,6 +71,7 @@ export async function measureGrowattMemory(devices: number): Promise<GrowattMemo
     const usage = rssOf(child.pid!);
     return {
       devices,
+      minDevices,
       createMs,
       firstPollMs: first.ms,
       secondPollMs: second.ms,
@@ -75,17 +84,22 @@ export async function measureGrowattMemory(devices: number): Promise<GrowattMemo
   }
 }
 
-/** Every SPH serial of the demo account, from plant/list and device/list pages (rate limits are off). */
-async function allSerials(url: string, token: string): Promise<string[]> {
+/** Read in this order each poll: the SPH devices, then the MIN ones. */
+const ENDPOINTS_READ: readonly BatchEndpoint[] = ['mixsData', 'tlxsData'];
+
+/** Every SPH and MIN serial of the demo account, from plant/list and device/list pages (rate limits are off). */
+async function allSerials(url: string, token: string): Promise<Record<BatchEndpoint, string[]>> {
   const get = async (path: string) => (await (await fetch(`${url}${path}`, { headers: { [TOKEN_HEADER]: token } })).json()) as { data: Record<string, unknown> };
-  const sns: string[] = [];
+  const sns: Record<BatchEndpoint, string[]> = { mixsData: [], tlxsData: [] };
   for (let page = 1; ; page++) {
     const { data } = await get(`${ENDPOINTS.plantList.path}?page=${page}&perpage=100`);
     const plants = data['plants'] as { plant_id: number }[];
     if (plants.length === 0) break;
     for (const plant of plants) {
       const devices = (await get(`${ENDPOINTS.deviceList.path}?plant_id=${plant.plant_id}&perpage=100`)).data['devices'] as { device_sn: string; type: number }[];
-      for (const device of devices) if (device.type === 5) sns.push(device.device_sn);
+      for (const device of devices) {
+        for (const endpoint of ENDPOINTS_READ) if (device.type === BATCHES[endpoint].deviceType) sns[endpoint].push(device.device_sn);
+      }
     }
   }
   return sns;

@@ -1,22 +1,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ENDPOINTS, encodeSnList } from '../contracts/growatt/index.js';
 import { GrowattClient, type GrowattRequest } from '../src/clients/growatt/index.js';
+import { BATCHES, batchParams, type BatchEndpoint } from './growatt-batches.js';
 import { measureGrowattMemory } from './growatt-memory.js';
 import { childCpu, firstLine, fmt, load, median, medianOf, startChild, type LoadRequest, type LoadResult } from './lib.js';
 
 const SERVERS = fileURLToPath(new URL('./growatt-servers.ts', import.meta.url));
 
-/** Memory target for a 10 000-device fleet read in full twice: resident set after GC, 300 MB (10^6 bytes). */
+/** Memory target for a 10 000-device fleet read in full twice: resident set, 300 MB (10^6 bytes). */
 export const GROWATT_MEMORY_TARGET_BYTES = 300 * 1_000_000;
 export const GROWATT_MEMORY_DEVICES = 10_000;
+/** The fleets measured, each against the target: half SPH and half MIN (the issue's), then SPH only (the earlier figure). */
+export const GROWATT_MEMORY_FLEETS: readonly { devices: number; minDevices: number }[] = [
+  { devices: GROWATT_MEMORY_DEVICES, minDevices: GROWATT_MEMORY_DEVICES / 2 },
+  { devices: GROWATT_MEMORY_DEVICES, minDevices: 0 },
+];
 
 /** Ready line of `growatt-servers.ts emulator`. */
 export interface EmulatorReady {
   url: string;
   token: string;
-  /** The fleet's SPH serials, all on the demo token. */
+  /** The fleet's serials (all SPH or all MIN), all on the demo token. */
   sns: string[];
 }
 
@@ -33,6 +38,8 @@ export interface BareReady {
 /** The line `growatt-memory.ts` prints. */
 export interface GrowattMemoryResult {
   devices: number;
+  /** How many of the devices are MIN (read through tlxs_data); the rest are SPH (mixs_data). */
+  minDevices: number;
   /** From spawning `voltbench up` to its ready line (fleet, simulation, Fastify app, node start-up). */
   createMs: number;
   /** Reading every device once; includes each device's replay of its backfilled history. */
@@ -50,7 +57,8 @@ export interface ServerFigures extends LoadResult {
   cpuMicrosPerRequest: number;
 }
 
-export interface MixsDataFigures {
+export interface BatchFigures {
+  endpoint: BatchEndpoint;
   devices: number;
   emulator: ServerFigures;
   /** Bare route sending the captured reply as an object (the comparison the ratio is about). */
@@ -66,35 +74,39 @@ export interface MixsDataFigures {
 }
 
 export interface GrowattBenchResult {
-  mixsData: MixsDataFigures;
-  memory: GrowattMemoryResult;
+  /** mixs_data (SPH) and tlxs_data (MIN), each against its bare routes. */
+  batches: BatchFigures[];
+  /** One run per fleet of GROWATT_MEMORY_FLEETS. */
+  memory: GrowattMemoryResult[];
 }
 
-/** Both parts: mixs_data throughput against a bare route, then the 10 000-device memory run. */
+/** Both parts: mixs_data and tlxs_data throughput against bare routes, then the 10 000-device memory runs. */
 export async function benchGrowatt(options: { seconds: number; rounds: number }): Promise<GrowattBenchResult> {
-  const mixsData = await benchMixsData(options);
-  const memory = await benchMemory(GROWATT_MEMORY_DEVICES);
-  return { mixsData, memory };
+  const batches: BatchFigures[] = [];
+  for (const endpoint of ['mixsData', 'tlxsData'] as const) batches.push(await benchBatch(endpoint, options));
+  const memory: GrowattMemoryResult[] = [];
+  for (const fleet of GROWATT_MEMORY_FLEETS) memory.push(await benchMemory(fleet.devices, fleet.minDevices));
+  return { batches, memory };
 }
 
 /**
- * `POST /v1/device/mix/mixs_data` with 100 SNs, as the typed client sends it, against the emulator (100-device fleet,
- * rate limits off) and against a bare Fastify route serving the same reply object, each in its own child process;
- * autocannon over loopback, rounds alternating, medians reported.
+ * `POST /v1/device/mix/mixs_data` or `/v1/device/tlx/tlxs_data` with 100 SNs, as the typed client sends it, against
+ * the emulator (100-device fleet of SPH or of MIN, rate limits off) and against bare Fastify routes serving the same
+ * reply, each in its own child process; autocannon over loopback, rounds alternating, medians reported.
  */
-export async function benchMixsData(options: { seconds: number; rounds: number }): Promise<MixsDataFigures> {
+export async function benchBatch(endpoint: BatchEndpoint, options: { seconds: number; rounds: number }): Promise<BatchFigures> {
+  const { path, family } = BATCHES[endpoint];
   const children: ChildProcess[] = [];
   try {
-    const emulatorChild = await startChild(SERVERS, ['emulator']);
+    const emulatorChild = await startChild(SERVERS, ['emulator', family]);
     children.push(emulatorChild.child);
     const emulatorReady = JSON.parse(emulatorChild.line) as EmulatorReady;
-    const request = mixsDataRequest(emulatorReady);
-    const bareChild = await startChild(SERVERS, ['bare', emulatorReady.url, emulatorReady.token, request.body!]);
+    const request = batchRequest(endpoint, emulatorReady);
+    const bareChild = await startChild(SERVERS, ['bare', path, emulatorReady.url, emulatorReady.token, request.body!]);
     children.push(bareChild.child);
     const bareReady = JSON.parse(bareChild.line) as BareReady;
 
     const poll: LoadRequest = { method: 'POST', body: request.body!, headers: { ...request.headers } };
-    const path = ENDPOINTS.mixsData.path;
     const target: Record<Side, string> = { emulator: emulatorReady.url + path, bare: bareReady.url + path, bareBytes: bareReady.bytesUrl + path };
     await checkSameReply(target, poll, emulatorReady.sns);
 
@@ -119,6 +131,7 @@ export async function benchMixsData(options: { seconds: number; rounds: number }
     const bare = figures(runs.bare);
     const bareBytes = figures(runs.bareBytes);
     return {
+      endpoint,
       devices: emulatorReady.sns.length,
       emulator,
       bare,
@@ -143,9 +156,9 @@ interface Measured {
 }
 
 /** The request the typed client sends for one batch of the fleet's first 100 SNs (token header, form body). */
-function mixsDataRequest(ready: EmulatorReady): GrowattRequest {
+function batchRequest(endpoint: BatchEndpoint, ready: EmulatorReady): GrowattRequest {
   const client = new GrowattClient({ baseUrl: ready.url, token: ready.token });
-  return client.buildRequest('mixsData', { mixs: encodeSnList(ready.sns.slice(0, 100)), pageNum: '1' });
+  return client.buildRequest(endpoint, batchParams(endpoint, ready.sns.slice(0, 100)));
 }
 
 /** Every server must answer 200 with a full batch, and all with the same JSON value. */
@@ -164,46 +177,56 @@ async function checkSameReply(target: Record<Side, string>, poll: LoadRequest, s
   }
 }
 
-/** Starts the real CLI with `devices` SPH inverters, polls them all twice and reads the server's resident set. */
-export async function benchMemory(devices: number): Promise<GrowattMemoryResult> {
-  return measureGrowattMemory(devices);
+/** Starts the real CLI with `devices` inverters (`minDevices` of them MIN), polls them all twice and reads the server's resident set. */
+export async function benchMemory(devices: number, minDevices: number): Promise<GrowattMemoryResult> {
+  return measureGrowattMemory(devices, minDevices);
 }
 
-export const failedRequests = (r: MixsDataFigures): number =>
+export const failedRequests = (r: BatchFigures): number =>
   [r.emulator, r.bare, r.bareBytes].reduce((sum, s) => sum + s.errors + s.non2xx, 0);
 export const memoryPassed = (m: GrowattMemoryResult): boolean => m.rssBytes < GROWATT_MEMORY_TARGET_BYTES;
-/** No throughput target is set for mixs_data: that part fails only on failed requests. */
-export const growattPassed = (r: GrowattBenchResult): boolean => failedRequests(r.mixsData) === 0 && memoryPassed(r.memory);
+/** No throughput target is set for mixs_data or tlxs_data: that part fails only on failed requests. */
+export const growattPassed = (r: GrowattBenchResult): boolean =>
+  r.batches.every((b) => failedRequests(b) === 0) && r.memory.every(memoryPassed);
 
 const mb = (bytes: number) => fmt(bytes / 1_000_000, 1);
 
 export function reportGrowatt(r: GrowattBenchResult): string[] {
-  const m = r.mixsData;
+  return [...r.batches.flatMap(reportBatch), ...r.memory.flatMap(reportMemory)];
+}
+
+function reportBatch(m: BatchFigures): string[] {
+  const { name, model } = BATCHES[m.endpoint];
   const lines = [
-    `Growatt mixs_data, ${m.devices} SNs per call (${m.requestBytes}-byte form body, ${fmt(m.replyBytes / 1000, 1)} KB reply):`,
+    `Growatt ${name}, ${m.devices} ${model} SNs per call (${m.requestBytes}-byte form body, ${fmt(m.replyBytes / 1000, 1)} KB reply):`,
     `  | server | requests/s | p50 ms | p99 ms | server CPU µs/request | errors |`,
     `  |---|---:|---:|---:|---:|---:|`,
   ];
-  const row = (name: string, s: ServerFigures) =>
-    `  | ${name} | ${fmt(s.requestsPerSec)} | ${s.p50Ms} | ${s.p99Ms} | ${fmt(s.cpuMicrosPerRequest, 1)} | ${s.errors + s.non2xx} |`;
+  const row = (label: string, s: ServerFigures) =>
+    `  | ${label} | ${fmt(s.requestsPerSec)} | ${s.p50Ms} | ${s.p99Ms} | ${fmt(s.cpuMicrosPerRequest, 1)} | ${s.errors + s.non2xx} |`;
   lines.push(
     row('bare Fastify route, reply.send(captured object)', m.bare),
     row('bare Fastify route, captured bytes', m.bareBytes),
-    row(`voltbench Growatt emulator (${m.devices}-device fleet, rate limits off)`, m.emulator),
+    row(`voltbench Growatt emulator (${m.devices}-device ${model} fleet, rate limits off)`, m.emulator),
     `  emulator ${fmt(m.emulator.requestsPerSec)} req/s, bare (object) ${fmt(m.bare.requestsPerSec)} req/s, ratio ${fmt(m.ratio * 100, 1)}% ` +
       `(against the captured bytes: ${fmt(m.bytesRatio * 100, 1)}%; no target set)`,
   );
   const failed = failedRequests(m);
   if (failed > 0) lines.push(`  !! ${failed} requests failed (connection errors, timeouts or non-2xx replies)`);
-  const mem = r.memory;
-  lines.push(
-    `Growatt memory, ${mem.devices} SPH devices (\`voltbench up --only growatt\`, manual clock, rate limits off, mixs_data in batches of 100 over HTTP):`,
+  return lines;
+}
+
+function reportMemory(mem: GrowattMemoryResult): string[] {
+  const sph = mem.devices - mem.minDevices;
+  const fleet = mem.minDevices === 0 ? `${mem.devices} SPH devices` : `${mem.devices} devices, ${sph} SPH and ${mem.minDevices} MIN`;
+  const reads = [sph > 0 ? 'SPH through mixs_data' : '', mem.minDevices > 0 ? 'MIN through tlxs_data' : ''].filter(Boolean).join(', ');
+  return [
+    `Growatt memory, ${fleet} (\`voltbench up --only growatt\`, manual clock, rate limits off, ${reads}, batches of 100 over HTTP):`,
     `  ready in ${fmt(mem.createMs)} ms, RSS ${mb(mem.rssAfterCreateBytes)} MB`,
     `  first poll of every device: ${mem.callsPerPoll} calls in ${fmt(mem.firstPollMs)} ms (each device replays its backfilled history)`,
     `  second poll, 1 h of virtual time later: ${mem.callsPerPoll} calls in ${fmt(mem.secondPollMs)} ms`,
     `  server RSS after both polls ${mb(mem.rssBytes)} MB (kernel VmRSS, no forced GC), target < ${mb(GROWATT_MEMORY_TARGET_BYTES)} MB ${memoryPassed(mem) ? 'PASS' : 'FAIL'}`,
-  );
-  return lines;
+  ];
 }
 
 /** Runs, prints and says whether the targets were met (what bench/run.ts expects of each benchmark). */
