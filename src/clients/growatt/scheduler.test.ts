@@ -49,6 +49,23 @@ describe('windows', () => {
     expect(server.requests.map((r) => r.at)).toEqual([0, 5 * 60_000]);
   });
 
+  it('keeps the MIN pages\' own windows: tlx_last_data 10 s per serial, tlx_data 5 min, tlx_set_info none', async () => {
+    const { clock, server, client } = setup(fixtureHandler, { marginMs: 0 });
+    await clock.run(Promise.all([client.minLastData('A'), client.minLastData('B'), client.minLastData('A')]));
+    const lastData = server.requests.map((r) => [r.form['tlx_sn'] ?? r.query['tlx_sn'], r.at]);
+    expect(lastData).toEqual([['A', 0], ['B', 0], ['A', RATE_LIMITS.tlxLastData.minIntervalMs]]);
+    server.requests.length = 0;
+    clock.t = 100_000;
+    const day = { sn: 'A', startDate: '2024-01-01', endDate: '2024-01-01' };
+    await clock.run(Promise.all([client.minData(day), client.minData(day), client.minSettings('A'), client.minSettings('A')]));
+    expect(server.requests.map((r) => [r.path.split('/').pop(), r.at])).toEqual([
+      ['tlx_data', 100_000],
+      ['tlx_set_info', 100_000],
+      ['tlx_set_info', 100_000],
+      ['tlx_data', 100_000 + RATE_LIMITS.tlxData.minIntervalMs!],
+    ]);
+  });
+
   it('does not wait when the window has already passed', async () => {
     const { clock, server, client } = setup();
     await clock.run(client.mixLastData('A'));
