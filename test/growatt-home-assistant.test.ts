@@ -192,6 +192,32 @@ describe("Home Assistant's MIN field list", () => {
     expect((await merged())['acChargeEnable']).toBe(0);
   });
 
+  it('takes the on-grid discharge stop SOC HA writes, reads it back apart from the off-grid one, and stops the night discharge at it', async () => {
+    const { site, request, device, merged } = await minSite({ start: GROWATT_NIGHT });
+    const write = (type: string, value: string) =>
+      request('POST', 'tlxSet', { tlx_sn: device.sn, type, param1: value, ...Object.fromEntries(Array.from({ length: 18 }, (_, i) => [`param${i + 2}`, ''])) });
+    const before = await merged();
+    // 02:00, load first: the battery covers the house.
+    expect(before['bdc1DischargePower'] as number).toBeGreaterThan(0);
+    await write('discharge_stop_soc', '20');
+    await write('on_grid_discharge_stop_soc', '100');
+    const settings = await merged();
+    expect(settings['onGridDischargeStopSOC']).toBe(100);
+    expect(settings['wdisChargeSOCLowLimit']).toBe(20);
+    expect(await request('POST', 'readMinParam', { device_sn: device.sn, paramId: 'on_grid_discharge_stop_soc', startAddr: '0', endAddr: '0' })).toBe('100');
+    // From the next upload on, a floor above the state of charge leaves the house on the grid.
+    site.clock.advance(15 * 60_000);
+    const after = await merged();
+    expect(after['bdc1DischargePower']).toBe(0);
+    expect(after['pacToUserTotal'] as number).toBeCloseTo(after['pacToLocalLoad'] as number, 0);
+    // The battery holds its charge from then on (the slot that was running when the floor was set still discharged).
+    site.clock.advance(30 * 60_000);
+    const later = await merged();
+    expect(later['bdc1DischargePower']).toBe(0);
+    expect(later['bmsSoc']).toBe(after['bmsSoc']);
+    expect(later['edischargeTotal']).toBe(after['edischargeTotal']);
+  });
+
   it("gives the plant totals HA's total coordinator reads, as numbers or numeric strings that agree with the MINs", async () => {
     const { site, request } = await listening({ fleet: { devices: 1, minDevices: 1 } });
     const plantId = site.growatt.fleet.demoAccount.plantIds[0]!;
