@@ -258,12 +258,12 @@ function inputs(flows: Flows, socWh: number, pvAvail: number, demand: number, ho
   return flows;
 }
 
-/** Battery, instantaneous values, status and counters after `flows.hours` at `flows`. */
 /** House load met by PV and battery (W): the load less the grid power that reaches it (imports beyond AC charging). */
 export function selfSuppliedW(load: number, imports: number, acCharge: number): number {
   return Math.max(0, load - Math.max(0, imports - acCharge));
 }
 
+/** Battery, instantaneous values, status and counters after `flows.hours` at `flows`. */
 function applyFlows(device: SphDevice, state: SimState, flows: Flows): void {
   const hours = flows.hours;
   const e = BATTERY_EFFICIENCY;
