@@ -8,13 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { lookupError, validateResponse, type EndpointId } from '../contracts/growatt/index.js';
 import { GROWATT_NIGHT, testGrowatt, type TestGrowattOptions } from '../emulators/growatt/test-support.js';
 import { startVoltbench } from '../emulators/registry.js';
+import { minCallSequence, timeSegment } from './support/growatt-sequences.js';
 
 type Site = Awaited<ReturnType<typeof testGrowatt>>;
 type Json = Record<string, unknown>;
-
-const MINUTE = 60_000;
-/** A set applies from the next slot, uploaded up to 4:59 after it ends. */
-const SETTLE = 15 * MINUTE;
 
 const open: Site[] = [];
 afterEach(async () => {
@@ -45,14 +42,6 @@ async function listening(options: TestGrowattOptions = {}) {
   const mins = [...site.growatt.fleet.devices.values()].filter((d) => d.family === 'min');
   const sphs = [...site.growatt.fleet.devices.values()].filter((d) => d.family === 'sph');
   return { site, raw, data, mins, sphs };
-}
-
-/** min_write_time_segment's wire form: mode, start h, start m, end h, end m, enable, param7..19 empty. */
-function timeSegment(sn: string, segment: number, mode: number, start: [number, number], end: [number, number], enabled: boolean) {
-  const params: Record<string, string> = { tlx_sn: sn, type: `time_segment${segment}` };
-  const values = [mode, start[0], start[1], end[0], end[1], enabled ? 1 : 0].map(String);
-  for (let i = 1; i <= 19; i++) params[`param${i}`] = values[i - 1] ?? '';
-  return params;
 }
 
 describe('MIN fleet', () => {
@@ -95,43 +84,7 @@ describe('growattServer MIN call sequence', () => {
     // A MIN with a battery (about two thirds have one) that is neither empty nor full.
     const device = mins.find((d) => d.batteryWh > 0 && d.initialSocPct < 80)!;
     expect(device).toBeDefined();
-    const sn = device.sn;
-
-    const detail = await data('tlxDataInfo', 'GET', 'device/tlx/tlx_data_info', { device_sn: sn });
-    expect(detail['serialNum']).toBe(sn);
-    expect(detail['deviceType']).toBe(6);
-    const bean = detail['tlxSetbean'] as Json;
-    for (let i = 1; i <= 9; i++) expect(bean[`yearTime${i}`]).toBe('0_0_0_0_0_0_0');
-
-    const settings = await data('tlxSetInfo', 'GET', 'device/tlx/tlx_set_info', { device_sn: sn });
-    expect(settings['forcedStopSwitch1']).toBe(0);
-
-    const before = await data('tlxLastData', 'POST', 'device/tlx/tlx_last_data', { tlx_sn: sn });
-    // 02:00, load first: no sun, the battery feeds the house.
-    expect(before['ppv']).toBe(0);
-    expect(before['pCharge']).toBe(0);
-    expect(before['bdc1DischargePower'] as number).toBeGreaterThan(0);
-
-    // Battery first all night with mains charging: the battery charges from the grid instead.
-    await data('tlxSet', 'POST', 'tlxSet', { tlx_sn: sn, type: 'ac_charge', param1: '1', ...Object.fromEntries(Array.from({ length: 18 }, (_, i) => [`param${i + 2}`, ''])) });
-    await data('tlxSet', 'POST', 'tlxSet', timeSegment(sn, 1, 1, [0, 0], [5, 30], true));
-
-    const readBack = await data('tlxSetInfo', 'GET', 'device/tlx/tlx_set_info', { device_sn: sn });
-    expect(readBack).toMatchObject({ forcedTimeStart1: '0:0', forcedTimeStop1: '5:30', time1Mode: 1, forcedStopSwitch1: 1, yearTime1: '1_0_0_0_5_30_1', acChargeEnable: 1 });
-    const beanBack = (await data('tlxDataInfo', 'GET', 'device/tlx/tlx_data_info', { device_sn: sn }))['tlxSetbean'] as Json;
-    expect(beanBack['yearTime1']).toBe('1_0_0_0_5_30_1');
-
-    // The upload in hand was made under the old settings; it does not change until the next slot is uploaded.
-    const same = await data('tlxLastData', 'POST', 'device/tlx/tlx_last_data', { tlx_sn: sn });
-    expect(same['time']).toBe(before['time']);
-    expect(same['pCharge']).toBe(0);
-
-    site.clock.advance(SETTLE);
-    const after = await data('tlxLastData', 'POST', 'device/tlx/tlx_last_data', { tlx_sn: sn });
-    expect(after['pCharge'] as number).toBeGreaterThan(0);
-    expect(after['bdc1DischargePower']).toBe(0);
-    expect(after['acChargeEnergyToday'] as number).toBeGreaterThan(before['acChargeEnergyToday'] as number);
-    expect(after['bdc1Soc'] as number).toBeGreaterThanOrEqual(before['bdc1Soc'] as number);
+    await minCallSequence(data, (ms) => site.clock.advance(ms), device.sn);
   });
 
   it('answers tlxs_data with each device exactly as tlx_last_data, echoing duplicates in `tlxs`', async () => {

@@ -155,6 +155,9 @@ export const TLX_SET_TYPES = {
   charge_stop_soc: { params: 1, description: 'Charge stop SOC % 0-100' },
   discharge_power: { params: 1, description: 'Discharge power % 0-100' },
   discharge_stop_soc: { params: 1, description: 'Discharge stop SOC % 0-100' },
+  // Written by Home Assistant's MIN number "battery discharge SOC limit (on grid)" (number.py's write_key); read back
+  // as onGridDischargeStopSOC. Not in the protocol notes' list.
+  on_grid_discharge_stop_soc: { params: 1, description: 'Discharge stop SOC % 0-100 while the grid is up, in load-first time' },
   pv_active_p_rate: { params: 1, description: 'Active power % 0-100' },
   backflow_setting: { params: 2, description: 'Export limit: 1 on/off 0/1, 2 power % 0-100' },
 } as const satisfies Record<string, MixSetType>;

@@ -254,6 +254,49 @@ export const HA_SPH_FIELDS: readonly { key: string; jsonType: 'number' | 'string
   { key: 'time', jsonType: 'string' },
 ];
 
+/**
+ * What Home Assistant's MIN/TLX entities read in token (API) mode, with the JSON type they need. Its coordinator
+ * (homeassistant/components/growatt_server/coordinator.py, the `min` branch) merges growattServer's `min_detail`
+ * (tlx_data_info), `min_settings` (tlx_set_info) and `min_energy` (tlx_last_data), later keys winning; the sensors
+ * are TLX_SENSOR_TYPES' `api_key`s (sensor/tlx.py), the numbers and the AC-charge switch are number.py's and
+ * switch.py's MIN descriptions, and the time-segment services read `forcedTimeStart/StopN`, `timeNMode` and
+ * `forcedStopSwitchN` (coordinator.py `_parse_time_segment`). `acChargeEnable` must be a number: the switch takes
+ * `bool(value)`, which is true for the string "0".
+ */
+export const HA_MIN_FIELDS: readonly { key: string; jsonType: 'number' | 'string' }[] = [
+  ...[
+    // sensor/tlx.py: energy and power per PV input (a MIN has up to four)
+    ...['eacToday', 'eacTotal', 'epvTotal', 'ppv', 'pac', 'fac', 'vacrs'],
+    ...[1, 2, 3, 4].flatMap((n) => [`epv${n}Today`, `epv${n}Total`, `vpv${n}`, `ipv${n}`, `ppv${n}`]),
+    ...['temp1', 'temp2', 'temp3', 'temp4', 'temp5'],
+    // batteries: both converters' powers and totals, and the sums
+    ...['edischargeToday', 'edischargeTotal', 'echargeToday', 'echargeTotal', 'bmsSoc'],
+    ...[1, 2].flatMap((n) => [`bdc${n}DischargePower`, `bdc${n}DischargeTotal`, `bdc${n}ChargePower`, `bdc${n}ChargeTotal`]),
+    // grid, house and self-consumption
+    ...['etoGridToday', 'etoGridTotal', 'elocalLoadToday', 'elocalLoadTotal', 'etoUserToday', 'etoUserTotal'],
+    ...['pacToLocalLoad', 'pacToUserTotal', 'pacToGridTotal', 'esystemToday', 'esystemTotal', 'eselfToday', 'eselfTotal'],
+    ...['eacChargeToday', 'eacChargeTotal', 'psystem', 'pself'],
+    // number.py and switch.py (MIN, token mode)
+    ...['chargePowerCommand', 'wchargeSOCLowLimit', 'disChargePowerCommand', 'wdisChargeSOCLowLimit', 'onGridDischargeStopSOC', 'acChargeEnable'],
+    ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((n) => [`time${n}Mode`, `forcedStopSwitch${n}`]),
+  ].map((key) => ({ key, jsonType: 'number' as const })),
+  ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((n) => [`forcedTimeStart${n}`, `forcedTimeStop${n}`]).map((key) => ({ key, jsonType: 'string' as const })),
+];
+
+/**
+ * Keys Home Assistant's TLX sensors read that tlx_last_data does not carry: the sensors were written for the
+ * username/password API's tlx_detail. The v1 field list (GrowattPublicApiPy's `MinEnergyOverviewData`, taken from
+ * the showdoc page) has `epvTotal` but no `epvToday`, so in token mode HA's "solar generation today" stays unknown;
+ * the emulator does not invent it [inferred from that list; unconfirmed on a live device].
+ */
+export const HA_MIN_LEGACY_ONLY_FIELDS: readonly string[] = ['epvToday'];
+
+/**
+ * What HA's plant ("total") coordinator reads in token mode from growattServer's `plant_energy_overview`
+ * (GET plant/data): numbers or numeric strings, as the service mixes both (coordinator.py, `total` branch).
+ */
+export const HA_TOTAL_FIELDS: readonly string[] = ['today_energy', 'total_energy', 'current_power'];
+
 /** Top-level keys of the batch reply. The table lists error_code with its type and name columns swapped. */
 export const MIXS_DATA_TOP_LEVEL_FIELDS: readonly FieldSpec[] = [
   extra('mixs', 'array', null, 'The requested SNs, echoed as sent (duplicates included)'),

@@ -8,14 +8,12 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request, type RequestOptions } from 'node:https';
-import type { LookupFunction } from 'node:net';
 import { tmpdir } from 'node:os';
-import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateTlsMaterial } from '../core/tls/certificates.js';
 import { startVoltbench, type Voltbench } from '../registry.js';
+import { httpsCall } from './test-support.js';
 
 const BIN = new URL('../../bin/voltbench.js', import.meta.url).pathname;
 
@@ -41,33 +39,8 @@ async function start(growatt: Record<string, unknown>): Promise<{ vb: Voltbench;
   return { vb, port: Number(new URL(vb.emulators.growatt!.url!).port) };
 }
 
-/** Every name resolves to 127.0.0.1, in this process only (a hosts entry's effect). */
-const toLoopback: LookupFunction = (_hostname, options, callback) => {
-  if (options.all) (callback as (error: null, addresses: { address: string; family: number }[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
-  else callback(null, '127.0.0.1', 4);
-};
-
-interface Reply {
-  status: number;
-  body: string;
-  peer: X509Certificate;
-}
-
 /** GET https://<host>:<port><path> with the given CA as the only trust anchor; the TLS name is the host's. */
-function get(host: string, port: number, path: string, ca: string): Promise<Reply> {
-  const options: RequestOptions = { host, port, path, headers: { token: TOKEN }, ca, lookup: toLoopback, agent: false };
-  return new Promise((resolve, reject) => {
-    const req = request(options, (response) => {
-      const peer = (response.socket as TLSSocket).getPeerX509Certificate()!;
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body, peer }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (host: string, port: number, path: string, ca: string) => httpsCall({ host, port, path, ca, token: TOKEN });
 
 describe('growatt over HTTPS under the cloud host names', async () => {
   const caPath = join(dir, 'growatt-ca.pem');

@@ -86,6 +86,9 @@ const HANDLERS: { readonly [K in TlxSetTypeName]: Handler } = {
   charge_stop_soc: single(percent, (chargeStopSocPct) => ({ chargeStopSocPct })),
   discharge_power: single(percent, (dischargePowerPct) => ({ dischargePowerPct })),
   discharge_stop_soc: single(percent, (dischargeStopSocPct) => ({ dischargeStopSocPct, loadFirstStopSocPct: dischargeStopSocPct })),
+  // Only the load-first floor: the grid-first floor stays discharge_stop_soc's [assumption: HA labels the two
+  // off-grid and on-grid; a MIN here stops in an outage, so the on-grid floor is the one that acts].
+  on_grid_discharge_stop_soc: single(percent, (loadFirstStopSocPct) => ({ loadFirstStopSocPct })),
   pv_active_p_rate: single(percent, (activePowerPct) => ({ activePowerPct })),
   backflow_setting: (current, p) => {
     const exportLimitOn = flag(p[0] ?? '');
@@ -116,6 +119,7 @@ const READERS: { readonly [K in TlxSetTypeName]?: (s: SphSettings) => string } =
   charge_stop_soc: (s) => String(s.chargeStopSocPct),
   discharge_power: (s) => String(s.dischargePowerPct),
   discharge_stop_soc: (s) => String(s.dischargeStopSocPct),
+  on_grid_discharge_stop_soc: (s) => String(s.loadFirstStopSocPct),
   pv_active_p_rate: (s) => String(s.activePowerPct),
 };
 
@@ -148,7 +152,7 @@ export function tlxSettingsView(settings: SphSettings): Record<string, unknown> 
     wchargeSOCLowLimit: settings.chargeStopSocPct,
     disChargePowerCommand: settings.dischargePowerPct,
     wdisChargeSOCLowLimit: settings.dischargeStopSocPct,
-    onGridDischargeStopSOC: settings.dischargeStopSocPct,
+    onGridDischargeStopSOC: settings.loadFirstStopSocPct,
     ubAcChargingStopSOC: settings.chargeStopSocPct,
     exportLimit: int(settings.exportLimitOn),
     exportLimitPowerRate: settings.exportLimitPct,

@@ -5,7 +5,7 @@
  */
 import { toJavaCalendar, type TlxTelemetry } from '../../contracts/growatt/index.js';
 import type { SphDevice } from './fleet.js';
-import { COUNTER_INDEX, type SimState } from './physics.js';
+import { COUNTER_INDEX, selfSuppliedW, type SimState } from './physics.js';
 import { localDateTime, type GridNominal } from './telemetry.js';
 
 const r1 = (x: number): number => Math.round(x * 10) / 10;
@@ -38,6 +38,7 @@ export function buildMinTelemetry(input: MinTelemetryInput): TlxTelemetry {
   const vbat = d.batteryWh > 0 ? r1(d.batteryModules * 51.2 * (0.95 + 0.1 * (soc / 100))) : 0;
   const charge = r1(s.charge);
   const discharge = r1(s.discharge);
+  const pself = r1(selfSuppliedW(s.load, s.imports, s.acCharge));
   return {
     serialNum: d.sn,
     dataLogSn: d.dataloggerSn,
@@ -55,10 +56,21 @@ export function buildMinTelemetry(input: MinTelemetryInput): TlxTelemetry {
     vpv2,
     ipv1: vpv1 > 0 ? r2(s.ppv1 / vpv1) : 0,
     ipv2: vpv2 > 0 ? r2(s.ppv2 / vpv2) : 0,
+    // The modelled MIN has two PV inputs; the service sends inputs 3 and 4 anyway, as 0 when unused (documented example).
+    ppv3: 0,
+    ppv4: 0,
+    vpv3: 0,
+    vpv4: 0,
+    ipv3: 0,
+    ipv4: 0,
     pac: r1(s.pac),
     pac1: r1(s.pac),
     vac1: vac,
     iac1: status === 0 ? 0 : r1(s.pac / vac),
+    // Assumption from the documented example: `vacrs` reads 0 and the RS line voltage is in `vacRs`, which on a
+    // single-phase MIN is the phase voltage vac1.
+    vacrs: 0,
+    vacRs: vac,
     fac: r2(grid.hertz + 0.03 * noise(4)),
     pacToGridTotal: r1(s.exports),
     pacToUserTotal: r1(s.imports),
@@ -69,6 +81,10 @@ export function buildMinTelemetry(input: MinTelemetryInput): TlxTelemetry {
     epv1Total: total('epv1'),
     epv2Today: today('epv2'),
     epv2Total: total('epv2'),
+    epv3Today: 0,
+    epv3Total: 0,
+    epv4Today: 0,
+    epv4Total: 0,
     epvTotal: r1(s.totals[COUNTER_INDEX.epv1]! + s.totals[COUNTER_INDEX.epv2]!),
     etoGridToday: today('toGrid'),
     etoGridTotal: total('toGrid'),
@@ -78,11 +94,23 @@ export function buildMinTelemetry(input: MinTelemetryInput): TlxTelemetry {
     elocalLoadTotal: total('localLoad'),
     eselfToday: today('selfUse'),
     eselfTotal: total('selfUse'),
+    // "System production": self-consumption plus export, as the SPH's esystemtoday [inferred from the name and HA's label].
+    esystemToday: r1(s.today[COUNTER_INDEX.selfUse]! + s.today[COUNTER_INDEX.toGrid]!),
+    esystemTotal: r1(s.totals[COUNTER_INDEX.selfUse]! + s.totals[COUNTER_INDEX.toGrid]!),
+    pself,
+    psystem: r1(pself + s.exports),
     bdc1Soc: soc,
     bmsSoc: soc,
     bdc1Vbat: vbat,
     bdc1ChargePower: charge,
     bdc1DischargePower: discharge,
+    // One battery, on converter 1; converter 2 has none.
+    bdc1ChargeTotal: total('charge'),
+    bdc1DischargeTotal: total('discharge'),
+    bdc2ChargePower: 0,
+    bdc2DischargePower: 0,
+    bdc2ChargeTotal: 0,
+    bdc2DischargeTotal: 0,
     pCharge: charge,
     pDischarge: discharge,
     echargeToday: today('charge'),
@@ -91,6 +119,9 @@ export function buildMinTelemetry(input: MinTelemetryInput): TlxTelemetry {
     edischargeTotal: total('discharge'),
     acChargeEnergyToday: today('acCharge'),
     acChargeEnergyTotal: total('acCharge'),
+    // The v1 field list's name for the battery energy charged from the grid.
+    eacChargeToday: today('acCharge'),
+    eacChargeTotal: total('acCharge'),
     temp1: r1(s.inverterTempC),
     temp2: r1(s.inverterTempC + 8),
     temp3: r1(s.inverterTempC - 2),

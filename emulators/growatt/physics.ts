@@ -258,6 +258,11 @@ function inputs(flows: Flows, socWh: number, pvAvail: number, demand: number, ho
   return flows;
 }
 
+/** House load met by PV and battery (W): the load less the grid power that reaches it (imports beyond AC charging). */
+export function selfSuppliedW(load: number, imports: number, acCharge: number): number {
+  return Math.max(0, load - Math.max(0, imports - acCharge));
+}
+
 /** Battery, instantaneous values, status and counters after `flows.hours` at `flows`. */
 function applyFlows(device: SphDevice, state: SimState, flows: Flows): void {
   const hours = flows.hours;
@@ -288,7 +293,7 @@ function applyFlows(device: SphDevice, state: SimState, flows: Flows): void {
   add(state, AC_CHARGE, flows.acCharge * kwh);
   // Grid power beyond what charges the battery feeds the house; the rest of the load is self-supplied, and the
   // battery's share of that is what it discharged, capped by the self-supplied load (a grid-first discharge exports).
-  const selfW = Math.max(0, flows.load - Math.max(0, flows.imports - flows.acCharge));
+  const selfW = selfSuppliedW(flows.load, flows.imports, flows.acCharge);
   add(state, SELF_USE, selfW * kwh);
   add(state, BATTERY_TO_LOAD, Math.min(flows.discharge, selfW) * kwh);
 }

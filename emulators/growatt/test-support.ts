@@ -1,7 +1,12 @@
 /**
  * A Growatt OpenAPI on a manual clock for `inject()`-based tests, plus a client transport that talks to it
- * in-process and a scheduler clock bound to the emulator's virtual time.
+ * in-process and a scheduler clock bound to the emulator's virtual time; and an HTTPS caller for tests of the real
+ * listener under the cloud's host names.
  */
+import type { X509Certificate } from 'node:crypto';
+import { request, type RequestOptions } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { VirtualClock } from '../core/clock.js';
 import { World, type WorldConfig } from '../core/world/world.js';
 import type { GrowattSettings } from './emulator.js';
@@ -70,4 +75,51 @@ export async function testGrowatt(options: TestGrowattOptions = {}) {
   };
   const sns = [...growatt.fleet.devices.keys()];
   return { ...server, world, clock, growatt, token, call, transport, schedulerClock, sns };
+}
+
+/** Every name resolves to 127.0.0.1, in this process only (a hosts entry's effect; /etc/hosts is never touched). */
+export const toLoopback: LookupFunction = (_hostname, options, callback) => {
+  if (options.all) (callback as (error: null, addresses: { address: string; family: number }[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
+  else callback(null, '127.0.0.1', 4);
+};
+
+export interface HttpsCall {
+  /** The name the client uses (openapi.growatt.com, …): resolved to 127.0.0.1 here and checked against the certificate. */
+  host: string;
+  port: number;
+  /** The only trust anchor. */
+  ca: string;
+  token: string;
+  method?: 'GET' | 'POST';
+  path: string;
+  /** growattServer's wire form: in the query string on GET, a form body on POST. */
+  params?: Record<string, string>;
+}
+
+export interface HttpsReply {
+  status: number;
+  body: string;
+  /** The certificate the server presented. */
+  peer: X509Certificate;
+}
+
+/** One call over real TLS, as a client that hard-codes the cloud's host and trusts only `ca` makes it. */
+export function httpsCall(call: HttpsCall): Promise<HttpsReply> {
+  const method = call.method ?? 'GET';
+  const encoded = new URLSearchParams(call.params ?? {}).toString();
+  const path = method === 'GET' && encoded ? `${call.path}?${encoded}` : call.path;
+  const headers: Record<string, string> = { token: call.token };
+  if (method === 'POST') headers['content-type'] = 'application/x-www-form-urlencoded';
+  const options: RequestOptions = { host: call.host, port: call.port, method, path, headers, ca: call.ca, lookup: toLoopback, agent: false };
+  return new Promise((resolve, reject) => {
+    const req = request(options, (response) => {
+      const peer = (response.socket as TLSSocket).getPeerX509Certificate()!;
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body, peer }));
+    });
+    req.on('error', reject);
+    req.end(method === 'POST' ? encoded : undefined);
+  });
 }
