@@ -7,6 +7,7 @@ import { VirtualClock } from '../../../emulators/core/clock.js';
 import { World } from '../../../emulators/core/world/world.js';
 import { createUpsServer, type UpsServer } from '../../../emulators/kehua-ups/server.js';
 import type { UpsSettings } from '../../../emulators/kehua-ups/settings.js';
+import { startVoltbench } from '../../testing/index.js';
 import { KehuaUpsClient, UpsRtnError, type KehuaUpsClientOptions, type UpsDialect, type UpsStatus } from './index.js';
 
 const JUNE_MORNING = Date.parse('2026-06-21T18:00:00Z');
@@ -105,5 +106,15 @@ describe('the dialect setting', () => {
     const bad = await patch(server, '/__emu/state', { settings: { dialect: 'emerson' } });
     expect(bad.statusCode).toBe(400);
     expect((await server.app.inject({ method: 'GET', url: '/__emu/state' })).json()).toMatchObject({ settings: { dialect: 'kehua' } });
+  });
+});
+
+describe('startVoltbench', () => {
+  it("takes the dialect as the UPS's option; the unit then names itself as a GXE in 51H", async () => {
+    const vb = await startVoltbench({ devices: ['ups'], seed: 7, speed: 0, options: { ups: { dialect: 'gxe' } } });
+    cleanups.push(() => vb.close());
+    const ups = client(vb.getUpsUrl(), 'gxe');
+    expect(await ups.readVendorInfo()).toMatchObject({ deviceName: 'GXE01k00TS', vendorName: 'EmersonNetworkPower' });
+    expect((await ups.status()).supply).toBe('inverter');
   });
 });
