@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FrameReader, GXE_COMMANDS, GXE_DRIVER_MAX_INFO_BYTES, Rtn, decodeFrame } from '../../contracts/kehua-ups/index.js';
 import { VirtualClock } from '../core/clock.js';
 import { World } from '../core/world/world.js';
-import { NUT_GXE_FRAMES, NutGxeMaster, nutFrame, type Line } from './gxe-nut-master.js';
+import { NUT_GXE_FRAMES, NutGxeMaster, nutFrame, type Line } from './nut-gxe.test-support.js';
 import type { PointValues } from './points.js';
 import { createUpsServer, type UpsServer } from './server.js';
 import { answerFrame } from './slave.js';
@@ -216,6 +216,9 @@ describe("NUT liebert-gxe's frames", () => {
     }
     for (const cid2 of [0x41, 0xc0, 0xc8]) expect(ask(ups, request(cid2)).cid2).toBe(Rtn.InvalidCid2);
     expect(ask(ups, request(0x42, [0x01])).cid2).toBe(Rtn.CommandFormatError);
+    // VER 21H is what the driver sends; another VER gets RTN 01 in the unit's own VER.
+    const wrongVer = ask(ups, request(0x42, [], { ver: 0x20 }));
+    expect([wrongVer.ver, wrongVer.cid2, wrongVer.info.length]).toEqual([0x21, Rtn.VerError, 0]);
     // The KEHUA map (the default) has no 42H/47H: what the issue saw.
     const kehua = testUps().ups;
     for (const cid2 of [0x42, 0x47]) expect(ask(kehua, request(cid2)).cid2).toBe(Rtn.InvalidCid2);
