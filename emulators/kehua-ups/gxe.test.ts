@@ -241,6 +241,17 @@ describe("NUT liebert-gxe's frames", () => {
   });
 });
 
+describe('pinned points', () => {
+  it('reach the GXE fields derived from them (42H battery voltage, 44H inverter failure)', () => {
+    const { ups } = testUps({ settings: { dialect: 'gxe' } });
+    ups.patchState({ points: { batteryVoltage: 380.25, inverterStatus: 0xf0 } });
+    const analog = ask(ups, request(0x42)).text;
+    expect(parseInt(analog.slice(13 + 2 * 19, 13 + 2 * 21), 16)).toBe(38025);
+    const warnings = ask(ups, request(0x44)).text;
+    expect(warnings.slice(13 + 2 * 5, 13 + 2 * 6)).toBe('F0'); // gxe_warns[4] "Inverter Failure" at register 5
+  });
+});
+
 describe('the driver sequence through a whole outage', () => {
   it('over a serialport mock port: OL, OB, low battery, shutdown, bypass, boost, float', async () => {
     const server = await startUps();
