@@ -172,7 +172,7 @@ const SUBJECTS: Subject[] = [
       return { app: server.app, clock, sn: '', close: () => server.close() };
     },
     settings: [
-      'ver', 'adr', 'replyDelayMs', 'header', 'echoSelector', 'profile', 'floatByteOrder', 'baudRate', 'deviceName', 'softwareVersion', 'vendorName',
+      'dialect', 'ver', 'adr', 'replyDelayMs', 'header', 'echoSelector', 'profile', 'floatByteOrder', 'baudRate', 'deviceName', 'softwareVersion', 'vendorName',
       'ratedKva', 'nominalVoltage', 'nominalFrequency', 'batteryBlocks', 'batteryAh', 'chargeCurrentA', 'loadShare', 'loadPowerFactor', 'selfTestMs', 'restartBypassMs',
     ],
     actions: ['soc', 'points', 'loadW', 'selfTest', 'output'],

@@ -52,3 +52,26 @@ export type {
   DecodeInfoResult,
   InfoErrorKind,
 } from './layouts.js';
+
+export {
+  UPS_DIALECTS,
+  GXE_COMMANDS,
+  GXE_FIELDS,
+  GXE_FILL_BYTE,
+  GXE_FILL_WORD,
+  GXE_DRIVER_MAX_INFO_BYTES,
+  GXE_WARNING_FIXED,
+  GXE_REMOTE_COMMANDS,
+  GxeSupply,
+  GxeRectifier,
+  GxeBattery,
+  GxeTest,
+  GxeAlarm,
+  gxeAlarmActive,
+  gxeLayoutFor,
+  gxeFieldsFor,
+  gxeWireValue,
+  encodeGxeInfo,
+  decodeGxeInfo,
+} from './gxe.js';
+export type { UpsDialect, GxeCommand, GxeField, GxeFieldKey, GxeValues, GxeLayout, EncodeGxeOptions, DecodeGxeResult } from './gxe.js';

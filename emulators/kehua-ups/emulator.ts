@@ -13,6 +13,7 @@ import { defineStatePatch, normalizeStatePatch, type StatePatchShape } from '../
 import type { World } from '../core/world/world.js';
 import { UpsLink, type LinkOptions } from './link.js';
 import { UpsModel, type UpsFlow } from './model.js';
+import { gxeValues } from './gxe-points.js';
 import { ALARM_KEYS, SWITCH_KEYS, pointValues, switchAndAlarmBytes, unmappedSlots, type PointValues } from './points.js';
 import { DEFAULT_UPS_SETTINGS, UpsSettingsSchema, validateSettings, type UpsSettings } from './settings.js';
 import { Type } from '@sinclair/typebox';
@@ -55,7 +56,7 @@ export const UPS_STATE_PATCH: StatePatchShape = defineStatePatch({
   aliases: { batterySocPct: 'soc' },
   unsupported: {
     reboot: 'the UPS has no reboot command; switch its output with {"output": "off"} and {"output": "on"}',
-    firmware: 'the UPS has no firmware to choose; its 51H software version is the setting softwareVersion',
+    firmware: 'the UPS has no firmware to choose; its command set is the setting dialect ({"settings": {"dialect": "gxe"}}) and its 51H software version the setting softwareVersion',
   },
 });
 const POINT_TYPES = new Map(UL33_POINTS.map((p) => [p.key as string, p.type]));
@@ -139,6 +140,14 @@ export class UpsEmulator implements DeviceEmulator, SlaveDevice {
     if (cid2 === 0x44) this.flags &= ~DataFlag.AlarmChanged;
     const reading = this.model.reading();
     return { values: this.effectivePoints(), dataflag: this.flags, slots: unmappedSlots(cid2, reading) };
+  }
+
+  /** SlaveDevice: a GXE-dialect data command (42H, 43H, 44H, 47H), from the same points; 43H/44H mark their changes as read. */
+  readGxe(cid2: number): { values: Record<string, number>; dataflag: number } {
+    this.sync();
+    if (cid2 === 0x43) this.flags &= ~DataFlag.SwitchChanged;
+    if (cid2 === 0x44) this.flags &= ~DataFlag.AlarmChanged;
+    return { values: gxeValues(cid2, this.effectivePoints(), this.currentSettings), dataflag: this.flags };
   }
 
   /** SlaveDevice: 45H. Unknown command types are invalid data; a command the unit cannot do now fails. */

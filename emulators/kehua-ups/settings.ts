@@ -5,10 +5,12 @@
 import { Type } from '@sinclair/typebox';
 import { checkInput } from '../core/schema-check.js';
 import { DEFAULT_VER } from '../../contracts/kehua-ups/index.js';
-import type { LayoutProfile } from '../../contracts/kehua-ups/index.js';
+import type { LayoutProfile, UpsDialect } from '../../contracts/kehua-ups/index.js';
 
 export interface UpsSettings {
   // ---- protocol ----
+  /** The command set: 'kehua' (the UL33 map, `profile` layouts) or 'gxe' (Emerson/Liebert GXE, as NUT's liebert-gxe reads it). */
+  dialect: UpsDialect;
   /** VER the unit speaks and expects; KEHUA's is unknown, 21H is the Emerson UL33 lineage. */
   ver: number;
   /** ADR, 01H–FEH. */
@@ -19,7 +21,7 @@ export interface UpsSettings {
   header: number;
   /** When a request carries a one-byte unit selector, answer it in X instead of `header`. */
   echoSelector: boolean;
-  /** 'ul33' puts X in 41H/43H/44H as the map's Index values imply; 'plain' is standard YD/T. */
+  /** 'ul33' puts X in 41H/43H/44H as the map's Index values imply; 'plain' is standard YD/T. The 'kehua' dialect only. */
   profile: LayoutProfile;
   floatByteOrder: 'little' | 'big';
   /** Line speed. A mock-serial client opened at another speed is not understood (silence). */
@@ -48,6 +50,7 @@ export interface UpsSettings {
 }
 
 export const DEFAULT_UPS_SETTINGS: Readonly<UpsSettings> = Object.freeze({
+  dialect: 'kehua',
   ver: DEFAULT_VER,
   adr: 0x01,
   // 0 so tests and benchmarks run at full speed; set 20–100 for a realistic line.
@@ -80,6 +83,7 @@ const Ascii = (maxLength: number, description: string) =>
 
 /** Every setting with its type and range; the control API and in-process options are checked with it. */
 export const UpsSettingsSchema = Type.Object({
+  dialect: Type.Union([Type.Literal('kehua'), Type.Literal('gxe')], { description: 'command set: kehua (UL33 map) or gxe (Emerson/Liebert GXE)' }),
   ver: Type.Integer({ minimum: 0, maximum: 0xff, description: 'VER the unit speaks and expects' }),
   // 00H and FFH are reserved addresses.
   adr: Type.Integer({ minimum: 1, maximum: 0xfe, description: 'ADR, 01H-FEH' }),

@@ -7,6 +7,8 @@
 //   - frame errors: LCHKSUM 03, CHKSUM 02, wrong length / missing EOI / non-hex 05
 //     (contract's rtnForFrameError), wrong VER 01 (4FH excepted: its reply carries our VER),
 //     unknown CID2 04, wrong INFO length 05, bad 45H command type 06;
+//   - the dialect setting picks the data commands: 'kehua' the UL33 map's (41H, 43H, 44H, C0H…),
+//     'gxe' the Emerson/Liebert GXE's (42H, 43H, 44H, 47H; contracts/kehua-ups/gxe.ts);
 //   - every error reply has an empty INFO and our VER/ADR/CID1.
 
 import {
@@ -15,10 +17,12 @@ import {
   INFO_CHAR_OFFSET,
   FRAME_OVERHEAD_CHARS,
   MAX_LENID,
+  GXE_COMMANDS,
   Rtn,
   UL33_COMMANDS,
   decodeFrame,
   encodeFrame,
+  encodeGxeInfo,
   encodeInfo,
   layoutFor,
   rtnForFrameError,
@@ -34,6 +38,11 @@ export interface SlaveDevice {
    * Reading 43H/44H marks switch/alarm changes as read.
    */
   read(cid2: number): DataRead;
+  /**
+   * The fields of a GXE-dialect data command (42H, 43H, 44H, 47H) in their units, and the DATAFLAG;
+   * 43H/44H mark changes as read. A device without it does not speak the GXE dialect (RTN 04).
+   */
+  readGxe?(cid2: number): { values: Readonly<Record<string, number>>; dataflag: number };
   /** 45H: executes a COMMAND TYPE with its parameter byte and returns the RTN. */
   remoteControl(commandType: number, parameter: number): number;
 }
@@ -80,7 +89,8 @@ export const RemoteCommand = {
 export const BatteryTestParam = { Start: 0x02, Stop: 0x03 } as const;
 export const LoadParam = { On: 0x01, Off: 0x03 } as const;
 
-const DATA_COMMANDS = new Set(UL33_COMMANDS);
+const DATA_COMMANDS: ReadonlySet<number> = new Set(UL33_COMMANDS);
+const GXE_DATA_COMMANDS: ReadonlySet<number> = new Set(GXE_COMMANDS);
 
 /** Two uppercase hex digits at `offset`, or undefined. */
 function peekByte(text: string, offset: number): number | undefined {
@@ -129,7 +139,16 @@ export function answerFrame(device: SlaveDevice, text: string): SlaveAnswer {
   const ok = (replyInfo?: Uint8Array): SlaveAnswer => ({ reply: replyFrame(settings, Rtn.Normal, replyInfo), cid2, rtn: Rtn.Normal, reason: 'ok' });
   const badLength = (): SlaveAnswer => errorReply(settings, Rtn.CommandFormatError, cid2, 'bad-info-length');
 
-  if (DATA_COMMANDS.has(cid2)) {
+  if (settings.dialect === 'gxe') {
+    // The GXE answers 42H/43H/44H/47H (and 45H, 4FH, 50H, 51H below); 41H and the UL33 vendor
+    // commands are unknown to it (RTN 04, below). NUT sends an empty INFO; ASSUMPTION: a GXE takes
+    // no unit selector, so any INFO is a format error.
+    if (GXE_DATA_COMMANDS.has(cid2) && device.readGxe) {
+      if (info.length !== 0) return badLength();
+      const read = device.readGxe(cid2);
+      return ok(encodeGxeInfo(cid2, read.values, { dataflag: read.dataflag, header: settings.header }));
+    }
+  } else if (DATA_COMMANDS.has(cid2)) {
     // Known masters send an empty INFO; a one-byte unit selector is accepted and echoed in X.
     if (info.length > 1) return badLength();
     return ok(dataInfo(device, cid2, info[0]));

@@ -10,6 +10,14 @@ async function parse(argv: string[], env?: Record<string, string>): Promise<UpOp
   return parsed;
 }
 
+describe('--ups-dialect', () => {
+  it('selects the UPS command set, from the flag or VOLTBENCH_UPS_DIALECT; kehua by default', async () => {
+    expect((await parse(['--only', 'ups', '--ups-dialect', 'gxe'])).options['ups']).toEqual({ dialect: 'gxe' });
+    expect(upArgsFromEnv({ VOLTBENCH_UPS_DIALECT: 'gxe' })).toEqual(['--ups-dialect', 'gxe']);
+    expect((await parse(['--only', 'ups'])).options['ups']).toEqual({ dialect: 'kehua' });
+  });
+});
+
 describe('upArgsFromEnv', () => {
   it('maps VOLTBENCH_<FLAG> to --<flag>, ignores other variables and empty values, in a stable order', () => {
     const args = upArgsFromEnv({ VOLTBENCH_SEED: '7', PATH: '/bin', VOLTBENCH_ONLY: 'pvs,ups', VOLTBENCH_SCENARIO: '', VOLTBENCH_: 'x', VOLTBENCH_PVS_PORT: '9000' });
@@ -61,6 +69,7 @@ describe('parseUpArgs, from the device descriptors', () => {
     [['--pvs-panels', 'many'], '--pvs-panels must be a whole number from 1 to 200, got "many"'],
     [['--pvs-panels', '2.5'], '--pvs-panels must be a whole number from 1 to 200, got 2.5'],
     [['--senec-firmware', 'v4'], '--senec-firmware must be one of v21-0824, v3-0825, v3-0826, v3-npu2411, got "v4"'],
+    [['--ups-dialect', 'emerson'], '--ups-dialect must be one of kehua, gxe, got "emerson"'],
     [['--growatt-token', 'short'], '--growatt-token must be 8-64 letters or digits, got "short"'],
     [['--pvs-port', '70000'], '--pvs-port must be a port from 0 to 65535, got "70000"'],
     [['--ups-port', ''], '--ups-port must be a port from 0 to 65535, got ""'],

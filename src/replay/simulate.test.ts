@@ -8,7 +8,8 @@ import { Ledger } from './ledger.js';
 import { parseRecording } from './read.js';
 import { senecRules } from './senec.js';
 import { emulatorOptionsFromRecording, startSimulation, type RunningSimulation } from './simulate.js';
-import { httpExchange, recordingHeader, recordingText } from './test-support.js';
+import { httpExchange, recordingHeader, recordingText, serialExchange } from './test-support.js';
+import { encodeFrame, encodeGxeInfo } from '../../contracts/kehua-ups/index.js';
 
 const plan = (device: 'pvs' | 'senec' | 'growatt', transport: 'http' | 'https', exchanges: ReturnType<typeof httpExchange>[]) =>
   emulatorOptionsFromRecording(parseRecording(recordingText(recordingHeader(device, transport), exchanges)), { port: 0 });
@@ -32,6 +33,15 @@ describe('emulatorOptionsFromRecording', () => {
     expect(plan('senec', 'https', [read('{"WIZARD":{"APPLICATION_VERSION":"st_0825"}}')]).options.senec?.site?.profile).toBe('v3-0825');
     expect(plan('senec', 'http', [read('{}')]).options.senec?.site?.profile).toBe('v21-0824');
     expect(plan('senec', 'https', [read('{"ENERGY":{"GUI_BAT_DATA_FUEL_CHARGE":"fl_42480000"}}')]).options.senec?.site).toMatchObject({ initialSocPct: 50 });
+  });
+
+  it('tells a UPS in the GXE dialect from its answered 47H, and takes its nominal voltage and frequency', () => {
+    const reply = encodeFrame({ ver: 0x21, adr: 0x01, cid1: 0x2a, cid2: 0, info: encodeGxeInfo(0x47, { nominalVoltage: 230, nominalFrequency: 60 }) });
+    const ups = (exchanges: ReturnType<typeof serialExchange>[]) =>
+      emulatorOptionsFromRecording(parseRecording(recordingText(recordingHeader('ups', 'serial'), exchanges)), { port: 0 }).options.ups?.settings;
+    expect(ups([serialExchange(1, '~21012A470000FD9E\r', reply)])).toMatchObject({ dialect: 'gxe', nominalVoltage: 230, nominalFrequency: 60 });
+    // RTN 04 to 47H: the KEHUA map.
+    expect(ups([serialExchange(1, '~21012A470000FD9E\r', '~21012A040000FDA5\r')])).not.toHaveProperty('dialect');
   });
 
   it('says what it could not take from a PVS recording without a DeviceList', () => {

@@ -2,7 +2,7 @@
 // recorded: serial numbers, panel count, firmware and battery state from the recorded replies, the clock at the
 // recording's end. What the emulators cannot be told is listed in `notApplied` instead of being silently different.
 
-import { Cid2, decodeFrame, decodeInfo } from '../../contracts/kehua-ups/index.js';
+import { Cid2, decodeFrame, decodeGxeInfo, decodeInfo } from '../../contracts/kehua-ups/index.js';
 import { SPH_DEVICE_TYPE } from '../../contracts/growatt/index.js';
 
 /** `type` of meters (and dataloggers, sensors) in device/list rows: DEVICE_TYPES in contracts/growatt. */
@@ -485,6 +485,13 @@ function fromUps(exchanges: readonly SerialExchange[]): Derived {
       settings['softwareVersion'] = (info[10]! << 8) | info[11]!;
       if (printable(vendor)) settings['vendorName'] = vendor;
       continue;
+    }
+    // 42H and 47H are answered only by the GXE dialect (the KEHUA map answers them RTN 04).
+    if (request.frame.cid2 === Cid2.GetAnalogFixed || request.frame.cid2 === Cid2.GetParametersFixed) settings['dialect'] = 'gxe';
+    if (request.frame.cid2 === Cid2.GetParametersFixed) {
+      const params = decodeGxeInfo(Cid2.GetParametersFixed, info);
+      if (params.ok && within(params.values['nominalVoltage']!, 100, 400)) settings['nominalVoltage'] = params.values['nominalVoltage'];
+      if (params.ok && (params.values['nominalFrequency'] === 50 || params.values['nominalFrequency'] === 60)) settings['nominalFrequency'] = params.values['nominalFrequency'];
     }
     const decoded = decodeInfo(request.frame.cid2, info);
     if (decoded.ok) Object.assign(values, decoded.values);

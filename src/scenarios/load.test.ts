@@ -23,9 +23,9 @@ describe('scenario files', () => {
     expect(JSON.parse(readFileSync(join(dir, 'scenario.schema.json'), 'utf8'))).toEqual(publishedSchema());
   });
 
-  it('the library holds the eight documented scenarios, each valid, named after its file and pointing at the schema', () => {
+  it('the library holds the nine documented scenarios, each valid, named after its file and pointing at the schema', () => {
     expect(files.map((f) => f.replace('.json', '')).sort()).toEqual(
-      ['cloudy-day', 'grid-outage', 'growatt-rate-limited', 'night', 'pvs-supervisor-reboot', 'senec-firmware-https-switch', 'sunny-day', 'ups-battery-exhaustion'],
+      ['cloudy-day', 'grid-outage', 'growatt-rate-limited', 'night', 'pvs-supervisor-reboot', 'senec-firmware-https-switch', 'sunny-day', 'ups-battery-exhaustion', 'ups-gxe-outage'],
     );
     const check = TypeCompiler.Compile(ScenarioSchema);
     for (const file of files) {

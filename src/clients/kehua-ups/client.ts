@@ -14,11 +14,13 @@ import {
   DEFAULT_VER,
   Rtn,
   UL33_COMMANDS,
+  decodeGxeInfo,
   decodeInfo,
   encodeFrame,
+  gxeLayoutFor,
   layoutFor,
 } from '../../../contracts/kehua-ups/index.js';
-import type { Frame, LayoutProfile } from '../../../contracts/kehua-ups/index.js';
+import type { Frame, LayoutProfile, UpsDialect } from '../../../contracts/kehua-ups/index.js';
 import {
   UpsChecksumError,
   UpsConnectionError,
@@ -38,11 +40,21 @@ import {
   commandReading,
   parseVendorInfo,
   VENDOR_INFO_BYTES,
+  dataFlagBits,
   type CommandReading,
+  type DataFlagBits,
   type UpsSnapshot,
   type VendorInfo,
 } from './readings.js';
 import { RemoteControl, type RemoteCommand } from './remote-control.js';
+import { statusFromGxe, statusFromUl33, type UpsStatus } from './status.js';
+
+/** One GXE data command's reply: its fields in their units (contracts/kehua-ups/gxe.ts). */
+export interface GxeReading {
+  readonly cid2: number;
+  readonly dataflag: DataFlagBits;
+  readonly values: Readonly<Record<string, number>>;
+}
 
 export type SleepFn = (ms: number) => Promise<void>;
 export const defaultSleep: SleepFn = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -54,6 +66,11 @@ export interface KehuaUpsClientOptions {
   readonly ver?: number;
   /** ADR of the unit, 01H–FEH. Default 01H. */
   readonly adr?: number;
+  /**
+   * The unit's command set: 'kehua' (the UL33 map; default) or 'gxe' (Emerson/Liebert GXE: 42H, 43H, 44H, 47H in
+   * fixed point). `status()` reads either into the same UpsStatus; `snapshot()` and `readCommand()` are the UL33 map's.
+   */
+  readonly dialect?: UpsDialect;
   /** Response layout: 'ul33' (the map's, X byte after DATAFLAG) or 'plain' (standard YD/T). Default 'ul33'. */
   readonly profile?: LayoutProfile;
   /** FLOAT byte order. Default 'little' (low byte first, as the real captures show). */
@@ -131,6 +148,7 @@ export class KehuaUpsClient {
   readonly ver: number;
   readonly adr: number;
   readonly profile: LayoutProfile;
+  readonly dialect: UpsDialect;
   readonly floatByteOrder: 'little' | 'big';
   readonly timeoutMs: number;
   readonly retries: number;
@@ -155,6 +173,8 @@ export class KehuaUpsClient {
     this.ver = requireByte('ver', options.ver ?? DEFAULT_VER);
     this.adr = requireByte('adr', options.adr ?? 0x01);
     this.profile = options.profile ?? 'ul33';
+    this.dialect = options.dialect ?? 'kehua';
+    if (this.dialect !== 'kehua' && this.dialect !== 'gxe') throw new RangeError(`dialect must be kehua or gxe, got ${String(this.dialect)}`);
     this.floatByteOrder = options.floatByteOrder ?? 'little';
     this.#unitSelector = options.unitSelector === undefined ? undefined : requireByte('unitSelector', options.unitSelector);
     this.timeoutMs = requireCount('timeoutMs', options.timeoutMs ?? 2000);
@@ -200,11 +220,37 @@ export class KehuaUpsClient {
 
   /** Reads one data command the map polls (41H, 43H, 44H, C0H–C4H, C7H, C8H) by the map. */
   async readCommand(cid2: number): Promise<CommandReading> {
+    if (this.dialect !== 'kehua') throw new RangeError(`readCommand reads the UL33 map; this client speaks the ${this.dialect} dialect (use readGxe or status)`);
     if (layoutFor(cid2, this.profile) === undefined) throw new RangeError(`the UL33 map does not poll ${hexByte(cid2)}H`);
     const reply = await this.request(cid2, this.#unitSelector === undefined ? [] : [this.#unitSelector]);
     const decoded = decodeInfo(cid2, reply.frame.info, { profile: this.profile, floatByteOrder: this.floatByteOrder });
     if (!decoded.ok) throw new UpsReplyError('info-too-short', decoded.error.message, reply.text, { command: cid2 });
     return commandReading(cid2, decoded);
+  }
+
+  /** A GXE data command (42H analog values, 43H on/off states, 44H warnings, 47H system parameters). */
+  async readGxe(cid2: number): Promise<GxeReading> {
+    if (gxeLayoutFor(cid2) === undefined) throw new RangeError(`the GXE dialect has no data command ${hexByte(cid2)}H`);
+    const reply = await this.request(cid2);
+    const decoded = decodeGxeInfo(cid2, reply.frame.info);
+    if (!decoded.ok) throw new UpsReplyError('info-too-short', decoded.error.message, reply.text, { command: cid2 });
+    return { cid2, dataflag: dataFlagBits(decoded.dataflag), values: decoded.values };
+  }
+
+  /**
+   * The unit's status in either dialect: supply (on battery or not), charger, self-test, the main alarms and
+   * measurements. KEHUA: 41H, 43H, 44H, C0H, C2H, C3H; GXE: 43H, 44H, 42H (NUT's order after start-up).
+   */
+  async status(): Promise<UpsStatus> {
+    if (this.dialect === 'gxe') {
+      const readings = [await this.readGxe(Cid2.GetSwitchStatus), await this.readGxe(Cid2.GetAlarmStatus), await this.readGxe(Cid2.GetAnalogFixed)];
+      return statusFromGxe(Object.assign({}, ...readings.map((r) => r.values)) as Record<string, number>, readings.reduce((f, r) => f | r.dataflag.raw, 0));
+    }
+    const commands = [Cid2.GetAnalogFloat, Cid2.GetSwitchStatus, Cid2.GetAlarmStatus, Cid2.GetInputAnalog, Cid2.GetOutputPower, Cid2.GetOutputLoad];
+    const readings: CommandReading[] = [];
+    for (const cid2 of commands) readings.push(await this.readCommand(cid2));
+    const values = Object.fromEntries(readings.flatMap((r) => Object.values(r.points).map((p) => [p!.key, p!.value])));
+    return statusFromUl33(values, readings.reduce((f, r) => f | r.dataflag.raw, 0));
   }
 
   /** 41H: input/output phase voltages, output currents, battery voltage, output frequency. */
@@ -299,7 +345,7 @@ export class KehuaUpsClient {
     return this.remoteControl(RemoteControl.LoadOff);
   }
 
-  /** All 98 points: the 10 data commands in map order (41H, C0H–C4H, 43H, 44H, C7H, C8H). */
+  /** All 98 points: the 10 data commands in map order (41H, C0H–C4H, 43H, 44H, C7H, C8H). The KEHUA dialect only. */
   async snapshot(): Promise<UpsSnapshot> {
     const commands: CommandReading[] = [];
     for (const cid2 of UL33_COMMANDS) commands.push(await this.readCommand(cid2));

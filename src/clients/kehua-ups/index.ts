@@ -7,7 +7,9 @@ export {
   type RequestOptions,
   type SleepFn,
   type UpsReply,
+  type GxeReading,
 } from './client.js';
+export { statusFromGxe, statusFromUl33, type UpsAlarms, type UpsCharger, type UpsStatus, type UpsSupply } from './status.js';
 export * from './errors.js';
 export { FrameExchange, type ExchangeFailure, type ExchangeResult, type TraceEvent } from './frame-exchange.js';
 export { openTransport, describeTarget, type UpsTarget } from './open-transport.js';
@@ -37,4 +39,4 @@ export {
   type VendorInfo,
 } from './readings.js';
 export { RemoteControl, type RemoteCommand } from './remote-control.js';
-export type { LayoutProfile, Ul33PointKey } from '../../../contracts/kehua-ups/index.js';
+export type { LayoutProfile, Ul33PointKey, UpsDialect } from '../../../contracts/kehua-ups/index.js';
