@@ -6,6 +6,7 @@ import type { RequestLog, LoggedRequest } from './request-log.js';
 import { describeStatePatch, normalizeStatePatch, type StatePatchShape } from './state-patch.js';
 import type { ClockSnapshot } from './clock.js';
 import type { World, WorldSnapshot, WorldConfig } from './world/world.js';
+import type { ProfileSwitch, SiteReadings } from './readings.js';
 
 /**
  * What every device emulator offers the control plane, whatever its transport. A device supplies
@@ -33,6 +34,10 @@ export interface DeviceEmulator {
   patchState(patch: unknown): unknown;
   /** Back to the device's initial state at the current virtual time; faults and log cleared. */
   reset(): void;
+  /** Power flows at the current virtual time, from the device's own state (for a site picture). */
+  readings?(): SiteReadings;
+  /** The firmware or profile the device can switch at run time, and its current value. */
+  profileSwitch?(): ProfileSwitch;
 }
 
 export type { ClockCommand, WorldCommand, ResetOptions } from './control-schemas.js';
@@ -56,6 +61,21 @@ export class EmulatorControl {
 
   state(): unknown {
     return this.emulator.state();
+  }
+
+  /** The device's power flows now (empty for a device that does not say). */
+  readings(): SiteReadings {
+    return this.emulator.readings?.() ?? {};
+  }
+
+  /** The firmware or profile the device can switch, or null. */
+  profile(): ProfileSwitch | null {
+    return this.emulator.profileSwitch?.() ?? null;
+  }
+
+  /** The fault kinds the device's transport applies. */
+  faultKinds(): string[] {
+    return [...this.emulator.faults.kinds];
   }
 
   patchState(patch: unknown): unknown {

@@ -12,6 +12,22 @@ export interface LoggedRequest {
   outcome: 'answered' | 'reset' | 'hang' | 'dropped';
 }
 
+/**
+ * The bytes of one exchange, captured only while someone watches the log (see `RequestLog.watch`).
+ * HTTP: `request` is the request line, headers as received and body; `response` the status line,
+ * headers and body as sent (after faults). Serial: `frames` in the order they crossed the line.
+ */
+export interface CapturedExchange {
+  request?: Buffer;
+  response?: Buffer;
+  frames?: { direction: 'in' | 'out'; bytes: Buffer }[];
+  /** Bytes left out because a part was longer than CAPTURE_LIMIT_BYTES. */
+  omittedBytes?: number;
+}
+
+/** The most bytes kept of one request or response (its head included); the rest is only counted. */
+export const CAPTURE_LIMIT_BYTES = 16 * 1024;
+
 /** What a transport records: cheap to build on the hot path (no date formatting, no copies). */
 export interface RequestRecord {
   at: number;
@@ -22,42 +38,65 @@ export interface RequestRecord {
   durationMs: number;
   faults: string[];
   outcome: LoggedRequest['outcome'];
+  /** Set by transports only while the log is watched. */
+  exchange?: CapturedExchange;
 }
+
+export type StoredRequest = RequestRecord & { seq: number };
+export type RequestWatcher = (record: StoredRequest) => void;
 
 /**
  * A bounded ring of recent device requests (control traffic is not logged). Entries are stored as
  * recorded and formatted only when listed, so logging costs little per request.
  */
 export class RequestLog {
-  private readonly ring: (RequestRecord & { seq: number })[] = [];
+  private readonly ring: StoredRequest[] = [];
   private next = 0;
   private seq = 0;
+  // null, not an empty set, while nobody watches: the hot path tests one field.
+  private watchers: Set<RequestWatcher> | null = null;
 
   constructor(private readonly capacity = 500) {}
 
+  /**
+   * True while a watcher is attached: transports capture an exchange's bytes only then, so an
+   * unwatched log costs a request nothing beyond its record.
+   */
+  get watched(): boolean {
+    return this.watchers !== null;
+  }
+
+  /** Calls `watcher` with every record from now on; returns the function that detaches it. */
+  watch(watcher: RequestWatcher): () => void {
+    (this.watchers ??= new Set()).add(watcher);
+    return () => {
+      if (this.watchers?.delete(watcher) && this.watchers.size === 0) this.watchers = null;
+    };
+  }
+
   record(entry: RequestRecord): void {
-    const item = entry as RequestRecord & { seq: number };
+    const item = entry as StoredRequest;
     item.seq = ++this.seq;
     if (this.ring.length < this.capacity) this.ring.push(item);
     else this.ring[this.next] = item;
     this.next = (this.next + 1) % this.capacity;
+    if (this.watchers !== null) for (const watcher of this.watchers) watcher(item);
   }
 
   /** Oldest first; `limit` keeps the newest N. */
   list(limit?: number): LoggedRequest[] {
+    return this.stored(limit).map(formatRecord);
+  }
+
+  /** The records as stored (captured bytes included), oldest first; `limit` keeps the newest N. */
+  stored(limit?: number): StoredRequest[] {
     const ordered = this.ring.length < this.capacity ? this.ring : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
-    const chosen = limit === undefined ? ordered : ordered.slice(-limit);
-    return chosen.map((r) => ({
-      seq: r.seq,
-      at: new Date(r.at).toISOString(),
-      method: r.method,
-      url: r.url,
-      ...(r.command !== undefined ? { command: r.command } : {}),
-      status: r.status,
-      durationMs: Math.round(r.durationMs * 100) / 100,
-      faults: [...r.faults],
-      outcome: r.outcome,
-    }));
+    return limit === undefined ? ordered.slice() : ordered.slice(-limit);
+  }
+
+  /** One record still in the ring, by sequence number. */
+  find(seq: number): StoredRequest | undefined {
+    return this.ring.find((r) => r.seq === seq);
   }
 
   get total(): number {
@@ -68,4 +107,25 @@ export class RequestLog {
     this.ring.length = 0;
     this.next = 0;
   }
+}
+
+export function formatRecord(r: StoredRequest): LoggedRequest {
+  return {
+    seq: r.seq,
+    at: new Date(r.at).toISOString(),
+    method: r.method,
+    url: r.url,
+    ...(r.command !== undefined ? { command: r.command } : {}),
+    status: r.status,
+    durationMs: Math.round(r.durationMs * 100) / 100,
+    faults: [...r.faults],
+    outcome: r.outcome,
+  };
+}
+
+/** Keeps at most CAPTURE_LIMIT_BYTES of `bytes`, counting the rest in `exchange.omittedBytes`. */
+export function capped(exchange: CapturedExchange, bytes: Buffer): Buffer {
+  if (bytes.length <= CAPTURE_LIMIT_BYTES) return bytes;
+  exchange.omittedBytes = (exchange.omittedBytes ?? 0) + bytes.length - CAPTURE_LIMIT_BYTES;
+  return Buffer.from(bytes.subarray(0, CAPTURE_LIMIT_BYTES));
 }

@@ -1,6 +1,14 @@
 // The dashboard's HTTP API: what the server (src/dashboard/server/) serves and the page
 // (src/dashboard/page/) reads. Types only; the page is plain JavaScript and follows these shapes.
 //
+// CHANGED since the first version (server side):
+//   - SiteReadings now lives in emulators/core/readings.ts (same fields), re-exported here.
+//   - DeviceView.profile is now `{ key, via: 'action' | 'setting', value, choices }` (was
+//     `{ setting, value, choices }`): SENEC and PVS switch firmware with the `firmware` action,
+//     the UPS its protocol profile with the `profile` setting.
+//   - TrafficDetail gains `omittedBytes` (bytes beyond the 16 KiB capture cap per part).
+//   - ScenarioView gains `finished` and `passed` (null until finished).
+//
 // Routes, all on the dashboard's own port (default 7070), bound to the emulators' host:
 //   GET  /                                   the page (src/dashboard/page/index.html)
 //   GET  /page/<file>                        the page's own ES modules and CSS (no build step)
@@ -22,21 +30,10 @@ import type { ClockSnapshot } from '../../emulators/core/clock.js';
 import type { Fault } from '../../emulators/core/faults.js';
 import type { LoggedRequest } from '../../emulators/core/request-log.js';
 import type { WorldSnapshot } from '../../emulators/core/world/world.js';
+import type { ProfileSwitch, SiteReadings } from '../../emulators/core/readings.js';
 
-/**
- * A device's place in the power-flow picture and the charts: watts and percent, from the device's
- * own state view at one virtual instant. Signs: `gridW` > 0 imports from the grid; `batteryW` > 0
- * charges the battery; `pvW` and `loadW` are ≥ 0. Absent fields: the device has no such part.
- */
-export interface SiteReadings {
-  pvW?: number;
-  loadW?: number;
-  batteryW?: number;
-  socPct?: number;
-  gridW?: number;
-  /** A UPS: mains present, on battery, battery voltage, estimated backup time. */
-  ups?: { mainsOk: boolean; onBattery: boolean; batteryV: number; backupMin: number; loadW: number };
-}
+/** A device's power flows (see emulators/core/readings.ts for the signs). */
+export type { SiteReadings, ProfileSwitch };
 
 export interface DeviceView {
   name: string;
@@ -49,8 +46,11 @@ export interface DeviceView {
   /** What `GET /__emu/state` returns for this device. */
   state: unknown;
   readings: SiteReadings;
-  /** The firmware/profile setting the device can switch at run time, if any: its key in `settings` and the choices. */
-  profile: { setting: string; value: string; choices: string[] } | null;
+  /**
+   * The firmware/profile the device can switch at run time, if any. Send `via: 'action'` as
+   * `PATCH …/__emu/state {"<key>": choice}` and `via: 'setting'` as `{"settings": {"<key>": choice}}`.
+   */
+  profile: ProfileSwitch | null;
   /** `PATCH /__emu/state` actions the device takes (e.g. `reboot`). */
   actions: string[];
   /** Fault kinds this device's transport applies (HTTP or serial). */
@@ -67,6 +67,9 @@ export interface ScenarioView {
   nowMs: number;
   events: { atMs: number; description: string; applied: boolean }[];
   expectations: { atMs: number | null; description: string; verdict: 'pending' | 'pass' | 'fail'; detail?: string }[];
+  finished: boolean;
+  /** null while the timeline plays. */
+  passed: boolean | null;
 }
 
 export interface Overview {
@@ -103,6 +106,8 @@ export interface TrafficDetail {
   request?: { base64: string; text: string };
   response?: { base64: string; text: string };
   frames?: FrameView[];
+  /** Bytes left out beyond the capture cap (16 KiB per request, response or frame). */
+  omittedBytes?: number;
 }
 
 /** `GET /api/events`: `event: <type>`, `data: <JSON payload>`. */

@@ -1,6 +1,8 @@
 import { Socket } from 'node:net';
+import { Transform } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { corruptBytes, escapeQuotes, truncateBody, type Fault } from '../faults.js';
+import { capped, type CapturedExchange } from '../request-log.js';
 import type { DeviceEmulator } from '../emulator.js';
 import { CONTROL_PREFIX } from './control-routes.js';
 
@@ -23,6 +25,15 @@ interface RequestContext {
   command: string | undefined;
   bodyFaults: Fault[];
   faultNames: string[];
+  /** Present only while the request log is watched: the bytes seen so far. */
+  capture?: Capture;
+}
+
+interface Capture {
+  head: Buffer;
+  body: Buffer[];
+  bodyBytes: number;
+  responseBody: Buffer | null;
 }
 
 const CONTEXT = Symbol('voltbench.request');
@@ -43,9 +54,28 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
   // Callback-style hooks: on the hot path (no fault active) they cost no promise per request.
   app.addHook('onRequest', (request: WithContext, _reply, done) => {
     if (!request.url.startsWith(CONTROL_PREFIX)) {
-      request[CONTEXT] = { at: clock.now(), command: undefined, bodyFaults: NO_FAULTS, faultNames: NO_NAMES };
+      const context: RequestContext = { at: clock.now(), command: undefined, bodyFaults: NO_FAULTS, faultNames: NO_NAMES };
+      // Bytes only while someone watches the log (a dashboard page): otherwise one field read.
+      if (emulator.requests.watched) context.capture = { head: requestHead(request), body: [], bodyBytes: 0, responseBody: null };
+      request[CONTEXT] = context;
     }
     done();
+  });
+
+  // The body as received, before any parser reads it: a pass-through copy, only while captured.
+  app.addHook('preParsing', (request: WithContext, _reply, payload, done) => {
+    const capture = request[CONTEXT]?.capture;
+    if (capture === undefined) return done(null, payload);
+    const copy = new Transform({
+      transform(chunk: Buffer, _encoding, next) {
+        if (capture.bodyBytes < CAPTURE_BODY_KEEP) capture.body.push(chunk);
+        capture.bodyBytes += chunk.length;
+        next(null, chunk);
+      },
+    });
+    payload.on('error', (error) => copy.destroy(error));
+    // The copy passes every byte on unchanged, so Fastify's length and limit checks see the same counts.
+    done(null, payload.pipe(copy));
   });
 
   // Faults are decided once the body is read, so a device command inside a POST body (a SENEC
@@ -100,15 +130,21 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
 
   app.addHook('onSend', (request: WithContext, _reply, payload, done) => {
     const context = request[CONTEXT];
-    if (!context || context.bodyFaults.length === 0) return done(null, payload);
-    let body = toBuffer(payload);
-    if (body === null) return done(null, payload);
-    for (const fault of context.bodyFaults) {
-      if (fault.kind === 'truncate') body = truncateBody(body, fault);
-      else if (fault.kind === 'escape') body = escapeQuotes(body, fault.count, emulator.faults.random);
-      else body = corruptBytes(body, fault.count, emulator.faults.random);
+    if (!context) return done(null, payload);
+    let sent = payload;
+    if (context.bodyFaults.length > 0) {
+      let body = toBuffer(payload);
+      if (body !== null) {
+        for (const fault of context.bodyFaults) {
+          if (fault.kind === 'truncate') body = truncateBody(body, fault);
+          else if (fault.kind === 'escape') body = escapeQuotes(body, fault.count, emulator.faults.random);
+          else body = corruptBytes(body, fault.count, emulator.faults.random);
+        }
+        sent = body;
+      }
     }
-    done(null, body);
+    if (context.capture !== undefined) context.capture.responseBody = toBuffer(sent);
+    done(null, sent);
   });
 
   app.addHook('onResponse', (request: WithContext, reply, done) => {
@@ -123,6 +159,7 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
         durationMs: reply.elapsedTime,
         faults: context.faultNames,
         outcome: 'answered',
+        ...(context.capture !== undefined ? { exchange: exchangeOf(context.capture, reply) } : {}),
       });
     }
     done();
@@ -170,7 +207,34 @@ function logUnanswered(emulator: DeviceEmulator, request: FastifyRequest, contex
     durationMs: 0,
     faults: context.faultNames,
     outcome,
+    ...(context.capture !== undefined ? { exchange: exchangeOf(context.capture, null) } : {}),
   });
+}
+
+/** Body bytes kept beyond the capture limit are cut later; this stops keeping chunks of huge bodies. */
+const CAPTURE_BODY_KEEP = 64 * 1024;
+
+/** The request line and headers as received (names and values as sent, in order). */
+function requestHead(request: FastifyRequest): Buffer {
+  const raw = request.raw;
+  let head = `${raw.method} ${raw.url} HTTP/${raw.httpVersion}\r\n`;
+  const headers = raw.rawHeaders;
+  for (let i = 0; i + 1 < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
+  return Buffer.from(`${head}\r\n`, 'latin1');
+}
+
+/**
+ * The exchange's bytes. The response head is the one Node wrote (`_header`: status line and every
+ * header, date and content-length included); without an answer (reset, hang) there is none.
+ */
+function exchangeOf(capture: Capture, reply: FastifyReply | null): CapturedExchange {
+  const exchange: CapturedExchange = {};
+  exchange.request = capped(exchange, Buffer.concat([capture.head, ...capture.body]));
+  if (reply !== null) {
+    const head = (reply.raw as unknown as { _header?: string | null })._header;
+    if (typeof head === 'string') exchange.response = capped(exchange, Buffer.concat([Buffer.from(head, 'latin1'), capture.responseBody ?? Buffer.alloc(0)]));
+  }
+  return exchange;
 }
 
 function pathOf(url: string): string {
