@@ -6,6 +6,9 @@ import type { DeviceView, Overview, Sample, ScenarioView, SiteReadings } from '.
 
 export function deviceView(device: RunningDevice): DeviceView {
   const control = device.control;
+  // Readings first: a device may catch its simulation up to now for them (the Growatt's fleet), and
+  // the state view then shows that.
+  const readings = control.readings();
   return {
     name: device.name,
     title: device.descriptor.title,
@@ -13,7 +16,7 @@ export function deviceView(device: RunningDevice): DeviceView {
     urls: { ...device.urls },
     controlUrl: device.controlUrl,
     state: control.state(),
-    readings: control.readings(),
+    readings,
     profile: control.profile(),
     actions: control.statePatchShape()?.actions ?? [],
     faultKinds: control.faultKinds(),
