@@ -34,7 +34,7 @@ export function Chart({ title, series, data, range, testid }) {
       scales: { x: { time: true } },
       series: [{ label: 'UTC' }, ...series.map((s) => ({ label: s.label, stroke: s.color, scale: s.scale, width: 1.5, dash: s.dash, spanGaps: false }))],
       axes: [
-        { stroke: '#445' },
+        { stroke: '#445', values: (_u, splits) => splits.map(utcLabel) },
         ...scales.map((scale, i) => ({ scale, side: i === 0 ? 3 : 1, label: UNITS[scale] ?? scale, stroke: '#445', grid: { show: i === 0 } })),
       ],
       legend: { live: true },
@@ -62,4 +62,11 @@ export function Chart({ title, series, data, range, testid }) {
       <figcaption>${title}</figcaption>
       <div ref=${box} class="chart-canvas"></div>
     </figure>`;
+}
+
+/** A time tick in UTC, 24-hour: `14:30`, with the date at midnight (`06-22 00:00`). @param {number} seconds */
+function utcLabel(seconds) {
+  const iso = new Date(seconds * 1000).toISOString();
+  const time = iso.slice(11, 16);
+  return time === '00:00' ? `${iso.slice(5, 10)} ${time}` : time;
 }

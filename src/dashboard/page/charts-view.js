@@ -85,7 +85,7 @@ export function ChartsView({ samples, version, devices }) {
             onInput=${(/** @type {Event} */ e) => { setFollow(false); setEndMs(Number(/** @type {HTMLInputElement} */ (e.currentTarget).value)); }} />
         </label>
       </fieldset>
-      ${charts.map((c) => html`<${Chart} key=${c.device.name} testid=${`chart-${c.device.name}`} title=${`${c.device.title}: ${c.device.readings.ups ? 'battery voltage and backup time' : 'power and state of charge'}`}
+      ${charts.map((c) => html`<${Chart} key=${c.device.name} testid=${`chart-${c.device.name}`} title=${`${c.device.title}: ${c.device.readings.ups ? 'battery voltage and backup time' : c.series.some((s) => s.scale === '%') ? 'power and state of charge' : 'power'} (UTC)`}
           series=${c.series} data=${c.data} range=${range} />`)}
     </div>`;
 }

@@ -18,7 +18,11 @@ function DeviceFlow({ device, gridUp }) {
   return html`
     <section class="device-card" aria-labelledby=${`site-${device.name}`} data-device=${device.name}>
       <h3 id=${`site-${device.name}`}>${device.title} <small>${device.label}</small></h3>
-      ${r.ups ? html`<${UpsFlow} ups=${r.ups} soc=${r.socPct} />` : html`<${EnergyFlow} readings=${r} gridUp=${gridUp} />`}
+      ${r.ups
+        ? html`<${UpsFlow} ups=${r.ups} soc=${r.socPct} />`
+        : Object.keys(r).length === 0
+          ? html`<p class="no-readings">No power readings from this device.</p>`
+          : html`<${EnergyFlow} readings=${r} gridUp=${gridUp} />`}
       <p class="device-meta">${device.requests} requests${device.faults.length > 0 ? html`, <strong>${device.faults.length} fault${device.faults.length > 1 ? 's' : ''} active</strong>` : ''}</p>
     </section>`;
 }
@@ -69,8 +73,8 @@ function UpsFlow({ ups, soc }) {
 function Node({ area, label, value, testid, watts, tone = '', arrow = '', children }) {
   return html`
     <div class=${`flow-node flow-${area} ${tone ? `tone-${tone}` : ''}`} data-testid=${testid} data-watts=${watts ?? ''}>
-      <span class="flow-label">${label}</span>
-      <span class="flow-value">${arrow ? html`<span class="flow-arrow" aria-hidden="true">${arrow} </span>` : ''}${value}</span>
+      <span class="flow-label">${label}${arrow ? html` <span class="flow-arrow" aria-hidden="true">${arrow}</span>` : ''}</span>
+      <span class="flow-value">${value}</span>
       ${children}
     </div>`;
 }

@@ -37,7 +37,7 @@ export function TrafficView({ traffic, devices }) {
                   <td>${t.device}</td>
                   <td><button type="button" class="link" onClick=${() => setOpen(t)} aria-label=${`Open ${t.device} request ${t.seq}: ${t.method} ${t.command ?? t.url}`}>
                     ${t.method} ${t.command ? html`<strong>${t.command}</strong> ` : ''}<span class="url">${t.url}</span></button></td>
-                  <td class=${statusTone(t)}>${t.status ?? t.outcome}</td>
+                  <td class=${statusTone(t)}>${statusText(t)}</td>
                   <td>${Math.round(t.durationMs)}</td>
                   <td>${t.faults.length > 0 ? t.faults.join(', ') : '—'}</td>
                 </tr>`)}
@@ -50,10 +50,21 @@ export function TrafficView({ traffic, devices }) {
     </div>`;
 }
 
+/** A YD/T 1363 exchange (the UPS): its log line is the frame, which starts with `~`. @param {TrafficEntry} t */
+function isFrame(t) {
+  return t.url.startsWith('~');
+}
+
+/** The HTTP status, a frame's RTN, or what became of an unanswered request. @param {TrafficEntry} t */
+function statusText(t) {
+  if (t.status === null) return t.outcome;
+  return isFrame(t) ? `RTN ${t.status.toString(16).toUpperCase().padStart(2, '0')}` : String(t.status);
+}
+
 /** @param {TrafficEntry} t */
 function statusTone(t) {
-  if (t.status === null) return 'alarm';
-  return t.status >= 400 ? 'alarm' : 'ok';
+  if (t.outcome !== 'answered' || t.status === null) return 'alarm';
+  return (isFrame(t) ? t.status !== 0 : t.status >= 400) ? 'alarm' : 'ok';
 }
 
 /** @param {{ entry: TrafficEntry, onClose: () => void }} props */
@@ -68,34 +79,40 @@ function TrafficDetailView({ entry, onClose }) {
   return html`
     <section class="traffic-detail" aria-label="Request detail" data-testid="traffic-detail">
       <div class="row"><h3>${entry.device} #${entry.seq}: ${entry.method} ${entry.command ?? entry.url}</h3><button type="button" onClick=${onClose}>Close</button></div>
-      <p>${entry.at} · ${entry.status ?? entry.outcome} · ${Math.round(entry.durationMs)} ms${entry.faults.length ? ` · faults: ${entry.faults.join(', ')}` : ''}</p>
+      <p>${entry.at} · ${statusText(entry)} · ${Math.round(entry.durationMs)} ms${entry.faults.length ? ` · faults: ${entry.faults.join(', ')}` : ''}</p>
       ${error ? html`<p class="message error" role="alert">${error}</p>` : ''}
       ${detail === null && !error ? html`<p>Loading…</p>` : ''}
       ${detail && !detail.entry.captured ? html`<p>Bytes were not captured: the request arrived while no page was open.</p>` : ''}
       ${detail?.frames ? html`<${Frames} frames=${detail.frames} />` : ''}
       ${detail?.request ? html`<h4>Request bytes</h4><pre data-testid="request-bytes">${detail.request.text}</pre>` : ''}
       ${detail?.response ? html`<h4>Response bytes</h4><pre data-testid="response-bytes">${detail.response.text}</pre>` : ''}
-      ${detail?.omittedBytes ? html`<p>${detail.omittedBytes} more bytes were exchanged than kept (the capture keeps 16 KiB of each part).</p>` : ''}
+      ${detail?.omittedBytes ? html`<p data-testid="omitted-bytes">${detail.omittedBytes} more bytes were exchanged than kept (the capture keeps 16 KiB of each part).</p>` : ''}
     </section>`;
 }
 
 /** @param {{ frames: FrameView[] }} props */
 function Frames({ frames }) {
   return html`
-    <div class="table-scroll">
-      <table class="frames" data-testid="frames">
-        <thead><tr><th scope="col">dir</th><th scope="col">hex</th><th scope="col">VER</th><th scope="col">ADR</th><th scope="col">CID1</th><th scope="col">CID2</th><th scope="col">RTN</th><th scope="col">INFO</th><th scope="col">checksum</th></tr></thead>
-        <tbody>
-          ${frames.map((f) => html`
-            <tr>
-              <td>${f.direction === 'in' ? '→ in' : '← out'}</td>
-              <td><code class="hex">${f.hex}</code><br /><code>${f.ascii}</code></td>
-              ${f.decoded
-                ? html`<td>${f.decoded.ver}</td><td>${f.decoded.adr}</td><td>${f.decoded.cid1}</td><td data-testid="cid2">${f.decoded.cid2}</td><td>${f.decoded.rtn ?? '—'}</td>
-                    <td><code>${f.decoded.info || '—'}</code></td><td>${f.decoded.valid ? 'valid' : 'INVALID'}</td>`
-                : html`<td colspan="7">not a frame</td>`}
-            </tr>`)}
-        </tbody>
-      </table>
+    <div class="frames" data-testid="frames">
+      <h4>Frames</h4>
+      ${frames.map((f) => html`
+        <div class="frame" data-direction=${f.direction}>
+          <strong>${f.direction === 'in' ? '→ in (to the UPS)' : '← out (from the UPS)'}</strong>
+          <dl>
+            <div class="info"><dt>hex</dt><dd data-field="hex">${f.hex}</dd></div>
+            <div class="info"><dt>ASCII</dt><dd data-field="ascii">${f.ascii}</dd></div>
+            ${f.decoded
+              ? html`
+                  <div><dt>VER</dt><dd data-field="ver">${f.decoded.ver}</dd></div>
+                  <div><dt>ADR</dt><dd data-field="adr">${f.decoded.adr}</dd></div>
+                  <div><dt>CID1</dt><dd data-field="cid1">${f.decoded.cid1}</dd></div>
+                  ${f.direction === 'in'
+                    ? html`<div><dt>CID2</dt><dd data-field="cid2">${f.decoded.cid2}</dd></div>`
+                    : html`<div><dt>RTN</dt><dd data-field="rtn">${f.decoded.rtn ?? '—'}</dd></div>`}
+                  <div><dt>checksum</dt><dd data-field="valid">${f.decoded.valid ? 'valid' : 'INVALID'}</dd></div>
+                  <div class="info"><dt>INFO</dt><dd data-field="info">${f.decoded.info || '(empty)'}</dd></div>`
+              : html`<div class="info"><dt>fields</dt><dd>not a YD/T 1363 frame</dd></div>`}
+          </dl>
+        </div>`)}
     </div>`;
 }
