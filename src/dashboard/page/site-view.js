@@ -35,7 +35,7 @@ function EnergyFlow({ readings: r, gridUp }) {
         ? html`<${Node} area="pv" label="PV" value=${f.pvFlow(r.pvW)} testid="pv" watts=${r.pvW} arrow=${r.pvW >= 5 ? '↓' : ''} />`
         : html`<div class="flow-pv flow-none"></div>`}
       ${r.gridW !== undefined
-        ? html`<${Node} area="grid" label=${gridUp ? 'Grid' : 'Grid (down)'} value=${gridUp ? f.gridFlow(r.gridW) : `grid down, ${f.gridFlow(r.gridW)}`}
+        ? html`<${Node} area="grid" label="Grid" value=${gridUp ? f.gridFlow(r.gridW) : Math.abs(r.gridW) < 5 ? 'grid down' : `grid down, ${f.gridFlow(r.gridW)}`}
             testid="grid" watts=${r.gridW} tone=${!gridUp ? 'alarm' : r.gridW > 5 ? 'import' : r.gridW < -5 ? 'export' : ''} arrow=${r.gridW > 5 ? '→' : r.gridW < -5 ? '←' : ''} />`
         : html`<div class="flow-grid flow-none"></div>`}
       <div class="flow-hub" aria-hidden="true">⚡</div>
