@@ -23,6 +23,8 @@ if (skipReason !== null) console.warn(`browser tests SKIPPED: ${skipReason}`);
 const START = Date.parse('2026-06-21T19:00:00Z');
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 375, height: 800 };
+/** Waits for the page and the devices: generous, the machine may be busy. */
+const POLL = { timeout: 10_000 };
 
 let vb: Voltbench;
 let dashboard: RunningDashboard;
@@ -117,7 +119,7 @@ async function screenshot(name: string, on: Page = page): Promise<void> {
 /** Waits until the page's status bar shows the control API's current virtual instant. */
 async function pageAtClock(): Promise<number> {
   const { now } = await clockNow();
-  await expect.poll(async () => Number(await page.getAttribute('[data-testid="virtual-time"]', 'data-ms')), { timeout: 5_000 }).toBe(now);
+  await expect.poll(async () => Number(await page.getAttribute('[data-testid="virtual-time"]', 'data-ms')), POLL).toBe(now);
   return now;
 }
 
@@ -125,7 +127,7 @@ describe('the dashboard page in Chromium', () => {
   it('loads with no console error and shows what the control APIs report at the same virtual instant', async () => {
     await page.waitForSelector('.device-card', { timeout: 10_000 });
     expect(await page.locator('.device-card').count()).toBe(vb.devices.length);
-    await expect.poll(() => textOf('[data-testid="connection"]')).toBe('live');
+    await expect.poll(() => textOf('[data-testid="connection"]'), POLL).toBe('live');
 
     // The clock is manual: one instant for the page and every control API.
     const clock = await clockNow();
@@ -183,7 +185,7 @@ describe('the dashboard page in Chromium', () => {
     const now = await pageAtClock();
     await showView('charts');
     for (const device of vb.devices) await page.waitForSelector(`[data-testid="chart-${device.name}"] canvas`);
-    await expect.poll(() => textOf('.chart-controls .grow')).toContain(new Date(now).toISOString().slice(0, 19).replace('T', ' '));
+    await expect.poll(() => textOf('.chart-controls .grow'), POLL).toContain(new Date(now).toISOString().slice(0, 19).replace('T', ' '));
     // Each energy chart names its series in the legend; the UPS chart its voltage and backup time.
     expect(await textOf('[data-testid="chart-senec"] .u-legend')).toMatch(/PV W.*house W.*grid W.*battery W.*state of charge/s);
     expect(await textOf('[data-testid="chart-ups"] .u-legend')).toMatch(/battery V.*backup min/s);
@@ -211,14 +213,14 @@ describe('the dashboard page in Chromium', () => {
 
     await showView('controls');
     await page.click('[data-testid="grid-down"]');
-    await expect.poll(() => textOf('[data-testid="grid-state"]')).toBe('grid down');
+    await expect.poll(() => textOf('[data-testid="grid-state"]'), POLL).toBe('grid down');
     expect((await world()).gridUp).toBe(false);
     // The PVS's inverters see it from their next 15 s tick, Growatt's alarm from its next cycle: a
     // minute later, advanced from the page.
     const before = (await clockNow()).now;
     await page.fill('[data-testid="advance-input"]', '1m');
     await page.click('[data-testid="advance"]');
-    await expect.poll(async () => (await clockNow()).now).toBe(before + 60_000);
+    await expect.poll(async () => (await clockNow()).now, POLL).toBe(before + 60_000);
     await pageAtClock();
 
     expect((await senec.meter()).frequencyHz).toBe(0);
@@ -236,7 +238,7 @@ describe('the dashboard page in Chromium', () => {
 
     await showView('controls');
     await page.click('[data-testid="grid-up"]');
-    await expect.poll(() => textOf('[data-testid="grid-state"]')).toBe('grid up');
+    await expect.poll(() => textOf('[data-testid="grid-state"]'), POLL).toBe('grid up');
     expect((await world()).gridUp).toBe(true);
     senec.close();
     expect(pageErrors).toEqual([]);
@@ -249,7 +251,7 @@ describe('the dashboard page in Chromium', () => {
     const before = (await clockNow()).now;
     await page.fill('[data-testid="advance-input"]', 'soon');
     await page.click('[data-testid="advance"]');
-    await expect.poll(() => textOf('[data-testid="control-error"]')).toContain(direct.body.message);
+    await expect.poll(() => textOf('[data-testid="control-error"]'), POLL).toContain(direct.body.message);
     expect((await clockNow()).now).toBe(before);
     // Chromium logs the refused request itself; nothing else went wrong.
     expect(pageErrors).toEqual([expect.stringMatching(/status of 400 .*\/api\/devices\/pvs\/__emu\/clock/)]);
@@ -266,7 +268,7 @@ describe('the dashboard page in Chromium', () => {
     await form.locator('input[data-field="times"]').fill('1');
     await form.locator('button[type="submit"]').click();
 
-    await expect.poll(async () => (await controlApi<{ id: string }[]>('pvs', 'GET', 'faults')).body.length).toBe(1);
+    await expect.poll(async () => (await controlApi<{ id: string }[]>('pvs', 'GET', 'faults')).body.length, POLL).toBe(1);
     const [fault] = (await controlApi<{ id: string; kind: string; status: number; match: { command?: string }; remaining: number | null }[]>('pvs', 'GET', 'faults')).body;
     expect(fault).toMatchObject({ kind: 'status', status: 503, match: { command: 'DeviceList' }, remaining: 1 });
     await page.waitForSelector(`[data-testid="faults-pvs"] [data-fault-id="${fault!.id}"]`);
@@ -281,9 +283,9 @@ describe('the dashboard page in Chromium', () => {
     await form.locator('select[data-field="kind"]').selectOption('latency');
     await form.locator('input[data-field="ms"]').fill('50');
     await form.locator('button[type="submit"]').click();
-    await expect.poll(async () => (await controlApi<unknown[]>('pvs', 'GET', 'faults')).body.length).toBe(1);
+    await expect.poll(async () => (await controlApi<unknown[]>('pvs', 'GET', 'faults')).body.length, POLL).toBe(1);
     await page.locator('[data-testid="faults-pvs"] button', { hasText: 'Remove' }).first().click();
-    await expect.poll(async () => (await controlApi<unknown[]>('pvs', 'GET', 'faults')).body.length).toBe(0);
+    await expect.poll(async () => (await controlApi<unknown[]>('pvs', 'GET', 'faults')).body.length, POLL).toBe(0);
     await page.waitForSelector('[data-testid="faults-pvs"]:has-text("No fault active")');
     expect(pageErrors).toEqual([]);
   });
@@ -364,10 +366,10 @@ describe('the dashboard page in Chromium', () => {
     await phone.waitForSelector('main[data-view="controls"]');
     await tabTo('data-testid', 'play-pause');
     await phone.keyboard.press('Enter');
-    await expect.poll(async () => (await clockNow()).speed).toBe(1);
-    await expect.poll(() => phone.textContent('[data-testid="play-pause"]')).toContain('Pause');
+    await expect.poll(async () => (await clockNow()).speed, POLL).toBe(1);
+    await expect.poll(() => phone.textContent('[data-testid="play-pause"]'), POLL).toContain('Pause');
     await phone.keyboard.press('Enter');
-    await expect.poll(async () => (await clockNow()).speed).toBe(0);
+    await expect.poll(async () => (await clockNow()).speed, POLL).toBe(0);
     expect(phoneErrors).toEqual([]);
   });
 });
