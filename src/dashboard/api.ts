@@ -7,7 +7,8 @@
 //     `{ setting, value, choices }`): SENEC and PVS switch firmware with the `firmware` action,
 //     the UPS its protocol profile with the `profile` setting.
 //   - TrafficDetail gains `omittedBytes` (bytes beyond the 16 KiB capture cap per part).
-//   - ScenarioView gains `finished` and `passed` (null until finished).
+//   - ScenarioView gains `finished`, `passed` (null until finished) and `error`; expectations
+//     gain `toMs` (window end) and `atMs` is always a number.
 //
 // Routes, all on the dashboard's own port (default 7070), bound to the emulators' host:
 //   GET  /                                   the page (src/dashboard/page/index.html)
@@ -66,10 +67,13 @@ export interface ScenarioView {
   endMs: number;
   nowMs: number;
   events: { atMs: number; description: string; applied: boolean }[];
-  expectations: { atMs: number | null; description: string; verdict: 'pending' | 'pass' | 'fail'; detail?: string }[];
+  /** `atMs`..`toMs`: the window the expectation is checked in (equal for a point check). */
+  expectations: { atMs: number; toMs: number; description: string; verdict: 'pending' | 'pass' | 'fail'; detail?: string }[];
   finished: boolean;
   /** null while the timeline plays. */
   passed: boolean | null;
+  /** Why the run stopped early (an event could not be applied). */
+  error?: string;
 }
 
 export interface Overview {

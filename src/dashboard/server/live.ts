@@ -17,6 +17,8 @@ export const TICK_MS = 500;
 export const TRAFFIC_PER_TICK = 25;
 /** A page that takes no more than this many unsent bytes is dropped (it reconnects and reloads). */
 const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
+/** A scenario at --speed 3600 reports many stops a second; pages get its latest state this often. */
+const SCENARIO_EVERY_MS = 200;
 
 export class LiveHub {
   private readonly clients = new Set<ServerResponse>();
@@ -24,6 +26,9 @@ export class LiveHub {
   private unwatch: (() => void)[] = [];
   private readonly pending = new Map<string, StoredRequest[]>();
   private refreshQueued = false;
+  private scenarioSentAt = 0;
+  private scenarioLatest: ScenarioView | null = null;
+  private scenarioTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly voltbench: Voltbench,
@@ -60,12 +65,26 @@ export class LiveHub {
     });
   }
 
-  /** A scenario's progress, as it happens. */
+  /** A scenario's progress, as it happens; at most one event per SCENARIO_EVERY_MS (the latest). */
   scenarioChanged(view: ScenarioView): void {
-    if (this.clients.size > 0) this.broadcast({ type: 'scenario', data: view });
+    if (this.clients.size === 0) return;
+    const due = this.scenarioSentAt + SCENARIO_EVERY_MS - Date.now();
+    if (due <= 0) {
+      this.scenarioSentAt = Date.now();
+      this.broadcast({ type: 'scenario', data: view });
+      return;
+    }
+    this.scenarioLatest = view;
+    this.scenarioTimer ??= setTimeout(() => {
+      this.scenarioTimer = null;
+      const latest = this.scenarioLatest;
+      this.scenarioLatest = null;
+      if (latest !== null) this.scenarioChanged(latest);
+    }, due);
   }
 
   close(): void {
+    if (this.scenarioTimer !== null) clearTimeout(this.scenarioTimer);
     for (const res of this.clients) res.end();
     this.clients.clear();
     this.stop();
