@@ -14,6 +14,8 @@ import { KehuaUpsClient } from '../src/clients/kehua-ups/index.js';
 import { SenecClient } from '../src/clients/senec/index.js';
 import { devicesOfKind, PvsClient, PvsHttpError } from '../src/clients/sunpower-pvs/index.js';
 import { startDashboard, type RunningDashboard } from '../src/dashboard/server/index.js';
+import { scenarioFeed } from '../src/dashboard/server/scenario-feed.js';
+import { loadScenario, startScenario } from '../src/scenarios/index.js';
 import { browserSkipReason, collectPageErrors, launchChromium, reportsDir } from './support/browser.js';
 
 const skipReason = browserSkipReason();
@@ -371,5 +373,48 @@ describe('the dashboard page in Chromium', () => {
     await phone.keyboard.press('Enter');
     await expect.poll(async () => (await clockNow()).speed, POLL).toBe(0);
     expect(phoneErrors).toEqual([]);
+  });
+});
+
+describe('a scenario on the dashboard', () => {
+  it('shows its timeline, the events applied and each verdict as the runner judges them', async () => {
+    const scenario = loadScenario('pvs-supervisor-reboot'); // a reboot at 1h50m, then the supervisor back
+    const session = await startScenario(scenario, { speed: 'max' });
+    closers.push(() => session.voltbench.close());
+    const board = await startDashboard({ voltbench: session.voltbench, scenario: scenarioFeed(session), host: '127.0.0.1', port: 0 });
+    closers.push(() => board.close());
+    const view = await browser.newPage({ viewport: DESKTOP });
+    closers.push(() => view.close());
+    const errors = collectPageErrors(view);
+    await view.goto(`${board.url}#scenario`);
+    await view.waitForSelector('[data-testid="scenario"]');
+    const verdicts = () => view.locator('[data-testid="scenario"] [data-verdict]').evaluateAll((items) => items.map((i) => i.getAttribute('data-verdict')));
+    const applied = () => view.locator('[data-testid="scenario"] [data-applied="true"]').count();
+
+    // Before it plays: nothing applied, nothing judged.
+    expect(await verdicts()).toEqual(scenario.expectations.map(() => 'pending'));
+    expect(await applied()).toBe(0);
+
+    // Part-way (the supervisor restarting): the verdicts the runner has reached, the events it has applied.
+    const part = await session.run({ until: '1h55m' });
+    expect(part.events).toBeGreaterThan(0);
+    expect(part.events).toBeLessThan(scenario.events.length);
+    expect(part.checks.length).toBeGreaterThan(0);
+    expect(part.checks.length).toBeLessThan(scenario.expectations.length);
+    const judged = scenario.expectations.map((_, i) => {
+      const check = part.checks.find((c) => c.index === i);
+      return check === undefined ? 'pending' : check.ok ? 'pass' : 'fail';
+    });
+    await expect.poll(verdicts, POLL).toEqual(judged);
+    await expect.poll(applied, POLL).toBe(part.events);
+    expect(await view.textContent('[data-testid="scenario-result"]')).toContain('running');
+    await screenshot('scenario-desktop', view);
+
+    const rest = await session.run();
+    expect(rest.finished).toBe(true);
+    await expect.poll(verdicts, POLL).toEqual(rest.checks.sort((a, b) => a.index - b.index).map((c) => (c.ok ? 'pass' : 'fail')));
+    await expect.poll(() => view.textContent('[data-testid="scenario-result"]'), POLL).toContain(rest.passed ? 'finished: passed' : 'finished: FAILED');
+    expect(await applied()).toBe(scenario.events.length);
+    expect(errors).toEqual([]);
   });
 });

@@ -71,7 +71,7 @@ function App() {
               <${ResetWorld} device=${controlDevice} refresh=${live.refresh} />
             </div>`
         : ''}
-      ${current === 'scenario' && live.scenario ? html`<${ScenarioView} scenario=${live.scenario} />` : ''}
+      ${current === 'scenario' && live.scenario ? html`<${ScenarioView} scenario=${live.scenario} outages=${overview.world.outages} />` : ''}
     </main>`;
 }
 
