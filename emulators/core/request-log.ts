@@ -26,7 +26,9 @@ export interface CapturedExchange {
 }
 
 /** The most bytes kept of one request or response (its head included); the rest is only counted. */
-export const CAPTURE_LIMIT_BYTES = 16 * 1024;
+export const CAPTURE_LIMIT_BYTES = 64 * 1024;
+/** Bytes are kept for this many of a log's newest exchanges; older records keep their line only. */
+export const CAPTURED_EXCHANGES = 100;
 
 /** What a transport records: cheap to build on the hot path (no date formatting, no copies). */
 export interface RequestRecord {
@@ -55,6 +57,8 @@ export class RequestLog {
   private seq = 0;
   // null, not an empty set, while nobody watches: the hot path tests one field.
   private watchers: Set<RequestWatcher> | null = null;
+  /** Records holding bytes, oldest first: at most CAPTURED_EXCHANGES, so captures stay bounded. */
+  private readonly withBytes: StoredRequest[] = [];
 
   constructor(private readonly capacity = 500) {}
 
@@ -80,6 +84,7 @@ export class RequestLog {
     if (this.ring.length < this.capacity) this.ring.push(item);
     else this.ring[this.next] = item;
     this.next = (this.next + 1) % this.capacity;
+    if (item.exchange !== undefined && this.withBytes.push(item) > CAPTURED_EXCHANGES) delete this.withBytes.shift()!.exchange;
     if (this.watchers !== null) for (const watcher of this.watchers) watcher(item);
   }
 
@@ -105,6 +110,7 @@ export class RequestLog {
 
   clear(): void {
     this.ring.length = 0;
+    this.withBytes.length = 0;
     this.next = 0;
   }
 }

@@ -6,7 +6,7 @@
 //   - DeviceView.profile is now `{ key, via: 'action' | 'setting', value, choices }` (was
 //     `{ setting, value, choices }`): SENEC and PVS switch firmware with the `firmware` action,
 //     the UPS its protocol profile with the `profile` setting.
-//   - TrafficDetail gains `omittedBytes` (bytes beyond the 16 KiB capture cap per part).
+//   - TrafficDetail gains `omittedBytes` (bytes beyond the 64 KiB capture cap per part).
 //   - ScenarioView gains `finished`, `passed` (null until finished) and `error`; expectations
 //     gain `toMs` (window end) and `atMs` is always a number.
 //
@@ -110,7 +110,7 @@ export interface TrafficDetail {
   request?: { base64: string; text: string };
   response?: { base64: string; text: string };
   frames?: FrameView[];
-  /** Bytes left out beyond the capture cap (16 KiB per request, response or frame). */
+  /** Bytes left out beyond the capture cap (64 KiB per request, response or frame). */
   omittedBytes?: number;
 }
 
