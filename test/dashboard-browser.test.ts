@@ -418,3 +418,36 @@ describe('a scenario on the dashboard', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('at --speed 3600', () => {
+  it('the charts follow the clock (an hour a wall second) while a client polls', async () => {
+    const fast = await startVoltbench({ devices: ['pvs', 'senec'], host: '127.0.0.1', seed: 3, speed: 3600, start: Date.parse('2026-03-20T14:00:00Z'), freePorts: true });
+    closers.push(() => fast.close());
+    const board = await startDashboard({ voltbench: fast, host: '127.0.0.1', port: 0 });
+    closers.push(() => board.close());
+    const view = await browser.newPage({ viewport: DESKTOP });
+    closers.push(() => view.close());
+    const errors = collectPageErrors(view);
+    const clock = async () => ((await (await fetch(`${fast.emulators.pvs!.controlUrl}/__emu/clock`)).json()) as { now: number }).now;
+    const windowEnd = async () => Date.parse(`${/(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC/.exec((await view.textContent('.chart-controls .grow')) ?? '')?.[1]?.replace(' ', 'T')}Z`);
+    const pvsUrl = `${fast.emulators.pvs!.ready['url']}/cgi-bin/dl_cgi?Command=DeviceList`;
+    const polling = setInterval(() => void fetch(pvsUrl).then((r) => r.arrayBuffer()).catch(() => {}), 100);
+    try {
+      await view.goto(`${board.url}#charts`);
+      await view.waitForSelector('[data-testid="chart-senec"] canvas');
+      const first = await windowEnd();
+      expect(Number.isFinite(first)).toBe(true);
+      // Three virtual hours later the window has moved with the clock, and is not ahead of it.
+      const target = (await clock()) + 3 * 3_600_000;
+      await expect.poll(windowEnd, POLL).toBeGreaterThanOrEqual(target);
+      expect(await windowEnd()).toBeLessThanOrEqual(await clock());
+      // The traffic the client made is listed too.
+      await showView('traffic', view);
+      await view.waitForSelector('tr[data-device="pvs"]');
+      await screenshot('charts-fast', view);
+    } finally {
+      clearInterval(polling);
+    }
+    expect(errors).toEqual([]);
+  });
+});
