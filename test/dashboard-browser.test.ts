@@ -286,7 +286,9 @@ describe('the dashboard page in Chromium', () => {
     await form.locator('input[data-field="ms"]').fill('50');
     await form.locator('button[type="submit"]').click();
     await expect.poll(async () => (await controlApi<unknown[]>('pvs', 'GET', 'faults')).body.length, POLL).toBe(1);
-    await page.locator('[data-testid="faults-pvs"] button', { hasText: 'Remove' }).first().click();
+    const [latency] = (await controlApi<{ id: string; kind: string }[]>('pvs', 'GET', 'faults')).body;
+    expect(latency!.kind).toBe('latency');
+    await page.locator(`[data-testid="faults-pvs"] [data-fault-id="${latency!.id}"] button`).click();
     await expect.poll(async () => (await controlApi<unknown[]>('pvs', 'GET', 'faults')).body.length, POLL).toBe(0);
     await page.waitForSelector('[data-testid="faults-pvs"]:has-text("No fault active")');
     expect(pageErrors).toEqual([]);

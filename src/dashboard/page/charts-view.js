@@ -40,7 +40,8 @@ export function ChartsView({ samples, version, devices }) {
     const first = samples[0]?.t ?? 0;
     const last = samples[samples.length - 1]?.t ?? 0;
     const end = follow ? last : Math.min(Math.max(endMs, first), last);
-    const start = end - windowMs;
+    // The window shows at most `windowMs`; before the first sample there is nothing to show.
+    const start = end > first ? Math.max(end - windowMs, first) : end - windowMs;
     const from = lowerBound(samples, start - windowMs * 0.05);
     const slice = samples.slice(from, upperBound(samples, end) + 1);
     const x = slice.map((s) => s.t / 1000);
