@@ -64,11 +64,11 @@ export function FaultForm({ device, kinds, schema, run }) {
   /** @param {[string, JsonSchema]} entry */
   const field = ([name, s]) => {
     if (s.properties) {
-      return Object.entries(s.properties).map(([sub, subSchema]) => html`
+      return html`${s.expects ? html`<small>${name}: ${s.expects}</small>` : ''}${Object.entries(s.properties).map(([sub, subSchema]) => html`
         <label for=${id(`${name}-${sub}`)}>${name} ${sub}
           <input id=${id(`${name}-${sub}`)} type="text" value=${values[`${name}.${sub}`] ?? ''} placeholder=${subSchema.description ?? ''}
             onInput=${set(`${name}.${sub}`)} data-field=${`${name}.${sub}`} />
-        </label>`);
+        </label>`)}`;
     }
     const hint = s.description ?? s.expects ?? '';
     const numeric = s.type === 'number' || s.type === 'integer';

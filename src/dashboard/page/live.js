@@ -21,7 +21,7 @@ export const MAX_TRAFFIC = 500;
  * @property {number} samplesVersion changes whenever `samples` does
  * @property {TrafficEntry[]} traffic newest first
  * @property {ScenarioView | null} scenario
- * @property {'connecting' | 'live' | 'reconnecting'} connection
+ * @property {'connecting' | 'live' | 'reconnecting' | 'disconnected'} connection (disconnected: reload the page)
  * @property {string | null} error
  * @property {() => Promise<void>} refresh fetch the overview again (after a control call)
  */
@@ -63,19 +63,30 @@ export function useLive() {
     };
 
     void refresh();
-    getJson(`/api/history?since=0`)
-      .then((history) => {
-        samples.current = mergeHistory(/** @type {Sample[]} */ (history), samples.current);
-        schedule();
-      })
-      .catch((e) => setError(e instanceof Error ? e.message : String(e)));
+    const loadHistory = () =>
+      getJson(`/api/history?since=0`)
+        .then((history) => {
+          samples.current = mergeHistory(/** @type {Sample[]} */ (history), samples.current);
+          schedule();
+        })
+        .catch((e) => setError(e instanceof Error ? e.message : String(e)));
+    void loadHistory();
     getJson(`/api/traffic?limit=${MAX_TRAFFIC}`)
       .then((list) => setTraffic((current) => mergeTraffic(current, /** @type {TrafficEntry[]} */ (list))))
       .catch((e) => setError(e instanceof Error ? e.message : String(e)));
 
     const events = new EventSource('/api/events');
-    events.onopen = () => setConnection('live');
-    events.onerror = () => setConnection(events.readyState === EventSource.CLOSED ? 'reconnecting' : 'connecting');
+    // The browser reconnects by itself; what was missed meanwhile is fetched again.
+    let openedBefore = false;
+    events.onopen = () => {
+      setConnection('live');
+      if (openedBefore) {
+        void refresh();
+        void loadHistory();
+      }
+      openedBefore = true;
+    };
+    events.onerror = () => setConnection(events.readyState === EventSource.CLOSED ? 'disconnected' : 'reconnecting');
     events.addEventListener('overview', (e) => {
       const next = /** @type {Overview} */ (JSON.parse(/** @type {MessageEvent} */ (e).data));
       setOverview(next);

@@ -15,6 +15,6 @@ export function StatusBar({ overview, connection }) {
       <div><dt>Sun</dt><dd data-testid="irradiance">${Math.round(world.irradianceWm2)} W/m²</dd></div>
       <div><dt>Weather</dt><dd data-testid="cloud-cover">${Math.round(world.cloudCover * 100)} % cloud, ${world.ambientTempC.toFixed(1)} °C</dd></div>
       <div><dt>Grid</dt><dd data-testid="grid-state" class=${world.gridUp ? 'ok' : 'alarm'}>${world.gridUp ? 'grid up' : 'grid down'}</dd></div>
-      <div><dt>Updates</dt><dd data-testid="connection" class=${connection === 'live' ? 'ok' : 'warn'}>${connection}</dd></div>
+      <div><dt>Updates</dt><dd data-testid="connection" class=${connection === 'live' ? 'ok' : 'warn'}>${connection === 'disconnected' ? 'disconnected: reload the page' : connection}</dd></div>
     </dl>`;
 }
