@@ -338,6 +338,33 @@ describe('the dashboard page in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('set the time, cloud cover, a firmware switch and a reboot from the page: the control APIs report each', async () => {
+    await showView('controls');
+    const clockGroup = page.locator('fieldset', { has: page.locator('legend', { hasText: 'Clock' }) });
+    const target = (await clockNow()).now + 2 * 3_600_000;
+    await page.fill('[data-testid="set-input"]', new Date(target).toISOString());
+    await clockGroup.locator('button', { hasText: 'Set time' }).click();
+    await expect.poll(async () => (await clockNow()).now, POLL).toBe(target);
+    await pageAtClock();
+
+    await page.fill('[data-testid="cloud-input"]', '80');
+    await page.click('button:has-text("Set cloud cover")');
+    await expect.poll(async () => (await world()).cloudCover, POLL).toBeCloseTo(0.8, 6);
+
+    const senecControls = page.locator('.device-controls[data-device="senec"]');
+    const before = await getState<{ firmware: string; rebooting: boolean }>('senec');
+    const other = before.firmware === 'v3-0825' ? 'v3-0826' : 'v3-0825';
+    await senecControls.locator('select#profile-senec').selectOption(other);
+    await senecControls.locator('button', { hasText: 'Switch' }).click();
+    await expect.poll(async () => (await getState<{ firmware: string }>('senec')).firmware, POLL).toBe(other);
+    await expect.poll(() => textOf('.device-controls[data-device="senec"] label[for="profile-senec"]'), POLL).toContain(`now ${other}`);
+
+    expect(before.rebooting).toBe(false);
+    await senecControls.locator('button', { hasText: 'Reboot' }).click();
+    await expect.poll(async () => (await getState<{ rebooting: boolean }>('senec')).rebooting, POLL).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('at phone width: no sideways scrolling, views reachable and controls usable from the keyboard with a visible focus', async () => {
     const phone = await browser.newPage({ viewport: PHONE, isMobile: true, hasTouch: true });
     closers.push(() => phone.close());
