@@ -13,11 +13,11 @@ export interface LoggedRequest {
 }
 
 /**
- * The bytes of one exchange, captured only while someone watches the log (see `RequestLog.watch`).
- * HTTP: `request` is the request line, headers as received and body; `response` the status line,
- * headers and body as sent (after faults). Serial: `frames` in the order they crossed the line.
+ * The bytes of one exchange. HTTP: `request` is the request line, headers as received and body;
+ * `response` the status line, headers and body as sent (after faults). Serial: `frames` in the order
+ * they crossed the line.
  */
-export interface CapturedExchange {
+export interface ExchangeBytes {
   request?: Buffer;
   response?: Buffer;
   frames?: { direction: 'in' | 'out'; bytes: Buffer }[];
@@ -25,10 +25,31 @@ export interface CapturedExchange {
   omittedBytes?: number;
 }
 
+/**
+ * An exchange captured while someone watched the log (see `RequestLog.watch`). Transports keep
+ * references to what crossed the wire (strings and buffers they had anyway) and the bytes are put
+ * together only when read, so watching costs a request little more than those references.
+ */
+export interface CapturedExchange {
+  bytes(): ExchangeBytes;
+}
+
+/** A CapturedExchange that builds its bytes on the first read and keeps them. */
+export function lazyExchange(build: () => ExchangeBytes): CapturedExchange {
+  let built: ExchangeBytes | undefined;
+  return { bytes: () => (built ??= build()) };
+}
+
 /** The most bytes kept of one request or response (its head included); the rest is only counted. */
 export const CAPTURE_LIMIT_BYTES = 64 * 1024;
 /** Bytes are kept for this many of a log's newest exchanges; older records keep their line only. */
 export const CAPTURED_EXCHANGES = 100;
+/**
+ * While watched, at most this many exchanges per CAPTURE_WINDOW_MS are captured (a viewer reads a
+ * few a second); under load the rest are logged without bytes, so a watched emulator keeps its pace.
+ */
+export const CAPTURES_PER_WINDOW = 25;
+export const CAPTURE_WINDOW_MS = 500;
 
 /** What a transport records: cheap to build on the hot path (no date formatting, no copies). */
 export interface RequestRecord {
@@ -57,24 +78,45 @@ export class RequestLog {
   private seq = 0;
   // null, not an empty set, while nobody watches: the hot path tests one field.
   private watchers: Set<RequestWatcher> | null = null;
-  /** Records holding bytes, oldest first: at most CAPTURED_EXCHANGES, so captures stay bounded. */
-  private readonly withBytes: StoredRequest[] = [];
+  /** Records holding bytes, a ring of CAPTURED_EXCHANGES: the one a new capture replaces lets go of its bytes. */
+  private readonly withBytes: (StoredRequest | undefined)[] = new Array<StoredRequest | undefined>(CAPTURED_EXCHANGES);
+  private nextWithBytes = 0;
+  private captureBudget = 0;
+  private refill: NodeJS.Timeout | null = null;
 
   constructor(private readonly capacity = 500) {}
 
-  /**
-   * True while a watcher is attached: transports capture an exchange's bytes only then, so an
-   * unwatched log costs a request nothing beyond its record.
-   */
+  /** True while a watcher is attached (transports ask `takeCapture()` before capturing bytes). */
   get watched(): boolean {
     return this.watchers !== null;
   }
 
+  /**
+   * Whether a transport should capture the exchange it is starting: true while watched and within
+   * the capture budget (CAPTURES_PER_WINDOW). Unwatched, one comparison.
+   */
+  takeCapture(): boolean {
+    if (this.captureBudget === 0) return false;
+    this.captureBudget--;
+    return true;
+  }
+
   /** Calls `watcher` with every record from now on; returns the function that detaches it. */
   watch(watcher: RequestWatcher): () => void {
-    (this.watchers ??= new Set()).add(watcher);
+    if (this.watchers === null) {
+      this.watchers = new Set();
+      this.captureBudget = CAPTURES_PER_WINDOW;
+      this.refill = setInterval(() => (this.captureBudget = CAPTURES_PER_WINDOW), CAPTURE_WINDOW_MS);
+      this.refill.unref();
+    }
+    this.watchers.add(watcher);
     return () => {
-      if (this.watchers?.delete(watcher) && this.watchers.size === 0) this.watchers = null;
+      if (this.watchers?.delete(watcher) && this.watchers.size === 0) {
+        this.watchers = null;
+        this.captureBudget = 0;
+        if (this.refill !== null) clearInterval(this.refill);
+        this.refill = null;
+      }
     };
   }
 
@@ -84,8 +126,16 @@ export class RequestLog {
     if (this.ring.length < this.capacity) this.ring.push(item);
     else this.ring[this.next] = item;
     this.next = (this.next + 1) % this.capacity;
-    if (item.exchange !== undefined && this.withBytes.push(item) > CAPTURED_EXCHANGES) delete this.withBytes.shift()!.exchange;
+    if (item.exchange !== undefined) this.keepBytes(item);
     if (this.watchers !== null) for (const watcher of this.watchers) watcher(item);
+  }
+
+  private keepBytes(item: StoredRequest): void {
+    const evicted = this.withBytes[this.nextWithBytes];
+    // Assigned, not deleted: records keep one shape on the hot path.
+    if (evicted !== undefined) evicted.exchange = undefined;
+    this.withBytes[this.nextWithBytes] = item;
+    this.nextWithBytes = (this.nextWithBytes + 1) % CAPTURED_EXCHANGES;
   }
 
   /** Oldest first; `limit` keeps the newest N. */
@@ -110,7 +160,7 @@ export class RequestLog {
 
   clear(): void {
     this.ring.length = 0;
-    this.withBytes.length = 0;
+    this.withBytes.fill(undefined);
     this.next = 0;
   }
 }
@@ -130,7 +180,7 @@ export function formatRecord(r: StoredRequest): LoggedRequest {
 }
 
 /** Keeps at most CAPTURE_LIMIT_BYTES of `bytes`, counting the rest in `exchange.omittedBytes`. */
-export function capped(exchange: CapturedExchange, bytes: Buffer): Buffer {
+export function capped(exchange: ExchangeBytes, bytes: Buffer): Buffer {
   if (bytes.length <= CAPTURE_LIMIT_BYTES) return bytes;
   exchange.omittedBytes = (exchange.omittedBytes ?? 0) + bytes.length - CAPTURE_LIMIT_BYTES;
   return Buffer.from(bytes.subarray(0, CAPTURE_LIMIT_BYTES));

@@ -17,7 +17,7 @@
 import { FrameReader } from '../../contracts/kehua-ups/index.js';
 import type { DiscardReason } from '../../contracts/kehua-ups/index.js';
 import { corruptBytes, garbageBytes, splitBytes, type Fault } from '../core/faults.js';
-import { capped, type CapturedExchange } from '../core/request-log.js';
+import { capped, lazyExchange, type CapturedExchange, type ExchangeBytes } from '../core/request-log.js';
 import type { Rng } from '../core/rng.js';
 import { answerDiscard, answerFrame, hex2, isMissingEoi, type SlaveAnswer } from './slave.js';
 import type { UpsEmulator } from './emulator.js';
@@ -248,17 +248,20 @@ export class UpsLink {
       faults: answer.reply === null && silence ? [...faults, `silent:${answer.reason}`] : faults,
       outcome: answer.reply === null || plan?.drop ? 'dropped' : 'answered',
       // The frames as they crossed the line (the reply after faults), only while the log is watched.
-      ...(requests.watched ? { exchange: framesOf(request, plan) } : {}),
+      exchange: requests.takeCapture() ? framesOf(request, plan) : undefined,
     });
   }
 }
 
 function framesOf(request: string, plan: ReplyPlan | undefined): CapturedExchange {
-  const exchange: CapturedExchange = {};
-  const frames: NonNullable<CapturedExchange['frames']> = [{ direction: 'in', bytes: capped(exchange, Buffer.from(request, 'latin1')) }];
-  if (plan !== undefined && !plan.drop) frames.push({ direction: 'out', bytes: capped(exchange, Buffer.concat(plan.chunks)) });
-  exchange.frames = frames;
-  return exchange;
+  const reply = plan !== undefined && !plan.drop ? plan.chunks : null;
+  return lazyExchange(() => {
+    const exchange: ExchangeBytes = {};
+    const frames: NonNullable<ExchangeBytes['frames']> = [{ direction: 'in', bytes: capped(exchange, Buffer.from(request, 'latin1')) }];
+    if (reply !== null) frames.push({ direction: 'out', bytes: capped(exchange, Buffer.concat(reply)) });
+    exchange.frames = frames;
+    return exchange;
+  });
 }
 
 export interface ReplyPlan {

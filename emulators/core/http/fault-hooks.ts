@@ -1,8 +1,7 @@
 import { Socket } from 'node:net';
-import { Transform } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { corruptBytes, escapeQuotes, truncateBody, type Fault } from '../faults.js';
-import { capped, type CapturedExchange } from '../request-log.js';
+import { capped, lazyExchange, type CapturedExchange, type ExchangeBytes } from '../request-log.js';
 import type { DeviceEmulator } from '../emulator.js';
 import { CONTROL_PREFIX } from './control-routes.js';
 
@@ -29,11 +28,15 @@ interface RequestContext {
   capture?: Capture;
 }
 
+/** References only (the request's own header array, the payload as sent): bytes are built when read. */
 interface Capture {
-  head: Buffer;
-  body: Buffer[];
-  bodyBytes: number;
-  responseBody: Buffer | null;
+  method: string;
+  url: string;
+  httpVersion: string;
+  rawHeaders: string[];
+  /** The body as the device's parser took it: raw text or bytes (every built-in device's parser keeps them). */
+  body: unknown;
+  responseBody: string | Buffer | null;
 }
 
 const CONTEXT = Symbol('voltbench.request');
@@ -56,26 +59,13 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
     if (!request.url.startsWith(CONTROL_PREFIX)) {
       const context: RequestContext = { at: clock.now(), command: undefined, bodyFaults: NO_FAULTS, faultNames: NO_NAMES };
       // Bytes only while someone watches the log (a dashboard page): otherwise one field read.
-      if (emulator.requests.watched) context.capture = { head: requestHead(request), body: [], bodyBytes: 0, responseBody: null };
+      if (emulator.requests.takeCapture()) {
+        const raw = request.raw;
+        context.capture = { method: raw.method ?? '', url: raw.url ?? '', httpVersion: raw.httpVersion, rawHeaders: raw.rawHeaders, body: undefined, responseBody: null };
+      }
       request[CONTEXT] = context;
     }
     done();
-  });
-
-  // The body as received, before any parser reads it: a pass-through copy, only while captured.
-  app.addHook('preParsing', (request: WithContext, _reply, payload, done) => {
-    const capture = request[CONTEXT]?.capture;
-    if (capture === undefined) return done(null, payload);
-    const copy = new Transform({
-      transform(chunk: Buffer, _encoding, next) {
-        if (capture.bodyBytes < CAPTURE_BODY_KEEP) capture.body.push(chunk);
-        capture.bodyBytes += chunk.length;
-        next(null, chunk);
-      },
-    });
-    payload.on('error', (error) => copy.destroy(error));
-    // The copy passes every byte on unchanged, so Fastify's length and limit checks see the same counts.
-    done(null, payload.pipe(copy));
   });
 
   // Faults are decided once the body is read, so a device command inside a POST body (a SENEC
@@ -143,7 +133,10 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
         sent = body;
       }
     }
-    if (context.capture !== undefined) context.capture.responseBody = toBuffer(sent);
+    if (context.capture !== undefined) {
+      context.capture.body = request.body;
+      context.capture.responseBody = typeof sent === 'string' || Buffer.isBuffer(sent) ? sent : null;
+    }
     done(null, sent);
   });
 
@@ -159,7 +152,8 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
         durationMs: reply.elapsedTime,
         faults: context.faultNames,
         outcome: 'answered',
-        ...(context.capture !== undefined ? { exchange: exchangeOf(context.capture, reply) } : {}),
+        // Always present (undefined unwatched), so every record has one shape.
+        exchange: context.capture === undefined ? undefined : exchangeOf(context.capture, reply),
       });
     }
     done();
@@ -176,6 +170,7 @@ export function refuseRequest(emulator: DeviceEmulator, request: FastifyRequest,
   const context = (request as WithContext)[CONTEXT] ?? { at: emulator.world.clock.now(), command: undefined, bodyFaults: NO_FAULTS, faultNames: NO_NAMES };
   // Hooks run for this request's reply no more; log here, once.
   (request as WithContext)[CONTEXT] = undefined;
+  if (context.capture !== undefined) context.capture.body = request.body;
   logUnanswered(emulator, request, context, 'reset');
   reply.hijack();
   const socket: unknown = request.raw.socket;
@@ -207,34 +202,42 @@ function logUnanswered(emulator: DeviceEmulator, request: FastifyRequest, contex
     durationMs: 0,
     faults: context.faultNames,
     outcome,
-    ...(context.capture !== undefined ? { exchange: exchangeOf(context.capture, null) } : {}),
+    exchange: context.capture === undefined ? undefined : exchangeOf(context.capture, null),
   });
 }
 
-/** Body bytes kept beyond the capture limit are cut later; this stops keeping chunks of huge bodies. */
-const CAPTURE_BODY_KEEP = 64 * 1024;
+function contentLength(rawHeaders: string[]): number {
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === 'content-length') return Number(rawHeaders[i + 1]) || 0;
+  return 0;
+}
 
 /** The request line and headers as received (names and values as sent, in order). */
-function requestHead(request: FastifyRequest): Buffer {
-  const raw = request.raw;
-  let head = `${raw.method} ${raw.url} HTTP/${raw.httpVersion}\r\n`;
-  const headers = raw.rawHeaders;
+function requestHead(capture: Capture): string {
+  let head = `${capture.method} ${capture.url} HTTP/${capture.httpVersion}\r\n`;
+  const headers = capture.rawHeaders;
   for (let i = 0; i + 1 < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
-  return Buffer.from(`${head}\r\n`, 'latin1');
+  return `${head}\r\n`;
 }
 
 /**
- * The exchange's bytes. The response head is the one Node wrote (`_header`: status line and every
- * header, date and content-length included); without an answer (reset, hang) there is none.
+ * The exchange, read later. The response head is the one Node wrote (`_header`: status line and
+ * every header, date and content-length included); without an answer (reset, hang) there is none.
  */
 function exchangeOf(capture: Capture, reply: FastifyReply | null): CapturedExchange {
-  const exchange: CapturedExchange = {};
-  exchange.request = capped(exchange, Buffer.concat([capture.head, ...capture.body]));
-  if (reply !== null) {
-    const head = (reply.raw as unknown as { _header?: string | null })._header;
-    if (typeof head === 'string') exchange.response = capped(exchange, Buffer.concat([Buffer.from(head, 'latin1'), capture.responseBody ?? Buffer.alloc(0)]));
-  }
-  return exchange;
+  const head = reply === null ? null : (reply.raw as unknown as { _header?: string | null })._header;
+  return lazyExchange(() => {
+    const exchange: ExchangeBytes = {};
+    const body = capture.body;
+    // A parser that turned the body into something else (a device of your own parsing JSON) leaves only its length.
+    const bodyBytes = typeof body === 'string' ? Buffer.from(body) : Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+    if (body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body)) exchange.omittedBytes = contentLength(capture.rawHeaders);
+    exchange.request = capped(exchange, Buffer.concat([Buffer.from(requestHead(capture), 'latin1'), bodyBytes]));
+    if (typeof head === 'string') {
+      const body = capture.responseBody === null ? Buffer.alloc(0) : Buffer.isBuffer(capture.responseBody) ? capture.responseBody : Buffer.from(capture.responseBody);
+      exchange.response = capped(exchange, Buffer.concat([Buffer.from(head, 'latin1'), body]));
+    }
+    return exchange;
+  });
 }
 
 function pathOf(url: string): string {

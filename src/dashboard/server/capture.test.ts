@@ -1,7 +1,7 @@
 // Bytes of device exchanges are captured only while a watcher is attached, and then exactly as they
 // crossed the socket: compared here with what a raw socket client sent and received.
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CID1_UPS, Cid2, DEFAULT_VER, encodeFrame } from '../../../contracts/kehua-ups/index.js';
 import { startVoltbench, type Voltbench } from '../../../emulators/registry.js';
 import type { StoredRequest } from '../../../emulators/core/request-log.js';
@@ -47,7 +47,7 @@ describe('traffic capture', () => {
     expect(v.emulators['pvs']!.emulator.requests.watched).toBe(false);
     const received = await exchange(v.emulators['pvs']!.url!, pvsRequest);
     expect(received.toString('latin1')).toMatch(/^HTTP\/1\.1 200 /);
-    expect(lastRecord(v, 'pvs')).not.toHaveProperty('exchange');
+    expect(lastRecord(v, 'pvs').exchange).toBeUndefined();
   });
 
   it('with a watcher, an HTTP request and its response are captured byte for byte, after faults', async () => {
@@ -58,14 +58,14 @@ describe('traffic capture', () => {
     v.emulators['pvs']!.control.addFault({ kind: 'truncate', fraction: 0.5, times: 1 });
     const received = await exchange(v.emulators['pvs']!.url!, pvsRequest);
     expect(seen).toHaveLength(1);
-    const captured = seen[0]!.exchange!;
+    const captured = seen[0]!.exchange!.bytes();
     expect(captured.request!.equals(pvsRequest)).toBe(true);
     expect(captured.response!.equals(received)).toBe(true);
     expect(seen[0]!.faults).toEqual(['truncate']);
     unwatch();
     expect(log.watched).toBe(false);
     await exchange(v.emulators['pvs']!.url!, pvsRequest);
-    expect(lastRecord(v, 'pvs')).not.toHaveProperty('exchange');
+    expect(lastRecord(v, 'pvs').exchange).toBeUndefined();
   });
 
   it('a POST body is captured as sent, and the device still reads it', async () => {
@@ -75,7 +75,7 @@ describe('traffic capture', () => {
     const request = Buffer.from(`POST /lala.cgi HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`, 'latin1');
     const received = await exchange(v.emulators['senec']!.url!, request);
     expect(received.toString('latin1')).toMatch(/^HTTP\/1\.1 200 [^]*GUI_BAT_DATA_FUEL_CHARGE":"fl_/);
-    const captured = lastRecord(v, 'senec').exchange!;
+    const captured = lastRecord(v, 'senec').exchange!.bytes();
     expect(captured.request!.equals(request)).toBe(true);
     expect(captured.response!.equals(received)).toBe(true);
     unwatch();
@@ -89,9 +89,10 @@ describe('traffic capture', () => {
       const frame = Buffer.from(encodeFrame({ ver: DEFAULT_VER, adr: 1, cid1: CID1_UPS, cid2: Cid2.GetAnalogFloat, info: new Uint8Array() }), 'latin1');
       const received = await exchange(v.emulators['ups']!.url!, frame, (r) => r.includes(0x0d));
       const record = lastRecord(v, 'ups');
-      expect(record.exchange!.frames!.map((f) => f.direction)).toEqual(['in', 'out']);
-      expect(record.exchange!.frames![0]!.bytes.equals(frame)).toBe(true);
-      expect(record.exchange!.frames![1]!.bytes.equals(received)).toBe(true);
+      const frames = record.exchange!.bytes().frames!;
+      expect(frames.map((f) => f.direction)).toEqual(['in', 'out']);
+      expect(frames[0]!.bytes.equals(frame)).toBe(true);
+      expect(frames[1]!.bytes.equals(received)).toBe(true);
       const detail = (await dashboard.app.inject({ method: 'GET', url: `/api/traffic/ups/${record.seq}` })).json<TrafficDetail>();
       expect(detail.entry).toMatchObject({ device: 'ups', seq: record.seq, command: '41', captured: true });
       const [sent, reply] = detail.frames!;
@@ -138,11 +139,33 @@ describe('captured bytes stay bounded', () => {
     expect(exchange.omittedBytes).toBe(10);
     const log = new RequestLog(1000);
     for (let i = 0; i < CAPTURED_EXCHANGES + 5; i++) {
-      log.record({ at: i, method: 'GET', url: `/${i}`, command: undefined, status: 200, durationMs: 1, faults: [], outcome: 'answered', exchange: { request: Buffer.from(`GET /${i}`) } });
+      log.record({ at: i, method: 'GET', url: `/${i}`, command: undefined, status: 200, durationMs: 1, faults: [], outcome: 'answered', exchange: { bytes: () => ({ request: Buffer.from(`GET /${i}`) }) } });
     }
     const kept = log.stored().filter((r) => r.exchange !== undefined);
     expect(kept).toHaveLength(CAPTURED_EXCHANGES);
     expect(kept[0]!.url).toBe('/5');
     expect(log.find(1)!.exchange).toBeUndefined();
+  });
+});
+
+describe('capture budget', () => {
+  it('captures at most CAPTURES_PER_WINDOW exchanges per window while watched, none unwatched', async () => {
+    const { RequestLog, CAPTURES_PER_WINDOW, CAPTURE_WINDOW_MS } = await import('../../../emulators/core/request-log.js');
+    vi.useFakeTimers();
+    try {
+      const log = new RequestLog();
+      expect(log.takeCapture()).toBe(false);
+      const unwatch = log.watch(() => {});
+      const granted = () => Array.from({ length: CAPTURES_PER_WINDOW * 3 }, () => log.takeCapture()).filter(Boolean).length;
+      expect(granted()).toBe(CAPTURES_PER_WINDOW);
+      vi.advanceTimersByTime(CAPTURE_WINDOW_MS);
+      expect(granted()).toBe(CAPTURES_PER_WINDOW);
+      unwatch();
+      expect(log.takeCapture()).toBe(false);
+      vi.advanceTimersByTime(CAPTURE_WINDOW_MS * 2);
+      expect(log.takeCapture()).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

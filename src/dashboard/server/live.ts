@@ -13,7 +13,7 @@ import { trafficEntry } from './traffic.js';
 
 /** Overview and a sample to each page this often (wall time), whatever the clock's speed. */
 export const TICK_MS = 500;
-/** New requests sent per device per tick; a busier device's older ones stay in /api/traffic. */
+/** New requests sent per device per tick; a busier device's others stay in /api/traffic. */
 export const TRAFFIC_PER_TICK = 25;
 /** A page that takes no more than this many unsent bytes is dropped (it reconnects and reloads). */
 const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
@@ -99,10 +99,10 @@ export class LiveHub {
       const queue: StoredRequest[] = [];
       this.pending.set(device.name, queue);
       this.unwatch.push(
+        // The first TRAFFIC_PER_TICK of each tick are sent: under load, those are the ones captured
+        // with their bytes (the log's capture budget), and the rest stay in /api/traffic.
         device.emulator.requests.watch((record) => {
-          queue.push(record);
-          // Only the newest are sent; keep the queue from growing between ticks.
-          if (queue.length > TRAFFIC_PER_TICK * 2) queue.splice(0, queue.length - TRAFFIC_PER_TICK);
+          if (queue.length < TRAFFIC_PER_TICK) queue.push(record);
         }),
       );
     }
@@ -126,7 +126,7 @@ export class LiveHub {
     this.broadcast({ type: 'overview', data: overviewOf(this.voltbench, this.scenario()) });
     if (!withTraffic) return;
     for (const [device, queue] of this.pending) {
-      for (const record of queue.splice(0).slice(-TRAFFIC_PER_TICK)) this.broadcast({ type: 'traffic', data: trafficEntry(device, record) });
+      for (const record of queue.splice(0)) this.broadcast({ type: 'traffic', data: trafficEntry(device, record) });
     }
   }
 

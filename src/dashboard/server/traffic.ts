@@ -27,9 +27,9 @@ export function trafficList(voltbench: Voltbench, device: string | undefined, li
 export function trafficDetail(voltbench: Voltbench, device: string, seq: number): TrafficDetail | undefined {
   const record = voltbench.emulators[device]?.emulator.requests.find(seq);
   if (record === undefined) return undefined;
-  const exchange = record.exchange;
   const detail: TrafficDetail = { entry: trafficEntry(device, record) };
-  if (exchange === undefined) return detail;
+  if (record.exchange === undefined) return detail;
+  const exchange = record.exchange.bytes();
   if (exchange.request) detail.request = bytesView(exchange.request);
   if (exchange.response) detail.response = bytesView(exchange.response);
   if (exchange.frames) detail.frames = exchange.frames.map((f) => frameView(f.direction, f.bytes));
