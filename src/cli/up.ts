@@ -14,8 +14,7 @@ import { describeInstantRange, MAX_INSTANT_MS, MAX_SPEED, MIN_INSTANT_MS } from 
 import { UsageError } from './usage-error.js';
 import type { ScenarioSession } from '../scenarios/runner.js';
 
-/** The dashboard's port unless --dashboard-port or --no-dashboard says otherwise. */
-export const DEFAULT_DASHBOARD_PORT = 7070;
+import { DEFAULT_DASHBOARD_PORT } from '../dashboard/port.js';
 
 const GLOBAL_USAGE = `Usage: voltbench up [options]
 

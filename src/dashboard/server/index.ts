@@ -48,7 +48,7 @@ export interface RunningDashboard extends Dashboard {
   url: string;
 }
 
-export const DEFAULT_DASHBOARD_PORT = 7070;
+export { DEFAULT_DASHBOARD_PORT } from '../port.js';
 
 /** Builds the app without listening (for `inject()`); `startDashboard` listens. */
 export async function buildDashboard(options: DashboardOptions): Promise<Dashboard> {
