@@ -1,42 +1,75 @@
 // Each device's control API under `/api/devices/<name>/__emu/…`: the very plugin (routes, schemas,
-// messages) that serves `/__emu` beside the device, bound to the device's EmulatorControl.
+// messages) that serves `/__emu` beside the device, bound to the device's EmulatorControl, in a
+// Fastify instance of its own that the dashboard's requests are handed to (inject).
+//
+// Built on a device's first control request, not at start: a control plugin costs ~10 ms to
+// register (its not-found handler covers every HTTP method), which `voltbench up` would otherwise
+// pay per device before its ready line.
 
-import type { FastifyInstance, RouteOptions } from 'fastify';
-import { ControlRouteTable, controlRoutes, CONTROL_PREFIX } from '../../../emulators/core/http/control-routes.js';
-import type { RunningDevice } from '../../../emulators/registry.js';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { CONTROL_PREFIX, controlError, controlRoutes } from '../../../emulators/core/http/control-routes.js';
+import type { Voltbench } from '../../../emulators/registry.js';
 
-/** Route paths as the device lists them (`/__emu/state`), though they are served under a prefix. */
-class PrefixedRouteTable extends ControlRouteTable {
-  constructor(private readonly prefix: string) {
-    super();
-  }
+export const DEVICES_PREFIX = '/api/devices';
+/** Above the control API's own 256 KiB limit, so an oversized body gets the control API's 413. */
+const FORWARD_BODY_LIMIT = 1024 * 1024;
+/** Response headers handed back; the rest (length, date, connection) are the dashboard server's. */
+const KEPT_HEADERS = ['content-type', 'allow'];
 
-  override add(route: Pick<RouteOptions, 'method' | 'url' | 'config'>): void {
-    if (route.url.startsWith(this.prefix)) super.add({ ...route, url: route.url.slice(this.prefix.length) });
-  }
+/** Routes `/api/devices/:name/__emu…` to the named device's control API; `changed` runs after every operation that may change something. */
+export function mountDeviceControls(app: FastifyInstance, voltbench: Voltbench, changed: () => void): () => Promise<void> {
+  const built = new Map<string, Promise<FastifyInstance>>();
+  const controlApp = (name: string): Promise<FastifyInstance> | undefined => {
+    const device = voltbench.emulators[name];
+    if (device === undefined) return undefined;
+    let instance = built.get(name);
+    if (instance === undefined) {
+      instance = (async () => {
+        const control = Fastify({ logger: false });
+        await control.register(controlRoutes, { prefix: CONTROL_PREFIX, control: device.control });
+        await control.ready();
+        return control;
+      })();
+      built.set(name, instance);
+    }
+    return instance;
+  };
 
-  override allowedMethods(url: string): string[] {
-    return super.allowedMethods(url.startsWith(this.prefix) ? url.slice(this.prefix.length) : url);
-  }
-}
+  const forward = async (request: FastifyRequest<{ Params: { name: string; '*'?: string } }>, reply: FastifyReply) => {
+    const { name } = request.params;
+    const target = controlApp(name);
+    if (target === undefined) {
+      return controlError(reply, 404, `no device "${name}" is running; running: ${voltbench.devices.map((d) => d.name).join(', ')}`);
+    }
+    const query = request.url.indexOf('?');
+    const rest = request.params['*'];
+    const url = `${CONTROL_PREFIX}${rest === undefined ? '' : `/${rest}`}${query === -1 ? '' : request.url.slice(query)}`;
+    const contentType = request.headers['content-type'];
+    const response = await (await target).inject({
+      method: request.method as 'GET',
+      url,
+      headers: contentType === undefined ? {} : { 'content-type': contentType },
+      ...(request.body === undefined ? {} : { payload: request.body as Buffer }),
+    });
+    if (request.method !== 'GET' && request.method !== 'HEAD' && response.statusCode < 400) changed();
+    for (const header of KEPT_HEADERS) {
+      const value = response.headers[header];
+      if (value !== undefined) reply.header(header, value);
+    }
+    return reply.code(response.statusCode).send(response.rawPayload);
+  };
 
-export function devicePrefix(name: string): string {
-  return `/api/devices/${encodeURIComponent(name)}`;
-}
-
-/** Mounts one device's control API; `changed` runs after every operation that may change something. */
-export async function mountDeviceControl(app: FastifyInstance, device: RunningDevice, changed: () => void): Promise<void> {
-  const prefix = devicePrefix(device.name);
-  await app.register(
+  void app.register(
     async (scope) => {
-      const table = new PrefixedRouteTable(prefix);
-      scope.addHook('onRoute', (route) => table.add(route));
-      scope.addHook('onResponse', (request, _reply, done) => {
-        if (request.method !== 'GET' && request.method !== 'HEAD') changed();
-        done();
-      });
-      await scope.register(controlRoutes, { prefix: CONTROL_PREFIX, control: device.control, routes: table });
+      // The control API reads its own bodies: hand them over as received.
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: FORWARD_BODY_LIMIT }, (_request, body, done) => done(null, body));
+      scope.all(`${DEVICES_PREFIX}/:name${CONTROL_PREFIX}`, forward);
+      scope.all(`${DEVICES_PREFIX}/:name${CONTROL_PREFIX}/*`, forward);
     },
-    { prefix },
   );
+
+  return async () => {
+    for (const instance of built.values()) await (await instance).close();
+  };
 }

@@ -12,7 +12,7 @@ import { FaultSpecSchema } from '../../../emulators/core/control-schemas.js';
 import type { Voltbench } from '../../../emulators/registry.js';
 import type { ScenarioView } from '../api.js';
 import { contentTypeOf, packageRoot, pageDir, safeRelativePath, vendorFiles } from './assets.js';
-import { mountDeviceControl } from './control-mount.js';
+import { mountDeviceControls } from './control-mount.js';
 import { SampleHistory } from './history.js';
 import { LiveHub } from './live.js';
 import { HistoryQuerySchema, TrafficParamsSchema, TrafficQuerySchema } from './schemas.js';
@@ -111,7 +111,8 @@ export async function buildDashboard(options: DashboardOptions): Promise<Dashboa
     hub.attach(reply.raw);
   });
 
-  for (const device of voltbench.devices) await mountDeviceControl(app, device, () => hub.refresh());
+  const closeControls = mountDeviceControls(app, voltbench, () => hub.refresh());
+  app.addHook('onClose', closeControls);
   await app.ready();
   return { app, hub, history, close: () => app.close() };
 }
