@@ -2,7 +2,7 @@ import { ClockCommandSchema, durationMs, instantMs, ResetOptionsSchema, WorldCom
 import { checkInput } from './schema-check.js';
 import { ControlInputError } from './errors.js';
 import type { Fault, FaultInjector } from './faults.js';
-import type { RequestLog, LoggedRequest } from './request-log.js';
+import type { RequestLog, LoggedRequest, RequestWatcher, StoredRequest } from './request-log.js';
 import { describeStatePatch, normalizeStatePatch, type StatePatchShape } from './state-patch.js';
 import type { ClockSnapshot } from './clock.js';
 import type { World, WorldSnapshot, WorldConfig } from './world/world.js';
@@ -142,6 +142,24 @@ export class EmulatorControl {
 
   requests(limit?: number): LoggedRequest[] {
     return this.emulator.requests.list(limit);
+  }
+
+  /** The requests as logged, with the bytes captured while watched (newest `limit`, oldest first). */
+  requestRecords(limit?: number): StoredRequest[] {
+    return this.emulator.requests.stored(limit);
+  }
+
+  /** One logged request by sequence number, while it is in the log. */
+  requestRecord(seq: number): StoredRequest | undefined {
+    return this.emulator.requests.find(seq);
+  }
+
+  /**
+   * Calls `watcher` with every request from now on; while any watcher is attached the transport
+   * captures exchanges' bytes. Returns the function that detaches it.
+   */
+  watchRequests(watcher: RequestWatcher): () => void {
+    return this.emulator.requests.watch(watcher);
   }
 
   /** `world: true` also rewinds the shared clock and weather, resetting every device on that world. */

@@ -101,7 +101,7 @@ export class LiveHub {
       this.unwatch.push(
         // The first TRAFFIC_PER_TICK of each tick are sent: under load, those are the ones captured
         // with their bytes (the log's capture budget), and the rest stay in /api/traffic.
-        device.emulator.requests.watch((record) => {
+        device.control.watchRequests((record) => {
           if (queue.length < TRAFFIC_PER_TICK) queue.push(record);
         }),
       );

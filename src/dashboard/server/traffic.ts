@@ -18,14 +18,14 @@ export function trafficList(voltbench: Voltbench, device: string | undefined, li
   const entries: { at: number; seq: number; entry: () => TrafficEntry }[] = [];
   for (const running of voltbench.devices) {
     if (device !== undefined && running.name !== device) continue;
-    for (const record of running.emulator.requests.stored(limit)) entries.push({ at: record.at, seq: record.seq, entry: () => trafficEntry(running.name, record) });
+    for (const record of running.control.requestRecords(limit)) entries.push({ at: record.at, seq: record.seq, entry: () => trafficEntry(running.name, record) });
   }
   entries.sort((a, b) => b.at - a.at || b.seq - a.seq);
   return entries.slice(0, limit).map((e) => e.entry());
 }
 
 export function trafficDetail(voltbench: Voltbench, device: string, seq: number): TrafficDetail | undefined {
-  const record = voltbench.emulators[device]?.emulator.requests.find(seq);
+  const record = voltbench.emulators[device]?.control.requestRecord(seq);
   if (record === undefined) return undefined;
   const detail: TrafficDetail = { entry: trafficEntry(device, record) };
   if (record.exchange === undefined) return detail;
