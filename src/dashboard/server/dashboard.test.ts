@@ -81,6 +81,27 @@ describe('dashboard read API (inject)', () => {
   });
 });
 
+describe('traffic and history (inject)', () => {
+  it('GET /api/traffic lists requests newest first across devices, in the TrafficEntry shape; history is empty until a page watched', async () => {
+    const { app } = await inProcess(['pvs', 'senec']);
+    const pvs = voltbench!.emulators['pvs']!.app;
+    await pvs.inject({ method: 'GET', url: '/cgi-bin/dl_cgi?Command=Get_Comm' });
+    await voltbench!.emulators['pvs']!.control.clockCommand({ advance: '1m' });
+    await pvs.inject({ method: 'GET', url: '/cgi-bin/dl_cgi?Command=DeviceList' });
+    const list = (await app.inject({ method: 'GET', url: '/api/traffic' })).json<TrafficEntry[]>();
+    expect(list.map((e) => e.command)).toEqual(['DeviceList', 'Get_Comm']);
+    const keys: (keyof TrafficEntry)[] = ['seq', 'at', 'method', 'url', 'command', 'status', 'durationMs', 'faults', 'outcome', 'device', 'captured'];
+    expect(Object.keys(list[0]!).sort()).toEqual([...keys].sort());
+    expect(list[0]).toMatchObject({ device: 'pvs', seq: 2, method: 'GET', status: 200, outcome: 'answered', captured: false });
+    expect((await app.inject({ method: 'GET', url: '/api/traffic?device=senec' })).json()).toEqual([]);
+    expect((await app.inject({ method: 'GET', url: '/api/traffic?limit=1' })).json<TrafficEntry[]>().map((e) => e.seq)).toEqual([2]);
+    const detail = (await app.inject({ method: 'GET', url: '/api/traffic/pvs/1' })).json<TrafficDetail>();
+    expect(detail.entry.command).toBe('Get_Comm');
+    expect(detail.request).toBeUndefined();
+    expect((await app.inject({ method: 'GET', url: '/api/history' })).json()).toEqual([]);
+  });
+});
+
 describe('control through the dashboard', () => {
   it('mounts each device control API with the same routes and schemas', async () => {
     const { app } = await inProcess(['pvs', 'ups']);
