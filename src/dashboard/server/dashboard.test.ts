@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startVoltbench, type Voltbench } from '../../../emulators/registry.js';
 import { CORE_CONTROL_ROUTES } from '../../../emulators/core/http/test-support.js';
-import type { DeviceView, Overview, Sample, TrafficDetail, TrafficEntry } from '../api.js';
+import type { DeviceView, Overview, Sample, ScenarioView, TrafficDetail, TrafficEntry } from '../api.js';
 import { buildDashboard, startDashboard, type Dashboard, type RunningDashboard } from './index.js';
 
 const ALL = ['pvs', 'senec', 'growatt', 'ups'] as const;
@@ -172,6 +172,32 @@ describe('over a real socket', () => {
     }
     // The last page gone, nothing watches the logs any more.
     await expect.poll(() => voltbench!.emulators['pvs']!.emulator.requests.watched).toBe(false);
+  });
+});
+
+describe('a playing scenario', () => {
+  it('streams its progress as scenario events: events applied and verdicts as judged', async () => {
+    const { loadScenario } = await import('../../scenarios/load.js');
+    const { startScenario } = await import('../../scenarios/runner.js');
+    const { scenarioFeed } = await import('./scenario-feed.js');
+    const session = await startScenario(loadScenario('pvs-supervisor-reboot'), { speed: 'max', listen: true });
+    voltbench = session.voltbench;
+    const running = await startDashboard({ voltbench, host: '127.0.0.1', port: 0, scenario: scenarioFeed(session) });
+    const events = openEvents(`${running.url}api/events`);
+    try {
+      await events.waitFor((e) => e.type === 'overview');
+      const played = session.run();
+      const applied = (await events.waitFor((e) => e.type === 'scenario' && (e.data as ScenarioView).events.every((x) => x.applied))).data as ScenarioView;
+      expect(applied.name).toBe('pvs-supervisor-reboot');
+      await played;
+      // The last report (sent within the throttle's 200 ms) is the finished run.
+      const last = (await events.waitFor((e) => e.type === 'scenario' && (e.data as ScenarioView).finished)).data as ScenarioView;
+      expect(last.passed).toBe(true);
+      expect(last.expectations.every((x) => x.verdict === 'pass')).toBe(true);
+    } finally {
+      events.close();
+      await running.close();
+    }
   });
 });
 
