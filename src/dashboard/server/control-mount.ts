@@ -17,7 +17,7 @@ const FORWARD_BODY_LIMIT = 1024 * 1024;
 const KEPT_HEADERS = ['content-type', 'allow'];
 
 /** Routes `/api/devices/:name/__emu…` to the named device's control API; `changed` runs after every operation that may change something. */
-export function mountDeviceControls(app: FastifyInstance, voltbench: Voltbench, changed: () => void): () => Promise<void> {
+export async function mountDeviceControls(app: FastifyInstance, voltbench: Voltbench, changed: () => void): Promise<() => Promise<void>> {
   const built = new Map<string, Promise<FastifyInstance>>();
   const controlApp = (name: string): Promise<FastifyInstance> | undefined => {
     const device = voltbench.emulators[name];
@@ -59,15 +59,13 @@ export function mountDeviceControls(app: FastifyInstance, voltbench: Voltbench, 
     return reply.code(response.statusCode).send(response.rawPayload);
   };
 
-  void app.register(
-    async (scope) => {
-      // The control API reads its own bodies: hand them over as received.
-      scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: FORWARD_BODY_LIMIT }, (_request, body, done) => done(null, body));
-      scope.all(`${DEVICES_PREFIX}/:name${CONTROL_PREFIX}`, forward);
-      scope.all(`${DEVICES_PREFIX}/:name${CONTROL_PREFIX}/*`, forward);
-    },
-  );
+  await app.register(async (scope) => {
+    // The control API reads its own bodies: hand them over as received.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: FORWARD_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    scope.all(`${DEVICES_PREFIX}/:name${CONTROL_PREFIX}`, forward);
+    scope.all(`${DEVICES_PREFIX}/:name${CONTROL_PREFIX}/*`, forward);
+  });
 
   return async () => {
     for (const instance of built.values()) await (await instance).close();

@@ -114,6 +114,14 @@ describe('control through the dashboard', () => {
     const wrongMethod = await app.inject({ method: 'PUT', url: '/api/devices/ups/__emu/state' });
     expect(wrongMethod.statusCode).toBe(405);
     expect(wrongMethod.headers['allow']).toContain('PATCH');
+    const notJson = await app.inject({ method: 'POST', url: '/api/devices/pvs/__emu/faults', headers: { 'content-type': 'application/json' }, payload: '{"kind": ' });
+    expect(notJson.statusCode).toBe(400);
+    expect(notJson.json<{ message: string }>().message).toContain('not valid JSON');
+    const huge = await app.inject({ method: 'PATCH', url: '/api/devices/pvs/__emu/world', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ note: 'x'.repeat(300 * 1024) }) });
+    expect(huge.statusCode).toBe(413);
+    const unknownRoute = await app.inject({ method: 'GET', url: '/api/devices/pvs/__emu/nothing' });
+    expect(unknownRoute.statusCode).toBe(404);
+    expect(unknownRoute.json<{ message: string }>().message).toContain('GET /__emu/ lists them');
   });
 
   it('grid down through one device shows as an outage in every device reading', async () => {

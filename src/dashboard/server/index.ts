@@ -5,7 +5,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { controlError, controlErrorHandler } from '../../../emulators/core/http/control-routes.js';
 import { controlValidatorCompiler } from '../../../emulators/core/schema-check.js';
 import { FaultSpecSchema } from '../../../emulators/core/control-schemas.js';
@@ -69,7 +69,7 @@ export async function buildDashboard(options: DashboardOptions): Promise<Dashboa
     hub.close();
   });
 
-  const sendFile = async (file: string, reply: import('fastify').FastifyReply) => {
+  const sendFile = async (file: string, reply: FastifyReply) => {
     let body: Buffer;
     try {
       body = await readFile(file);
@@ -111,7 +111,7 @@ export async function buildDashboard(options: DashboardOptions): Promise<Dashboa
     hub.attach(reply.raw);
   });
 
-  const closeControls = mountDeviceControls(app, voltbench, () => hub.refresh());
+  const closeControls = await mountDeviceControls(app, voltbench, () => hub.refresh());
   app.addHook('onClose', closeControls);
   await app.ready();
   return { app, hub, history, close: () => app.close() };
