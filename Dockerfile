@@ -47,7 +47,7 @@ COPY docker/entrypoint.mjs docker/healthcheck.mjs ./docker/
 # mkdir/ln: a base image need not have coreutils, docker/base-image.sh's has none.)
 RUN ["node", "-e", "const fs = require('node:fs'); fs.mkdirSync('/node_modules', { recursive: true }); fs.symlinkSync('/app', '/node_modules/voltbench')"]
 USER node
-# pvs, senec (HTTP + control), senec HTTPS, growatt, ups (serial bytes over TCP), ups control
-EXPOSE 7080 9002 7081 7443 7082 7083 7090
+# pvs, senec (HTTP + control), senec HTTPS, growatt, ups (serial bytes over TCP), ups control, the dashboard
+EXPOSE 7080 9002 7081 7443 7082 7083 7090 7070
 HEALTHCHECK --interval=5s --timeout=4s --start-period=10s --retries=3 CMD ["node", "/app/docker/healthcheck.mjs"]
 ENTRYPOINT ["node", "/app/docker/entrypoint.mjs"]

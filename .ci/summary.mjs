@@ -3,13 +3,15 @@
 // record the reason in their meta.skipReason). Fails when the report is missing, counted no test or
 // counted a failure, so a run that silently executed nothing never looks green; with
 // --require-containers (CI provisioned an engine) also when any container test was skipped, or the
-// report has none.
-//   node .ci/summary.mjs <report.json> [label] [--require-containers]
+// report has none; with --require-browser (CI provisioned Chromium) likewise for the dashboard's
+// browser tests (test/dashboard-browser*.test.ts).
+//   node .ci/summary.mjs <report.json> [label] [--require-containers] [--require-browser]
 import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 
-const args = process.argv.slice(2).filter((a) => a !== '--require-containers');
+const args = process.argv.slice(2).filter((a) => a !== '--require-containers' && a !== '--require-browser');
 const requireContainers = process.argv.includes('--require-containers');
+const requireBrowser = process.argv.includes('--require-browser');
 const file = args[0] ?? 'reports/vitest.json';
 const label = args[1] ?? 'tests';
 let report;
@@ -63,10 +65,23 @@ if (containerFiles.length > 0) {
   console.log('  !! no container test in the report although CI provisioned a container engine: this run FAILS');
   containersOk = false;
 }
+// The browser tests skip themselves without Chromium; once CI provisioned it, a skip is a failure.
+let browserOk = true;
+if (requireBrowser) {
+  const browserFiles = (report.testResults ?? []).filter((r) => relative(process.cwd(), r.name).split(sep).join('/').startsWith('test/dashboard-browser'));
+  const skipped = browserFiles.flatMap((r) => r.assertionResults).filter((a) => a.status !== 'passed' && a.status !== 'failed');
+  if (browserFiles.length === 0) {
+    console.log('  !! no browser test in the report although CI provisioned Chromium: this run FAILS');
+    browserOk = false;
+  } else if (skipped.length > 0) {
+    console.log(`  !! ${skipped.length} browser test(s) did not run although CI provisioned Chromium: this run FAILS`);
+    browserOk = false;
+  }
+}
 // Any other test that did not run, by name (a test needing Docker elsewhere, an it.skip left behind).
 for (const r of (report.testResults ?? []).filter((r) => !containerFiles.includes(r))) {
   for (const a of r.assertionResults.filter((a) => a.status !== 'passed' && a.status !== 'failed')) {
     console.log(`  SKIPPED ${relative(process.cwd(), r.name)} > ${a.fullName}${a.meta?.skipReason ? `: ${a.meta.skipReason}` : ''}`);
   }
 }
-process.exit(passed > 0 && failed === 0 && containersOk ? 0 : 1);
+process.exit(passed > 0 && failed === 0 && containersOk && browserOk ? 0 : 1);

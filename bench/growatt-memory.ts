@@ -28,7 +28,7 @@ export async function measureGrowattMemory(devices: number, minDevices: number):
     process.execPath,
     [
       CLI, 'up', '--only', 'growatt', '--growatt-port', '0', '--growatt-devices', String(devices), '--growatt-min-devices', String(minDevices),
-      '--growatt-no-rate-limit', '--speed', '0', '--start', '2026-06-21T11:00:00Z', '--json',
+      '--growatt-no-rate-limit', '--speed', '0', '--start', '2026-06-21T11:00:00Z', '--no-dashboard', '--json',
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );

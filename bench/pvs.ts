@@ -56,7 +56,7 @@ export async function benchPvs(options: { seconds: number; rounds: number }): Pr
 /** Wall time from spawning `voltbench up --only pvs --json` to its ready line. */
 async function timeToReady(): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, 'up', '--only', 'pvs', '--pvs-port', '0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [BIN, 'up', '--only', 'pvs', '--pvs-port', '0', '--no-dashboard', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
   await firstLine(child);
   const elapsed = performance.now() - started;
   child.kill('SIGTERM');

@@ -1,4 +1,4 @@
-// `npm run bench [-- pvs|senec|growatt|ups|scenario|tls|startup|jump|soak ...]`: the benchmarks named (all without arguments), side by side, with
+// `npm run bench [-- pvs|senec|growatt|dashboard|ups|scenario|tls|startup|jump|soak ...]`: the benchmarks named (all without arguments), side by side, with
 // ratios and targets. Loopback only.
 import { benchPvs, reportPvs } from './pvs.js';
 import { benchSenec, reportSenec, senecPassed } from './senec.js';
@@ -20,6 +20,12 @@ const BENCHMARKS: Record<string, () => Promise<boolean>> = {
     return senecPassed(senec);
   },
   growatt: async () => (await import('./growatt.js')).runGrowatt({ seconds, rounds }),
+  dashboard: async () => {
+    const { benchDashboard, dashboardPassed, reportDashboard } = await import('./dashboard.js');
+    const result = await benchDashboard({ seconds, rounds });
+    console.log(reportDashboard(result).join('\n'));
+    return dashboardPassed(result);
+  },
   scenario: async () => (await import('./scenario.js')).runScenarioBench({ rounds }),
   tls: async () => (await import('./tls.js')).runTlsBench({ rounds }),
   startup: async () => (await import('./startup.js')).runStartupBench({ rounds }),

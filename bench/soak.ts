@@ -114,7 +114,7 @@ function rssAround(samples: SoakSample[], t: number, spanSec: number): number {
 }
 
 export async function soak(options: SoakOptions, progress: (line: string) => void = () => {}): Promise<SoakResult> {
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'up', '--json', '--speed', String(options.speed), '--seed', '1', ...freePortArgs()], {
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'up', '--json', '--speed', String(options.speed), '--seed', '1', '--no-dashboard', ...freePortArgs()], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let crashed: string | null = null;

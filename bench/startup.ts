@@ -20,8 +20,8 @@ interface Command {
 const COMMANDS: Command[] = [
   { label: 'node -e 0 (node alone)', argv: [process.execPath, '-e', 'process.stdout.write("ready\\n")'] },
   { label: 'bare Fastify, one route', argv: [process.execPath, 'bench/startup-bare.mjs'] },
-  { label: 'voltbench up (all four)', argv: [process.execPath, 'bin/voltbench.js', 'up', '--json', ...FREE_PORTS], target: 1.6 },
-  { label: 'voltbench up --only pvs', argv: [process.execPath, 'bin/voltbench.js', 'up', '--json', '--only', 'pvs', '--pvs-port', '0', '--pvs-ws-port', '0'], target: 1.3 },
+  { label: 'voltbench up (all four)', argv: [process.execPath, 'bin/voltbench.js', 'up', '--json', '--dashboard-port', '0', ...FREE_PORTS], target: 1.6 },
+  { label: 'voltbench up --only pvs', argv: [process.execPath, 'bin/voltbench.js', 'up', '--json', '--only', 'pvs', '--pvs-port', '0', '--pvs-ws-port', '0', '--dashboard-port', '0'], target: 1.3 },
   { label: 'npm start', argv: ['npm', 'start', '--silent', '--', '--json', ...FREE_PORTS], target: 4 },
 ];
 

@@ -63,6 +63,9 @@ x-world: &world
   # Empty = unset: voltbench's default seed, or the scenario's own.
   VOLTBENCH_SEED: \${VOLTBENCH_SEED:-}
   VOLTBENCH_SCENARIO: \${VOLTBENCH_SCENARIO:-}
+  # The dashboard shows the devices of one process: here each container has one device and its own
+  # world, so it is off (docker run -p 7070:7070 voltbench runs all four with one dashboard).
+  VOLTBENCH_NO_DASHBOARD: "true"
 
 services:`;
 

@@ -5,13 +5,16 @@
 // (`voltbench/testing`, the clients) stay tsc's per-module output with declarations.
 //   node scripts/bundle.mjs            build
 //   node scripts/bundle.mjs --check    exit 1 if the bundle is older than any source file
-import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const OUT_DIR = join(root, 'dist', 'cli');
 export const STAMP = join(OUT_DIR, 'build-stamp.json');
+/** The dashboard page, served as written (no build step): copied where an install without src/ finds it. */
+const PAGE_SOURCE = join(root, 'src', 'dashboard', 'page');
+export const PAGE_OUT = join(root, 'dist', 'dashboard', 'page');
 const SOURCE_DIRS = ['emulators', 'contracts', 'src'];
 
 /** The newest modification time among the bundle's sources (tests excluded), in ms. */
@@ -57,6 +60,9 @@ export async function bundle() {
   });
   // Which sources went into which output file: tests check that each device's code sits in a chunk of its own.
   writeFileSync(join(OUT_DIR, 'meta.json'), JSON.stringify(result.metafile));
+  // The page's type-checking files (tsconfig.json, types/) are not served.
+  rmSync(PAGE_OUT, { recursive: true, force: true });
+  cpSync(PAGE_SOURCE, PAGE_OUT, { recursive: true, filter: (path) => !path.endsWith('tsconfig.json') && !path.endsWith('.d.ts') && !/[\\/]types$/.test(path) });
   writeFileSync(STAMP, `${JSON.stringify({ sourcesAt })}\n`);
 }
 

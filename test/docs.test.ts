@@ -71,7 +71,8 @@ const KNOWN: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** The documented default ports: free before a page runs its commands. */
-const DOC_PORTS = [...Array.from({ length: 20 }, (_, i) => 7080 + i), 7443, 9002];
+// 7070: the dashboard `voltbench up` serves by default.
+const DOC_PORTS = [7070, ...Array.from({ length: 20 }, (_, i) => 7080 + i), 7443, 9002];
 const COMMAND_TIMEOUT_MS = 30_000;
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;

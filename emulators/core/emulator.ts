@@ -2,10 +2,11 @@ import { ClockCommandSchema, durationMs, instantMs, ResetOptionsSchema, WorldCom
 import { checkInput } from './schema-check.js';
 import { ControlInputError } from './errors.js';
 import type { Fault, FaultInjector } from './faults.js';
-import type { RequestLog, LoggedRequest } from './request-log.js';
+import type { RequestLog, LoggedRequest, RequestWatcher, StoredRequest } from './request-log.js';
 import { describeStatePatch, normalizeStatePatch, type StatePatchShape } from './state-patch.js';
 import type { ClockSnapshot } from './clock.js';
 import type { World, WorldSnapshot, WorldConfig } from './world/world.js';
+import type { ProfileSwitch, SiteReadings } from './readings.js';
 
 /**
  * What every device emulator offers the control plane, whatever its transport. A device supplies
@@ -33,6 +34,10 @@ export interface DeviceEmulator {
   patchState(patch: unknown): unknown;
   /** Back to the device's initial state at the current virtual time; faults and log cleared. */
   reset(): void;
+  /** Power flows at the current virtual time, from the device's own state (for a site picture). */
+  readings?(): SiteReadings;
+  /** The firmware or profile the device can switch at run time, and its current value. */
+  profileSwitch?(): ProfileSwitch;
 }
 
 export type { ClockCommand, WorldCommand, ResetOptions } from './control-schemas.js';
@@ -56,6 +61,21 @@ export class EmulatorControl {
 
   state(): unknown {
     return this.emulator.state();
+  }
+
+  /** The device's power flows now (empty for a device that does not say). */
+  readings(): SiteReadings {
+    return this.emulator.readings?.() ?? {};
+  }
+
+  /** The firmware or profile the device can switch, or null. */
+  profile(): ProfileSwitch | null {
+    return this.emulator.profileSwitch?.() ?? null;
+  }
+
+  /** The fault kinds the device's transport applies. */
+  faultKinds(): string[] {
+    return [...this.emulator.faults.kinds];
   }
 
   patchState(patch: unknown): unknown {
@@ -122,6 +142,24 @@ export class EmulatorControl {
 
   requests(limit?: number): LoggedRequest[] {
     return this.emulator.requests.list(limit);
+  }
+
+  /** The requests as logged, with the bytes captured while watched (newest `limit`, oldest first). */
+  requestRecords(limit?: number): StoredRequest[] {
+    return this.emulator.requests.stored(limit);
+  }
+
+  /** One logged request by sequence number, while it is in the log. */
+  requestRecord(seq: number): StoredRequest | undefined {
+    return this.emulator.requests.find(seq);
+  }
+
+  /**
+   * Calls `watcher` with every request from now on; while any watcher is attached the transport
+   * captures exchanges' bytes. Returns the function that detaches it.
+   */
+  watchRequests(watcher: RequestWatcher): () => void {
+    return this.emulator.requests.watch(watcher);
   }
 
   /** `world: true` also rewinds the shared clock and weather, resetting every device on that world. */

@@ -121,6 +121,11 @@ export class FaultInjector {
     this.faults = [];
   }
 
+  /** The fault kinds this device's transport applies. */
+  get kinds(): readonly FaultKind[] {
+    return this.supported;
+  }
+
   get active(): boolean {
     return this.faults.length > 0;
   }

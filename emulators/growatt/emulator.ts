@@ -3,6 +3,7 @@
  * rate limiter, and the control-plane view of all of it. Transport-free: `call()` takes a token, an endpoint and
  * merged parameters and returns the reply, so HTTP routes and in-process tests share one path.
  */
+import type { SiteReadings } from '../core/readings.js';
 import { errorReply, type EndpointId } from '../../contracts/growatt/index.js';
 import type { DeviceEmulator } from '../core/emulator.js';
 import { ControlInputError } from '../core/errors.js';
@@ -137,6 +138,31 @@ export class GrowattEmulator implements DeviceEmulator {
       if (!decision.ok) return { body: errorReply(null, 10012) };
     }
     return reply;
+  }
+
+  /**
+   * The first plant's flows, summed over its inverters' newest uploads (what the cloud reports, so
+   * up to one 5-minute slot behind the clock). One plant, not the fleet: a fleet can hold thousands
+   * of sites, and a dashboard picture is of one house.
+   */
+  readings(): SiteReadings {
+    const plant = this.fleet.plants.values().next().value;
+    if (plant === undefined) return {};
+    let pvW = 0, loadW = 0, batteryW = 0, gridW = 0, socWh = 0, batteryWh = 0;
+    for (const sn of plant.deviceSns) {
+      const device = this.fleet.devices.get(sn);
+      if (device === undefined) continue;
+      const upload = this.latest(device);
+      if (upload === null) continue;
+      const s = upload.state;
+      pvW += s.ppv1 + s.ppv2;
+      loadW += s.load;
+      batteryW += s.charge - s.discharge;
+      gridW += s.imports - s.exports;
+      socWh += s.socWh;
+      batteryWh += device.batteryWh;
+    }
+    return { pvW, loadW, gridW, ...(batteryWh > 0 ? { batteryW, socPct: (socWh / batteryWh) * 100 } : {}) };
   }
 
   /** The newest upload of a device, or null before its first one. */

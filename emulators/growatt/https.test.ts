@@ -163,7 +163,7 @@ describe('voltbench up --growatt-ca-out', () => {
 
   it('writes the CA before the ready line, which carries httpsUrl; a client trusting it gets plant/list', async () => {
     const caPath = join(dir, 'cli-ca.pem');
-    child = spawn(process.execPath, [BIN, 'up', '--only', 'growatt', '--growatt-port', '0', '--growatt-token', TOKEN, '--growatt-ca-out', caPath, '--json'], {
+    child = spawn(process.execPath, [BIN, 'up', '--only', 'growatt', '--growatt-port', '0', '--growatt-token', TOKEN, '--growatt-ca-out', caPath, '--no-dashboard', '--json'], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

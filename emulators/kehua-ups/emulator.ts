@@ -2,6 +2,7 @@
 // Transports open a link (`connect`) and move bytes; `server.ts` wires TCP, the mock serial port
 // and the HTTP control API.
 
+import type { ProfileSwitch, SiteReadings } from '../core/readings.js';
 import { UL33_POINTS, DataFlag, Rtn, Ul33PinsSchema } from '../../contracts/kehua-ups/index.js';
 import type { Ul33PointKey } from '../../contracts/kehua-ups/index.js';
 import type { DeviceEmulator } from '../core/emulator.js';
@@ -195,6 +196,27 @@ export class UpsEmulator implements DeviceEmulator, SlaveDevice {
   }
 
   // ---- control ------------------------------------------------------------------------------
+
+  /**
+   * The unit's supply now: mains present, on battery (an outage or a self-test), battery voltage,
+   * estimated backup time and the load it carries; the battery's charge and power (V × A, charging
+   * > 0). A UPS feeds its own load, so it has no PV or grid flow of a house.
+   */
+  readings(): SiteReadings {
+    this.sync();
+    const flow = this.model.flow;
+    const backupMin = this.model.reading().backupMin;
+    return {
+      socPct: flow.socPct,
+      batteryW: flow.batteryV * flow.batteryA,
+      ups: { mainsOk: flow.gridUp, onBattery: flow.mode === 'battery', batteryV: flow.batteryV, backupMin, loadW: flow.loadW },
+    };
+  }
+
+  /** The INFO layout the unit answers with (its `profile` setting). */
+  profileSwitch(): ProfileSwitch {
+    return { key: 'profile', via: 'setting', value: this.currentSettings.profile, choices: ['ul33', 'plain'] };
+  }
 
   state(): unknown {
     const now = this.sync();

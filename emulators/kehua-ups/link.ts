@@ -17,6 +17,7 @@
 import { FrameReader } from '../../contracts/kehua-ups/index.js';
 import type { DiscardReason } from '../../contracts/kehua-ups/index.js';
 import { corruptBytes, garbageBytes, splitBytes, type Fault } from '../core/faults.js';
+import { capped, lazyExchange, type CapturedExchange, type ExchangeBytes } from '../core/request-log.js';
 import type { Rng } from '../core/rng.js';
 import { answerDiscard, answerFrame, hex2, isMissingEoi, type SlaveAnswer } from './slave.js';
 import type { UpsEmulator } from './emulator.js';
@@ -236,7 +237,8 @@ export class UpsLink {
   }
 
   private log(request: string, answer: SlaveAnswer, faults: string[], plan?: ReplyPlan, silence = true): void {
-    this.ups.requests.record({
+    const requests = this.ups.requests;
+    requests.record({
       at: this.ups.world.clock.now(),
       method: this.options.transport,
       url: printable(request),
@@ -245,8 +247,21 @@ export class UpsLink {
       durationMs: plan ? plan.delayMs + plan.gapMs * (plan.chunks.length - 1) : 0,
       faults: answer.reply === null && silence ? [...faults, `silent:${answer.reason}`] : faults,
       outcome: answer.reply === null || plan?.drop ? 'dropped' : 'answered',
+      // The frames as they crossed the line (the reply after faults), only while the log is watched.
+      exchange: requests.takeCapture() ? framesOf(request, plan) : undefined,
     });
   }
+}
+
+function framesOf(request: string, plan: ReplyPlan | undefined): CapturedExchange {
+  const reply = plan !== undefined && !plan.drop ? plan.chunks : null;
+  return lazyExchange(() => {
+    const exchange: ExchangeBytes = {};
+    const frames: NonNullable<ExchangeBytes['frames']> = [{ direction: 'in', bytes: capped(exchange, Buffer.from(request, 'latin1')) }];
+    if (reply !== null) frames.push({ direction: 'out', bytes: capped(exchange, Buffer.concat(reply)) });
+    exchange.frames = frames;
+    return exchange;
+  });
 }
 
 export interface ReplyPlan {

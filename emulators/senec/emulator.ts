@@ -1,3 +1,4 @@
+import type { ProfileSwitch, SiteReadings } from '../core/readings.js';
 import { randomBytes } from 'node:crypto';
 import {
   decodeField,
@@ -445,6 +446,17 @@ export class SenecEmulator implements DeviceEmulator {
   }
 
   // ---- control plane ---------------------------------------------------------------------------
+
+  /** The site's flows now, from the model the device reports from (signs as in SiteReadings). */
+  readings(): SiteReadings {
+    const now = this.sync();
+    const { flow, socPct } = this.model.sample(now);
+    return { pvW: flow.pvW, loadW: flow.houseW, batteryW: flow.batteryW, socPct, gridW: flow.gridW };
+  }
+
+  profileSwitch(): ProfileSwitch {
+    return { key: 'firmware', via: 'action', value: this.site.profile, choices: [...PROFILE_IDS] };
+  }
 
   state(): unknown {
     const now = this.sync();

@@ -1,3 +1,4 @@
+import type { ProfileSwitch, SiteReadings } from '../core/readings.js';
 import { isPvsFirmwareId, parseSwver, PVS_FIRMWARE_IDS, type PvsApiEra } from '../../contracts/sunpower-pvs/firmware.js';
 import { TELEMETRY_ENABLE_VARIABLE, TELEMETRY_TIMING, type TelemetryParams } from '../../contracts/sunpower-pvs/telemetry.js';
 import { dlCgiForbiddenBody, SESSION_TIMEOUT_MS, VARSERVER_REFRESH_MS, type VarsErrorName } from '../../contracts/sunpower-pvs/varserver.js';
@@ -405,6 +406,29 @@ export class PvsEmulator implements DeviceEmulator {
     this.deviceListCache = null;
     this.variableCache = null;
     this.reboot(now, outageMs);
+  }
+
+  /**
+   * The site's flows now as its meters measure them: PV from the production meter, and from the
+   * consumption meter either the site load or (a load-side net meter) the grid, the other being the
+   * balance. A SunVault's power and charge when the site has one; SiteReadings' signs (charging > 0).
+   */
+  readings(): SiteReadings {
+    this.sync();
+    const sample = this.model.sample();
+    const { flow } = sample;
+    const pvW = Math.max(0, sample.production.pKw * 1000);
+    const dischargeW = flow.batteryKw * 1000;
+    const netMeter = this.site.config.consumptionSubtype === 'NET_CONSUMPTION_LOADSIDE';
+    const measured = sample.consumption.pKw * 1000;
+    const gridW = !flow.gridUp ? 0 : netMeter ? measured : measured - pvW - dischargeW;
+    const loadW = netMeter ? Math.max(0, pvW + gridW + dischargeW) : Math.max(0, measured);
+    return { pvW, loadW, gridW, ...(sample.ess ? { batteryW: -dischargeW, socPct: sample.ess.socPct } : {}) };
+  }
+
+  profileSwitch(): ProfileSwitch {
+    // A SWVER without a profile of its own shows as itself.
+    return { key: 'firmware', via: 'action', value: this.site.firmware.profile ?? this.site.config.firmware, choices: [...PVS_FIRMWARE_IDS] };
   }
 
   state(): unknown {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_DEVICES } from '../../emulators/devices.js';
 import { deviceFlags } from '../../emulators/core/device/options.js';
-import { parseUpArgs, upArgsFromEnv, upUsage, type UpOptions } from './up.js';
+import { parseUpArgs, readyLine, readyTable, startFromOptions, upArgsFromEnv, upUsage, type UpOptions } from './up.js';
 import { UsageError } from './usage-error.js';
 
 async function parse(argv: string[], env?: Record<string, string>): Promise<UpOptions> {
@@ -102,5 +102,63 @@ describe('parseUpArgs, from the device descriptors', () => {
 
   it('a --device module that does not exist is a usage error naming the path', async () => {
     await expect(parse(['--device', './no/such/device.js'])).rejects.toThrow(/--device \.\/no\/such\/device\.js: cannot load .*no such file/);
+  });
+});
+
+describe('the dashboard flags', () => {
+  it('serve the dashboard on 7070 by default, on --dashboard-port (0 = free), or not at all with --no-dashboard', async () => {
+    expect((await parse([])).dashboardPort).toBe(7070);
+    expect((await parse(['--dashboard-port', '0'])).dashboardPort).toBe(0);
+    expect((await parse(['--dashboard-port', '8070'])).dashboardPort).toBe(8070);
+    expect((await parse(['--no-dashboard'])).dashboardPort).toBeNull();
+  });
+
+  it('come from VOLTBENCH_DASHBOARD_PORT and VOLTBENCH_NO_DASHBOARD too, the command line winning', async () => {
+    expect((await parse([], { VOLTBENCH_DASHBOARD_PORT: '9070' })).dashboardPort).toBe(9070);
+    expect((await parse(['--dashboard-port', '9071'], { VOLTBENCH_DASHBOARD_PORT: '9070' })).dashboardPort).toBe(9071);
+    expect((await parse([], { VOLTBENCH_NO_DASHBOARD: 'true' })).dashboardPort).toBeNull();
+    expect((await parse([], { VOLTBENCH_NO_DASHBOARD: 'false' })).dashboardPort).toBe(7070);
+  });
+
+  it.each([
+    [['--dashboard-port', '70000'], '--dashboard-port must be a port from 0 to 65535, got "70000"'],
+    [['--dashboard-port', 'web'], '--dashboard-port must be a port from 0 to 65535, got "web"'],
+    [['--no-dashboard', '--dashboard-port', '0'], '--dashboard-port cannot be combined with --no-dashboard'],
+  ])('%j is refused with a message naming the flag', async (argv, message) => {
+    await expect(parse(argv)).rejects.toThrow(UsageError);
+    await expect(parse(argv)).rejects.toThrow(message);
+  });
+
+  it('help lists them', async () => {
+    const parsed = await parseUpArgs(['--help']);
+    expect('help' in parsed && parsed.help).toMatch(/--dashboard-port <n>[^\n]*7070/);
+    expect('help' in parsed && parsed.help).toContain('--no-dashboard');
+  });
+});
+
+describe('ready line and table', () => {
+  it('name the dashboard URL when it is served, and keep the emulators as they were', async () => {
+    const options = await parse(['--only', 'pvs', '--pvs-port', '0', '--pvs-ws-port', '0', '--dashboard-port', '0', '--speed', '0']);
+    const run = await startFromOptions(options);
+    try {
+      expect(run.dashboardUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const line = JSON.parse(readyLine(run)) as { ready: boolean; emulators: Record<string, { url: string }>; dashboard: string };
+      expect(line.dashboard).toBe(run.dashboardUrl);
+      expect(Object.keys(line.emulators)).toEqual(['pvs']);
+      expect(line.emulators['pvs']!.url).toBe(run.emulators['pvs']!.url);
+      expect(readyTable(run, options).split('\n').filter((l) => /^  dashboard +http/.test(l)).map((l) => l.split(/ +/)[2])).toEqual([run.dashboardUrl]);
+      const overview = (await (await fetch(`${run.dashboardUrl}api/overview`)).json()) as { devices: { name: string }[] };
+      expect(overview.devices.map((d) => d.name)).toEqual(['pvs']);
+    } finally {
+      await run.close();
+    }
+    const without = await startFromOptions(await parse(['--only', 'pvs', '--pvs-port', '0', '--pvs-ws-port', '0', '--no-dashboard', '--speed', '0']));
+    try {
+      expect(without.dashboardUrl).toBeNull();
+      expect(JSON.parse(readyLine(without))).not.toHaveProperty('dashboard');
+      expect(readyTable(without, options)).not.toContain('dashboard');
+    } finally {
+      await without.close();
+    }
   });
 });

@@ -12,6 +12,9 @@ import type { Scenario } from '../scenarios/load.js';
 import { integerFlag, numberFlag, parseFlags } from './flags.js';
 import { describeInstantRange, MAX_INSTANT_MS, MAX_SPEED, MIN_INSTANT_MS } from '../../emulators/core/time-bounds.js';
 import { UsageError } from './usage-error.js';
+import type { ScenarioSession } from '../scenarios/runner.js';
+
+import { DEFAULT_DASHBOARD_PORT } from '../dashboard/port.js';
 
 const GLOBAL_USAGE = `Usage: voltbench up [options]
 
@@ -30,6 +33,8 @@ Options:
                             --only then picks some of its devices
   --device <module>         also start a device of your own: a module whose default export is a device
                             descriptor (docs/devices.md); repeatable
+  --dashboard-port <n>      port of the live dashboard (default 7070; 0 = any free port), on --host
+  --no-dashboard            do not serve the dashboard
   --json                    print one JSON line when everything listens
   -h, --help                show this help
 `;
@@ -53,7 +58,12 @@ export interface UpOptions {
   ports: Record<string, number>;
   /** Option values per device, checked against its descriptor. */
   options: Record<string, Record<string, unknown>>;
+  /** The dashboard's port (0 = any free one), or null for none. */
+  dashboardPort: number | null;
 }
+
+/** A run of `up`: the devices, and the dashboard's URL when one is served. */
+export type UpRun = Voltbench & { dashboardUrl: string | null };
 
 export interface UpParseContext {
   /** `VOLTBENCH_*` variables to read before the arguments (the container entrypoint passes its environment). */
@@ -70,6 +80,8 @@ const GLOBAL_OPTIONS = {
   start: { type: 'string' },
   scenario: { type: 'string' },
   device: { type: 'string', multiple: true },
+  'dashboard-port': { type: 'string' },
+  'no-dashboard': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
@@ -132,6 +144,9 @@ export async function parseUpArgs(argv: string[], context: UpParseContext = {}):
     throw new UsageError(`--start must be an ISO-8601 time from ${describeInstantRange()}, such as 2026-06-21T12:00:00Z, got "${startText}"`);
   }
   const seedText = v['seed'] as string | undefined;
+  const dashboardPortText = v['dashboard-port'] as string | undefined;
+  if (v['no-dashboard'] === true && dashboardPortText !== undefined) throw new UsageError('--dashboard-port cannot be combined with --no-dashboard');
+  const dashboardPort = v['no-dashboard'] === true ? null : dashboardPortText === undefined ? DEFAULT_DASHBOARD_PORT : portFlag(dashboardPortText, '--dashboard-port');
   return {
     devices,
     host: v['host'] as string,
@@ -142,7 +157,15 @@ export async function parseUpArgs(argv: string[], context: UpParseContext = {}):
     json: v['json'] === true,
     ports,
     options: values,
+    dashboardPort,
   };
+}
+
+/** A port as the device port flags take it, with the same message. */
+function portFlag(text: string, flag: string): number {
+  const port = /^[0-9]{1,5}$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`${flag} must be a port from 0 to 65535, got "${text}"`);
+  return port;
 }
 
 /** `--device x`, `--device=x`, before the real parse (which needs the modules' flags). */
@@ -183,7 +206,7 @@ function selectDevices(known: readonly AnyDeviceDescriptor[], user: readonly Any
 
 /** Flags that take no value, among the global ones and every known device's. */
 function booleanFlags(known: readonly AnyDeviceDescriptor[]): Set<string> {
-  return new Set(['json', ...known.flatMap((d) => deviceFlags(d).filter((f) => f.type === 'boolean').map((f) => f.flag))]);
+  return new Set(['json', 'no-dashboard', ...known.flatMap((d) => deviceFlags(d).filter((f) => f.type === 'boolean').map((f) => f.flag))]);
 }
 
 const YES = new Set(['1', 'true', 'yes', 'on']);
@@ -216,8 +239,31 @@ export function upArgsFromEnv(env: Readonly<Record<string, string | undefined>>,
   return args;
 }
 
-export async function startFromOptions(options: UpOptions, log: (line: string) => void = () => {}): Promise<Voltbench> {
-  if (options.scenario) return startScenarioFromOptions(options, options.scenario, log);
+export async function startFromOptions(options: UpOptions, log: (line: string) => void = () => {}): Promise<UpRun> {
+  const { voltbench, session } = options.scenario ? await startScenarioFromOptions(options, options.scenario, log) : { voltbench: await startDevices(options, log), session: undefined };
+  if (options.dashboardPort === null) return { ...voltbench, dashboardUrl: null };
+  try {
+    // Loaded only when served: --no-dashboard pays nothing for it.
+    const { startDashboard } = await import('../dashboard/server/index.js');
+    const { scenarioFeed } = await import('../dashboard/server/scenario-feed.js');
+    const dashboard = await startDashboard({ voltbench, host: options.host, port: options.dashboardPort, ...(session ? { scenario: scenarioFeed(session) } : {}) });
+    return {
+      ...voltbench,
+      dashboardUrl: dashboard.url,
+      close: async () => {
+        await dashboard.close();
+        await voltbench.close();
+      },
+    };
+  } catch (error) {
+    await voltbench.close();
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') throw new UsageError(`the dashboard's port ${options.dashboardPort} is in use; pick another with --dashboard-port (0 = any free port) or leave it out with --no-dashboard`);
+    throw error;
+  }
+}
+
+function startDevices(options: UpOptions, log: (line: string) => void): Promise<Voltbench> {
   return startVoltbench({
     devices: options.devices,
     host: options.host,
@@ -235,7 +281,7 @@ export async function startFromOptions(options: UpOptions, log: (line: string) =
  * speed come from the flags. The timeline plays in the background; the devices keep running after it.
  * Devices of your own (`--device`) join the scenario's world.
  */
-async function startScenarioFromOptions(options: UpOptions, scenario: Scenario, log: (line: string) => void): Promise<Voltbench> {
+async function startScenarioFromOptions(options: UpOptions, scenario: Scenario, log: (line: string) => void): Promise<{ voltbench: Voltbench; session: ScenarioSession }> {
   const { startScenario } = await import('../scenarios/runner.js');
   const session = await startScenario({ ...scenario, seed: options.seed }, {
     speed: options.speed,
@@ -249,26 +295,30 @@ async function startScenarioFromOptions(options: UpOptions, scenario: Scenario, 
   });
   const playing = session.run().catch((error: unknown) => log(`scenario: ${(error as Error).message}`));
   return {
-    ...session.voltbench,
-    close: async () => {
-      session.stop();
-      await playing;
-      await session.voltbench.close();
+    session,
+    voltbench: {
+      ...session.voltbench,
+      close: async () => {
+        session.stop();
+        await playing;
+        await session.voltbench.close();
+      },
     },
   };
 }
 
-/** The one-line ready message for `--json`: device → how to reach it. */
-export function readyLine(vb: Voltbench): string {
+/** The one-line ready message for `--json`: device → how to reach it, and the dashboard's URL when served. */
+export function readyLine(vb: Voltbench & { dashboardUrl?: string | null }): string {
   const emulators = Object.fromEntries(vb.devices.filter((d) => d.url !== null).map((d) => [d.name, d.ready]));
-  return JSON.stringify({ ready: true, emulators });
+  return JSON.stringify({ ready: true, emulators, ...(vb.dashboardUrl ? { dashboard: vb.dashboardUrl } : {}) });
 }
 
-export function readyTable(vb: Voltbench, options: Pick<UpOptions, 'seed'>): string {
+export function readyTable(vb: Voltbench & { dashboardUrl?: string | null }, options: Pick<UpOptions, 'seed'>): string {
   const clock = vb.world.clock.snapshot();
   const rows = vb.devices
     .filter((d) => d.url !== null)
     .map((d) => [d.label, d.ready['url'] ?? d.ready['httpsUrl'] ?? d.url!, d.controlUrl ? `${d.controlUrl}/__emu/` : '']);
+  if (vb.dashboardUrl) rows.push(['dashboard', vb.dashboardUrl, '']);
   const width = (i: number) => Math.max(...[['device', 'url', 'control'], ...rows].map((r) => r[i]!.length));
   const line = (r: string[]) => `  ${r[0]!.padEnd(width(0))}  ${r[1]!.padEnd(width(1))}  ${r[2]}`.trimEnd();
   const speed = clock.speed === 0 ? 'manual clock' : clock.speed === 1 ? 'real time' : `${clock.speed}x real time`;

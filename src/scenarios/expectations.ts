@@ -116,6 +116,23 @@ export class ExpectationTracker {
     if (problems.length > 0 && this.failure === null) this.failure = this.result(false, offset, problems.join('; '));
   }
 
+  /**
+   * The verdict as far as the run has got (`lastStop`: the latest offset played): a failed reading
+   * fails at once; a pass waits for the window's end, since a later reading or the change may fail.
+   */
+  verdict(lastStop: number): { verdict: 'pending' | 'pass' | 'fail'; detail?: string } {
+    if (this.failure) return { verdict: 'fail', detail: this.failure.message };
+    if (lastStop < this.timed.to) return { verdict: 'pending' };
+    const result = this.finish();
+    return { verdict: result.ok ? 'pass' : 'fail', detail: result.message };
+  }
+
+  /** What it checks, in one line: its note, or the device and what it reads. */
+  get label(): string {
+    const exp = this.timed.item;
+    return exp.note ?? `${exp.device} ${'state' in exp ? exp.state : 'frame' in exp ? 'frame' : exp.request.path}`;
+  }
+
   finish(): CheckResult {
     if (this.failure) return this.failure;
     if (this.readings === 0) return this.result(false, this.timed.at, 'never checked (the run stopped before its time)');
@@ -125,8 +142,7 @@ export class ExpectationTracker {
   }
 
   private result(ok: boolean, offset: number, detail: string): CheckResult {
-    const exp = this.timed.item;
-    const label = exp.note ?? `${exp.device} ${'state' in exp ? exp.state : 'frame' in exp ? 'frame' : exp.request.path}`;
+    const label = this.label;
     const when = this.timed.at === this.timed.to ? formatOffset(this.timed.at) : `${formatOffset(this.timed.at)}-${formatOffset(this.timed.to)}`;
     return { index: this.timed.index, ok, at: formatOffset(offset), message: `expect[${this.timed.index}] ${when} ${label}: ${detail}` };
   }

@@ -65,7 +65,28 @@ export interface ScenarioReport {
   error?: string;
 }
 
+/**
+ * Where a playing scenario has got, for a viewer (the dashboard): virtual instants in epoch ms,
+ * each event with whether it has been applied, each expectation with its verdict as judged so far.
+ */
+export interface ScenarioProgress {
+  name: string;
+  startMs: number;
+  endMs: number;
+  nowMs: number;
+  events: { atMs: number; description: string; applied: boolean }[];
+  expectations: { atMs: number; toMs: number; description: string; verdict: 'pending' | 'pass' | 'fail'; detail?: string }[];
+  finished: boolean;
+  /** null until the run has ended. */
+  passed: boolean | null;
+  error?: string;
+}
+
+export type ProgressListener = (progress: ScenarioProgress) => void;
+
 export class ScenarioSession {
+  // Nobody listening (the usual case): progress is never built.
+  private readonly progressListeners = new Set<ProgressListener>();
   private stopped = false;
   private wake: (() => void) | null = null;
   // Progress, kept between run() calls so a test can play up to a time, look, and go on.
@@ -88,6 +109,40 @@ export class ScenarioSession {
     this.trackers = scenario.expectations.map((e) => new ExpectationTracker(e));
   }
 
+  /** Calls `listener` after every stop the timeline plays (events applied, expectations judged) and at its end. */
+  onProgress(listener: ProgressListener): () => void {
+    this.progressListeners.add(listener);
+    return () => void this.progressListeners.delete(listener);
+  }
+
+  progress(): ScenarioProgress {
+    const { scenario } = this;
+    const lastStop = this.stopIndex === 0 ? -1 : this.stops[this.stopIndex - 1]!;
+    const ended = this.finished || this.error !== undefined;
+    return {
+      name: scenario.name,
+      startMs: scenario.start,
+      endMs: scenario.start + scenario.durationMs,
+      nowMs: this.voltbench.world.clock.now(),
+      events: scenario.events.map((e, i) => ({ atMs: scenario.start + e.at, description: describe(e.item), applied: i < this.eventIndex })),
+      expectations: this.trackers.map((t) => ({
+        atMs: scenario.start + t.timed.at,
+        toMs: scenario.start + t.timed.to,
+        description: t.label,
+        ...(ended ? { verdict: t.finish().ok ? 'pass' : 'fail', detail: t.finish().message } as const : t.verdict(lastStop)),
+      })),
+      finished: this.finished,
+      passed: ended ? this.finished && this.error === undefined && this.trackers.every((t) => t.finish().ok) : null,
+      ...(this.error !== undefined ? { error: this.error } : {}),
+    };
+  }
+
+  private reportProgress(): void {
+    if (this.progressListeners.size === 0) return;
+    const progress = this.progress();
+    for (const listener of this.progressListeners) listener(progress);
+  }
+
   /** Whether the timeline has been played to its end. */
   get finished(): boolean {
     return this.stopIndex >= this.stops.length;
@@ -105,10 +160,12 @@ export class ScenarioSession {
       while (this.error === undefined && !this.stopped && this.stopIndex < this.stops.length && this.stops[this.stopIndex]! <= until) {
         await this.playStop(this.stops[this.stopIndex]!);
         this.stopIndex++;
+        this.reportProgress();
       }
     } catch (caught) {
       this.error = (caught as Error).message;
     }
+    if (this.finished || this.error !== undefined) this.reportProgress();
     this.wallMs += performance.now() - began;
     return this.report();
   }

@@ -29,6 +29,8 @@ const SCHEME: Record<ListenerKind, string> = { http: 'http', https: 'https', 'ht
 export interface ReadyLine {
   ready: true;
   emulators: Partial<Record<DeviceName, Record<string, string>>>;
+  /** The dashboard's URL inside the container (port 7070), when it is served. */
+  dashboard?: string;
 }
 
 const READY_PATTERN = /^\{"ready":true/;

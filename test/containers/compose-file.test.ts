@@ -10,6 +10,7 @@ import { BUILTIN_DEVICES } from '../../emulators/devices.js';
 import { DEVICE_PORTS } from '../../src/testing/container.js';
 import { COMPOSE_FILE, composeFile, hostPortVariable, publishedPorts } from '../../docker/compose-file.js';
 import { REPO_ROOT } from './engine.js';
+import { DEFAULT_DASHBOARD_PORT } from '../../src/dashboard/port.js';
 
 describe('container configuration from the device descriptors', () => {
   it('docker-compose.yml is what docker/compose-file.ts writes (regenerate: npm run compose-file)', () => {
@@ -27,9 +28,13 @@ describe('container configuration from the device descriptors', () => {
     expect(hostPortVariable('ups-control-port')).toBe('UPS_CONTROL_HOST_PORT');
   });
 
-  it("the Dockerfile's EXPOSE lists exactly the built-in devices' listener ports", () => {
+  it("the Dockerfile's EXPOSE lists exactly the built-in devices' listener ports and the dashboard's", () => {
     const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
     const exposed = dockerfile.match(/^EXPOSE (.+)$/m)?.[1]?.trim().split(/\s+/).map(Number);
-    expect(new Set(exposed)).toEqual(new Set(Object.values(DEVICE_PORTS).flat()));
+    expect(new Set(exposed)).toEqual(new Set([...Object.values(DEVICE_PORTS).flat(), DEFAULT_DASHBOARD_PORT]));
+  });
+
+  it('docker-compose.yml turns the dashboard off (one device per container)', () => {
+    expect(composeFile()).toContain('VOLTBENCH_NO_DASHBOARD: "true"');
   });
 });

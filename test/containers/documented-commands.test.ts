@@ -95,8 +95,8 @@ describe('the documented docker commands, run as written', skipWhen(missing === 
       cleanups.push(() => run.kill());
 
       const ready = JSON.parse(await run.line(/^\{"ready":true/, 60_000)) as unknown;
-      // The API port serves HTTP and HTTPS; the telemetry WebSocket (9002) is not published by this line.
-      expect(ready).toEqual({ ready: true, emulators: { pvs: { url: 'http://0.0.0.0:7080', httpsUrl: 'https://0.0.0.0:7080', wsUrl: 'ws://0.0.0.0:9002', firmware: 'pvs6-61839' } } });
+      // The API port serves HTTP and HTTPS; the telemetry WebSocket (9002) and the dashboard (7070) are not published by this line.
+      expect(ready).toEqual({ ready: true, emulators: { pvs: { url: 'http://0.0.0.0:7080', httpsUrl: 'https://0.0.0.0:7080', wsUrl: 'ws://0.0.0.0:9002', firmware: 'pvs6-61839' } }, dashboard: 'http://0.0.0.0:7070/' });
       id = docker('ps', '-q', '--filter', 'ancestor=voltbench', '--filter', `publish=${port}`);
       expect(id).toMatch(/^[0-9a-f]{12}$/);
       cleanups.push(() => docker('ps', '-aq', '--filter', `id=${id}`) !== '' && docker('rm', '-f', id));

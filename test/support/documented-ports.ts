@@ -1,4 +1,4 @@
-// The documented default ports (7080-7099, 7443, 9002) are bound as written by the tests that run documented
+// The documented default ports (7070 for the dashboard, 7080-7099, 7443, 9002) are bound as written by the tests that run documented
 // commands (the docs test, the container tests): they take turns through this lock.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The documented default ports (7080-7099, 7443, 9002) are shared by every test that runs a documented
+ * The documented default ports (7070 for the dashboard, 7080-7099, 7443, 9002) are shared by every test that runs a documented
  * command as written (these container tests, the docs test): whoever holds this lock may bind them.
  * A lock directory in the temporary folder, so it works across vitest's worker processes; a holder
  * that died leaves it stale, and the next taker removes it. Resolves with the release function.

@@ -20,7 +20,7 @@ export interface VoltbenchProcess {
  * once it has printed its first line; rejects, with its stderr, if it exits first.
  */
 export async function spawnVoltbench(args: string[], children: ChildProcessWithoutNullStreams[]): Promise<VoltbenchProcess> {
-  const child = spawn(process.execPath, [BIN, ...args]);
+  const child = spawn(process.execPath, [BIN, ...withoutDefaultDashboard(args)]);
   children.push(child);
   let out = '';
   let err = '';
@@ -44,4 +44,13 @@ export async function spawnVoltbench(args: string[], children: ChildProcessWitho
       return closed;
     },
   };
+}
+
+/**
+ * `up` serves the dashboard on port 7070 by default, which tests running side by side would fight
+ * over: unless a test asks for it (`--dashboard-port …`), it runs without.
+ */
+export function withoutDefaultDashboard(args: string[]): string[] {
+  if (args[0] !== 'up' || args.some((a) => a === '--no-dashboard' || a.startsWith('--dashboard-port'))) return args;
+  return [...args, '--no-dashboard'];
 }

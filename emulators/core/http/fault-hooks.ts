@@ -1,6 +1,7 @@
 import { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { corruptBytes, escapeQuotes, truncateBody, type Fault } from '../faults.js';
+import { capped, lazyExchange, type CapturedExchange, type ExchangeBytes } from '../request-log.js';
 import type { DeviceEmulator } from '../emulator.js';
 import { CONTROL_PREFIX } from './control-routes.js';
 
@@ -23,6 +24,19 @@ interface RequestContext {
   command: string | undefined;
   bodyFaults: Fault[];
   faultNames: string[];
+  /** Present only while the request log is watched: the bytes seen so far. */
+  capture?: Capture;
+}
+
+/** References only (the request's own header array, the payload as sent): bytes are built when read. */
+interface Capture {
+  method: string;
+  url: string;
+  httpVersion: string;
+  rawHeaders: string[];
+  /** The body as the device's parser took it: raw text or bytes (every built-in device's parser keeps them). */
+  body: unknown;
+  responseBody: string | Buffer | null;
 }
 
 const CONTEXT = Symbol('voltbench.request');
@@ -43,7 +57,13 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
   // Callback-style hooks: on the hot path (no fault active) they cost no promise per request.
   app.addHook('onRequest', (request: WithContext, _reply, done) => {
     if (!request.url.startsWith(CONTROL_PREFIX)) {
-      request[CONTEXT] = { at: clock.now(), command: undefined, bodyFaults: NO_FAULTS, faultNames: NO_NAMES };
+      const context: RequestContext = { at: clock.now(), command: undefined, bodyFaults: NO_FAULTS, faultNames: NO_NAMES };
+      // Bytes only while someone watches the log (a dashboard page): otherwise one field read.
+      if (emulator.requests.takeCapture()) {
+        const raw = request.raw;
+        context.capture = { method: raw.method ?? '', url: raw.url ?? '', httpVersion: raw.httpVersion, rawHeaders: raw.rawHeaders, body: undefined, responseBody: null };
+      }
+      request[CONTEXT] = context;
     }
     done();
   });
@@ -100,15 +120,24 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
 
   app.addHook('onSend', (request: WithContext, _reply, payload, done) => {
     const context = request[CONTEXT];
-    if (!context || context.bodyFaults.length === 0) return done(null, payload);
-    let body = toBuffer(payload);
-    if (body === null) return done(null, payload);
-    for (const fault of context.bodyFaults) {
-      if (fault.kind === 'truncate') body = truncateBody(body, fault);
-      else if (fault.kind === 'escape') body = escapeQuotes(body, fault.count, emulator.faults.random);
-      else body = corruptBytes(body, fault.count, emulator.faults.random);
+    if (!context) return done(null, payload);
+    let sent = payload;
+    if (context.bodyFaults.length > 0) {
+      let body = toBuffer(payload);
+      if (body !== null) {
+        for (const fault of context.bodyFaults) {
+          if (fault.kind === 'truncate') body = truncateBody(body, fault);
+          else if (fault.kind === 'escape') body = escapeQuotes(body, fault.count, emulator.faults.random);
+          else body = corruptBytes(body, fault.count, emulator.faults.random);
+        }
+        sent = body;
+      }
     }
-    done(null, body);
+    if (context.capture !== undefined) {
+      context.capture.body = request.body;
+      context.capture.responseBody = typeof sent === 'string' || Buffer.isBuffer(sent) ? sent : null;
+    }
+    done(null, sent);
   });
 
   app.addHook('onResponse', (request: WithContext, reply, done) => {
@@ -123,6 +152,8 @@ export function installFaultHooks(app: FastifyInstance, options: FaultHookOption
         durationMs: reply.elapsedTime,
         faults: context.faultNames,
         outcome: 'answered',
+        // Always present (undefined unwatched), so every record has one shape.
+        exchange: context.capture === undefined ? undefined : exchangeOf(context.capture, reply),
       });
     }
     done();
@@ -139,6 +170,7 @@ export function refuseRequest(emulator: DeviceEmulator, request: FastifyRequest,
   const context = (request as WithContext)[CONTEXT] ?? { at: emulator.world.clock.now(), command: undefined, bodyFaults: NO_FAULTS, faultNames: NO_NAMES };
   // Hooks run for this request's reply no more; log here, once.
   (request as WithContext)[CONTEXT] = undefined;
+  if (context.capture !== undefined) context.capture.body = request.body;
   logUnanswered(emulator, request, context, 'reset');
   reply.hijack();
   const socket: unknown = request.raw.socket;
@@ -170,6 +202,41 @@ function logUnanswered(emulator: DeviceEmulator, request: FastifyRequest, contex
     durationMs: 0,
     faults: context.faultNames,
     outcome,
+    exchange: context.capture === undefined ? undefined : exchangeOf(context.capture, null),
+  });
+}
+
+function contentLength(rawHeaders: string[]): number {
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === 'content-length') return Number(rawHeaders[i + 1]) || 0;
+  return 0;
+}
+
+/** The request line and headers as received (names and values as sent, in order). */
+function requestHead(capture: Capture): string {
+  let head = `${capture.method} ${capture.url} HTTP/${capture.httpVersion}\r\n`;
+  const headers = capture.rawHeaders;
+  for (let i = 0; i + 1 < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
+  return `${head}\r\n`;
+}
+
+/**
+ * The exchange, read later. The response head is the one Node wrote (`_header`: status line and
+ * every header, date and content-length included); without an answer (reset, hang) there is none.
+ */
+function exchangeOf(capture: Capture, reply: FastifyReply | null): CapturedExchange {
+  const head = reply === null ? null : (reply.raw as unknown as { _header?: string | null })._header;
+  return lazyExchange(() => {
+    const exchange: ExchangeBytes = {};
+    const body = capture.body;
+    // A parser that turned the body into something else (a device of your own parsing JSON) leaves only its length.
+    const bodyBytes = typeof body === 'string' ? Buffer.from(body) : Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+    if (body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body)) exchange.omittedBytes = contentLength(capture.rawHeaders);
+    exchange.request = capped(exchange, Buffer.concat([Buffer.from(requestHead(capture), 'latin1'), bodyBytes]));
+    if (typeof head === 'string') {
+      const body = capture.responseBody === null ? Buffer.alloc(0) : Buffer.isBuffer(capture.responseBody) ? capture.responseBody : Buffer.from(capture.responseBody);
+      exchange.response = capped(exchange, Buffer.concat([Buffer.from(head, 'latin1'), body]));
+    }
+    return exchange;
   });
 }
 
