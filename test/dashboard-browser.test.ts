@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startVoltbench, type Voltbench } from '../emulators/registry.js';
 import { GrowattClient } from '../src/clients/growatt/index.js';
-import { KehuaUpsClient } from '../src/clients/kehua-ups/index.js';
+import { KehuaUpsClient, UpsError } from '../src/clients/kehua-ups/index.js';
 import { SenecClient } from '../src/clients/senec/index.js';
 import { devicesOfKind, PvsClient, PvsHttpError } from '../src/clients/sunpower-pvs/index.js';
 import { startDashboard, type RunningDashboard } from '../src/dashboard/server/index.js';
@@ -362,6 +362,31 @@ describe('the dashboard page in Chromium', () => {
     expect(before.rebooting).toBe(false);
     await senecControls.locator('button', { hasText: 'Reboot' }).click();
     await expect.poll(async () => (await getState<{ rebooting: boolean }>('senec')).rebooting, POLL).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("switch the UPS to the GXE dialect from the page: the UPS then answers the GXE's commands and refuses the KEHUA map's", async () => {
+    await showView('controls');
+    const upsControls = page.locator('.device-controls[data-device="ups"]');
+    const dialectForm = upsControls.locator('form', { has: page.locator('select#profile-ups') });
+    const kehua = new KehuaUpsClient({ transport: vb.emulators.ups!.urls['api']!, retries: 0, timeoutMs: 5_000 });
+    const gxe = new KehuaUpsClient({ transport: vb.emulators.ups!.urls['api']!, retries: 0, timeoutMs: 5_000, dialect: 'gxe' });
+    closers.push(() => kehua.close(), () => gxe.close());
+    expect((await kehua.status()).dialect).toBe('kehua');
+    await expect(gxe.status()).rejects.toBeInstanceOf(UpsError); // KEHUA's 42H is unknown, its 44H not the GXE's layout
+
+    await upsControls.locator('select#profile-ups').selectOption('gxe');
+    await dialectForm.locator('button', { hasText: 'Switch' }).click();
+    await expect.poll(async () => (await getState<{ settings: { dialect: string } }>('ups')).settings.dialect, POLL).toBe('gxe');
+    const status = await gxe.status();
+    expect(status.dialect).toBe('gxe');
+    expect(status.onBattery).toBe((await world()).gridUp === false);
+    await expect(kehua.status()).rejects.toThrow(/RTN 04|unknown CID2|04H/i); // the GXE has no 41H
+
+    await upsControls.locator('select#profile-ups').selectOption('kehua');
+    await dialectForm.locator('button', { hasText: 'Switch' }).click();
+    await expect.poll(async () => (await getState<{ settings: { dialect: string } }>('ups')).settings.dialect, POLL).toBe('kehua');
+    expect((await kehua.status()).dialect).toBe('kehua');
     expect(pageErrors).toEqual([]);
   });
 

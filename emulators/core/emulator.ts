@@ -36,8 +36,8 @@ export interface DeviceEmulator {
   reset(): void;
   /** Power flows at the current virtual time, from the device's own state (for a site picture). */
   readings?(): SiteReadings;
-  /** The firmware or profile the device can switch at run time, and its current value. */
-  profileSwitch?(): ProfileSwitch;
+  /** What the device can switch at run time (firmware, dialect, layout), each with its current value. */
+  profileSwitches?(): ProfileSwitch[];
 }
 
 export type { ClockCommand, WorldCommand, ResetOptions } from './control-schemas.js';
@@ -68,9 +68,9 @@ export class EmulatorControl {
     return this.emulator.readings?.() ?? {};
   }
 
-  /** The firmware or profile the device can switch, or null. */
-  profile(): ProfileSwitch | null {
-    return this.emulator.profileSwitch?.() ?? null;
+  /** The firmware, dialect or layout switches the device has (empty for none). */
+  profiles(): ProfileSwitch[] {
+    return this.emulator.profileSwitches?.() ?? [];
   }
 
   /** The fault kinds the device's transport applies. */

@@ -90,21 +90,26 @@ describe('site readings', () => {
 });
 
 describe('profile switches', () => {
-  it('name the state patch key, how it is sent, the current value and choices that include it', async () => {
+  it('name the state patch key, how it is sent, the current value and choices that include it; each switches', async () => {
     vb = await startVoltbench({ devices: ['pvs', 'senec', 'growatt', 'ups'], host: '127.0.0.1', seed: 3, speed: 0, start: NOON, listen: false });
     const senec = vb.emulators['senec']!.control;
-    const profile = senec.profile()!;
+    const [profile] = senec.profiles();
     expect(profile).toMatchObject({ key: 'firmware', via: 'action' });
-    expect(profile.choices).toContain(profile.value);
-    const other = profile.choices.find((c) => c !== profile.value)!;
-    senec.patchState({ [profile.key]: other });
-    expect(senec.profile()!.value).toBe(other);
+    expect(profile!.choices).toContain(profile!.value);
+    const other = profile!.choices.find((c) => c !== profile!.value)!;
+    senec.patchState({ [profile!.key]: other });
+    expect(senec.profiles()[0]!.value).toBe(other);
     const ups = vb.emulators['ups']!.control;
-    const upsProfile = ups.profile()!;
-    expect(upsProfile.via).toBe('setting');
-    ups.patchState({ settings: { [upsProfile.key]: upsProfile.choices.find((c) => c !== upsProfile.value) } });
-    expect(ups.profile()!.value).not.toBe(upsProfile.value);
-    expect(vb.emulators['pvs']!.control.profile()!.choices).toContain(vb.emulators['pvs']!.control.profile()!.value);
-    expect(vb.emulators['growatt']!.control.profile()).toBeNull();
+    expect(ups.profiles().map((p) => p.key)).toEqual(['dialect', 'profile']);
+    for (const [i, upsProfile] of ups.profiles().entries()) {
+      expect(upsProfile.via).toBe('setting');
+      expect(upsProfile.choices).toContain(upsProfile.value);
+      ups.patchState({ settings: { [upsProfile.key]: upsProfile.choices.find((c) => c !== upsProfile.value) } });
+      expect(ups.profiles()[i]!.value).not.toBe(upsProfile.value);
+      expect((ups.state() as { settings: Record<string, unknown> }).settings[upsProfile.key]).toBe(ups.profiles()[i]!.value);
+    }
+    const [pvs] = vb.emulators['pvs']!.control.profiles();
+    expect(pvs!.choices).toContain(pvs!.value);
+    expect(vb.emulators['growatt']!.control.profiles()).toEqual([]);
   });
 });

@@ -214,8 +214,12 @@ export class UpsEmulator implements DeviceEmulator, SlaveDevice {
   }
 
   /** The INFO layout the unit answers with (its `profile` setting). */
-  profileSwitch(): ProfileSwitch {
-    return { key: 'profile', via: 'setting', value: this.currentSettings.profile, choices: ['ul33', 'plain'] };
+  profileSwitches(): ProfileSwitch[] {
+    // The vendor's command set first (KEHUA's UL33 map or the Emerson/Liebert GXE's), then the KEHUA map's layout.
+    return [
+      { key: 'dialect', via: 'setting', value: this.currentSettings.dialect, choices: ['kehua', 'gxe'] },
+      { key: 'profile', via: 'setting', value: this.currentSettings.profile, choices: ['ul33', 'plain'] },
+    ];
   }
 
   state(): unknown {

@@ -454,8 +454,8 @@ export class SenecEmulator implements DeviceEmulator {
     return { pvW: flow.pvW, loadW: flow.houseW, batteryW: flow.batteryW, socPct, gridW: flow.gridW };
   }
 
-  profileSwitch(): ProfileSwitch {
-    return { key: 'firmware', via: 'action', value: this.site.profile, choices: [...PROFILE_IDS] };
+  profileSwitches(): ProfileSwitch[] {
+    return [{ key: 'firmware', via: 'action', value: this.site.profile, choices: [...PROFILE_IDS] }];
   }
 
   state(): unknown {

@@ -426,9 +426,9 @@ export class PvsEmulator implements DeviceEmulator {
     return { pvW, loadW, gridW, ...(sample.ess ? { batteryW: -dischargeW, socPct: sample.ess.socPct } : {}) };
   }
 
-  profileSwitch(): ProfileSwitch {
+  profileSwitches(): ProfileSwitch[] {
     // A SWVER without a profile of its own shows as itself.
-    return { key: 'firmware', via: 'action', value: this.site.firmware.profile ?? this.site.config.firmware, choices: [...PVS_FIRMWARE_IDS] };
+    return [{ key: 'firmware', via: 'action', value: this.site.firmware.profile ?? this.site.config.firmware, choices: [...PVS_FIRMWARE_IDS] }];
   }
 
   state(): unknown {

@@ -3,9 +3,9 @@
 //
 // CHANGED since the first version (server side):
 //   - SiteReadings now lives in emulators/core/readings.ts (same fields), re-exported here.
-//   - DeviceView.profile is now `{ key, via: 'action' | 'setting', value, choices }` (was
-//     `{ setting, value, choices }`): SENEC and PVS switch firmware with the `firmware` action,
-//     the UPS its protocol profile with the `profile` setting.
+//   - DeviceView.profiles is a list of `{ key, via: 'action' | 'setting', value, choices }` (was
+//     one `profile` of `{ setting, value, choices }`): SENEC and PVS switch firmware with the
+//     `firmware` action, the UPS its dialect and its KEHUA layout with the `dialect` and `profile` settings.
 //   - TrafficDetail gains `omittedBytes` (bytes beyond the 64 KiB capture cap per part).
 //   - ScenarioView gains `finished`, `passed` (null until finished) and `error`; expectations
 //     gain `toMs` (window end) and `atMs` is always a number.
@@ -48,10 +48,11 @@ export interface DeviceView {
   state: unknown;
   readings: SiteReadings;
   /**
-   * The firmware/profile the device can switch at run time, if any. Send `via: 'action'` as
-   * `PATCH …/__emu/state {"<key>": choice}` and `via: 'setting'` as `{"settings": {"<key>": choice}}`.
+   * What the device can switch at run time (firmware, dialect, layout); empty for none. Send
+   * `via: 'action'` as `PATCH …/__emu/state {"<key>": choice}` and `via: 'setting'` as
+   * `{"settings": {"<key>": choice}}`.
    */
-  profile: ProfileSwitch | null;
+  profiles: ProfileSwitch[];
   /** `PATCH /__emu/state` actions the device takes (e.g. `reboot`). */
   actions: string[];
   /** Fault kinds this device's transport applies (HTTP or serial). */

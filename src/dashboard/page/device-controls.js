@@ -18,7 +18,7 @@ export function DeviceControls({ device, faultSchema, refresh }) {
     <section class="control-group device-controls" aria-labelledby=${`controls-${name}`} aria-busy=${busy} data-device=${name}>
       <h3 id=${`controls-${name}`}>${device.title} <small>${device.label}</small></h3>
       <div class="row">
-        ${device.profile ? html`<${ProfileSwitch} device=${device} profile=${device.profile} run=${run} />` : ''}
+        ${device.profiles.map((profile) => html`<${ProfileSwitch} key=${profile.key} device=${device} profile=${profile} run=${run} />`)}
         ${device.actions.includes('reboot') ? html`<button type="button" onClick=${() => run('Reboot', () => control(name, 'PATCH', 'state', { reboot: true }))}>Reboot</button>` : ''}
         <button type="button" onClick=${() => run('Reset', () => control(name, 'POST', 'reset', {}))}>Reset ${name}</button>
       </div>
@@ -34,8 +34,9 @@ export function DeviceControls({ device, faultSchema, refresh }) {
  */
 function ProfileSwitch({ device, profile, run }) {
   const [choice, setChoice] = useState(profile.value);
-  const id = `profile-${device.name}`;
-  // An action (SENEC's, the PVS's `firmware`) goes at the top level, a setting (the UPS's `profile`) inside `settings`.
+  // The first switch keeps the plain id (`profile-senec`); more of one device add their key.
+  const id = device.profiles[0] === profile ? `profile-${device.name}` : `profile-${device.name}-${profile.key}`;
+  // An action (SENEC's, the PVS's `firmware`) goes at the top level, a setting (the UPS's `dialect`) inside `settings`.
   const body = profile.via === 'setting' ? { settings: { [profile.key]: choice } } : { [profile.key]: choice };
   return html`
     <form class="row" onSubmit=${(/** @type {Event} */ e) => { e.preventDefault(); void run(`Switch ${profile.key}`, () => control(device.name, 'PATCH', 'state', body)); }}>

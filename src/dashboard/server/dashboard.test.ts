@@ -34,7 +34,7 @@ describe('dashboard read API (inject)', () => {
     expect(overview.clock.now).toBe(START);
     expect(overview.world.gridUp).toBe(true);
     expect(overview.scenario).toBeNull();
-    const keys: (keyof DeviceView)[] = ['name', 'title', 'label', 'urls', 'controlUrl', 'state', 'readings', 'profile', 'actions', 'faultKinds', 'faults', 'requests'];
+    const keys: (keyof DeviceView)[] = ['name', 'title', 'label', 'urls', 'controlUrl', 'state', 'readings', 'profiles', 'actions', 'faultKinds', 'faults', 'requests'];
     for (const device of overview.devices) {
       expect(Object.keys(device).sort()).toEqual([...keys].sort());
       expect(device.state).toEqual(JSON.parse(JSON.stringify(voltbench!.emulators[device.name]!.control.state())));

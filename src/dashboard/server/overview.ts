@@ -17,7 +17,7 @@ export function deviceView(device: RunningDevice): DeviceView {
     controlUrl: device.controlUrl,
     state: control.state(),
     readings,
-    profile: control.profile(),
+    profiles: control.profiles(),
     actions: control.statePatchShape()?.actions ?? [],
     faultKinds: control.faultKinds(),
     faults: control.faults(),
