@@ -364,9 +364,10 @@ describe('voltbench record as a process', () => {
   });
 
   it('a UPS answer that arrived while the recorder was stalled past its quiet time is still paired with its frame', async () => {
-    // The unit answers 100 ms after a frame; the recorder (quiet time 300 ms) is stopped with SIGSTOP meanwhile and
-    // resumed at about 700 ms, when its quiet timer is overdue and the answer is waiting unread on its socket.
-    const vb = await emulate({ devices: ['ups'], ups: { settings: { replyDelayMs: 100 } } });
+    // The unit answers 200 ms after a frame; the recorder (quiet time 300 ms) is stopped with SIGSTOP as soon as the
+    // unit has the frame and resumed 700 ms later, when its quiet timer is overdue and the answer is waiting unread on
+    // its socket.
+    const vb = await emulate({ devices: ['ups'], ups: { settings: { replyDelayMs: 200 } } });
     const out = tmpOut();
     const recorder = await spawnRecorder(['ups', '--target', vb.emulators.ups!.url!, '--out', out, '--listen', '127.0.0.1:0', '--quiet', '300', '--json']);
     const socket = connect(Number(new URL(recorder.ready.listen).port), '127.0.0.1');
@@ -374,7 +375,8 @@ describe('voltbench record as a process', () => {
     await once(socket, 'connect');
     const answered = once(socket, 'data');
     socket.write('~21012A410000FDA4\r');
-    await new Promise((resolve) => setTimeout(resolve, 20)); // forwarded by now; the unit answers at 100 ms
+    // The unit logs a frame when it takes it, before its reply delay: then the recorder has forwarded it.
+    await vi.waitFor(() => expect(vb.emulators.ups!.emulator.requests.total).toBe(1), { interval: 2, timeout: 10_000 });
     recorder.child.kill('SIGSTOP');
     await new Promise((resolve) => setTimeout(resolve, 700));
     recorder.child.kill('SIGCONT');
