@@ -32,6 +32,7 @@ import type { Fault } from '../../emulators/core/faults.js';
 import type { LoggedRequest } from '../../emulators/core/request-log.js';
 import type { WorldSnapshot } from '../../emulators/core/world/world.js';
 import type { ProfileSwitch, SiteReadings } from '../../emulators/core/readings.js';
+import type { ScenarioProgress } from '../scenarios/progress.js';
 
 /** A device's power flows (see emulators/core/readings.ts for the signs). */
 export type { SiteReadings, ProfileSwitch };
@@ -61,21 +62,8 @@ export interface DeviceView {
   requests: number;
 }
 
-export interface ScenarioView {
-  name: string;
-  /** Virtual instants (epoch ms). */
-  startMs: number;
-  endMs: number;
-  nowMs: number;
-  events: { atMs: number; description: string; applied: boolean }[];
-  /** `atMs`..`toMs`: the window the expectation is checked in (equal for a point check). */
-  expectations: { atMs: number; toMs: number; description: string; verdict: 'pending' | 'pass' | 'fail'; detail?: string }[];
-  finished: boolean;
-  /** null while the timeline plays. */
-  passed: boolean | null;
-  /** Why the run stopped early (an event could not be applied). */
-  error?: string;
-}
+/** A playing scenario's timeline, events applied and verdicts so far: the runner's own progress view. */
+export type ScenarioView = ScenarioProgress;
 
 export interface Overview {
   clock: ClockSnapshot;

@@ -9,6 +9,7 @@ import { parseDuration } from '../../emulators/core/duration.js';
 import { startVoltbench, type DeviceName, type Voltbench, type VoltbenchOptions } from '../../emulators/registry.js';
 import type { TlsMaterial } from '../../emulators/core/tls/certificates.js';
 import type { AnyDeviceDescriptor } from '../../emulators/core/device/descriptor.js';
+import type { ProgressListener, ScenarioProgress } from './progress.js';
 import { emulatorOf, poll, sendFrame, sendHttp } from './device-io.js';
 import { ExpectationTracker, type CheckResult } from './expectations.js';
 import { formatOffset, ScenarioError, type Scenario, type Timed } from './load.js';
@@ -65,24 +66,7 @@ export interface ScenarioReport {
   error?: string;
 }
 
-/**
- * Where a playing scenario has got, for a viewer (the dashboard): virtual instants in epoch ms,
- * each event with whether it has been applied, each expectation with its verdict as judged so far.
- */
-export interface ScenarioProgress {
-  name: string;
-  startMs: number;
-  endMs: number;
-  nowMs: number;
-  events: { atMs: number; description: string; applied: boolean }[];
-  expectations: { atMs: number; toMs: number; description: string; verdict: 'pending' | 'pass' | 'fail'; detail?: string }[];
-  finished: boolean;
-  /** null until the run has ended. */
-  passed: boolean | null;
-  error?: string;
-}
-
-export type ProgressListener = (progress: ScenarioProgress) => void;
+export type { ScenarioProgress, ProgressListener } from './progress.js';
 
 export class ScenarioSession {
   // Nobody listening (the usual case): progress is never built.
