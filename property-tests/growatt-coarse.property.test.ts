@@ -278,7 +278,9 @@ describe('Growatt over long random clock jumps (property)', () => {
           const offset = j.utcOffsetMinutes;
           const span = await history(h, sn, localDate(now, offset, j.historyBack + 1), localDate(now, offset, j.historyBack));
           const recent = await history(h, sn, localDate(now, offset, 1), localDate(now, offset));
-          expect(recent.length).toBeGreaterThan(288);
+          // Yesterday whole (288 slots) and today so far: none yet when the clock stands within the first slot's
+          // upload delay after midnight, where the live values are still yesterday's last slot.
+          expect(recent.length).toBeGreaterThanOrEqual(288);
           expect(recent[recent.length - 1]).toEqual(previous);
           const energy = (await h.call('GET', '/v1/plant/energy', { plant_id: plantId, start_date: localDate(now, offset, j.historyBack + 1), end_date: localDate(now, offset, j.historyBack), time_unit: 'day' })).body.data as { energys: { date: string; energy: string }[] };
           const byDate = new Map(energy.energys.map((e) => [e.date, Number(e.energy)]));
@@ -308,7 +310,13 @@ describe('Growatt over long random clock jumps (property)', () => {
           await h.app.close();
         }
       }),
-      { numRuns: 10 },
+      {
+        numRuns: 10,
+        examples: [
+          // Found by CI: the clock exactly at local midnight, never moved, so no row of the new day exists yet.
+          [{ seed: 0, start: Date.parse('2024-01-01T00:00:00Z'), utcOffsetMinutes: 0, cloudCover: null, steps: [{ kind: 'mixSet', type: 'mix_ac_discharge_time_period', params: ['0', '0', '17', '0', '21', '0', '1', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0'] }], historyBack: 0 }],
+        ],
+      },
     );
   });
 
