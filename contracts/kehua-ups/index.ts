@@ -41,7 +41,7 @@ export type { Ul33Point, PointType } from './ul33-map.js';
 
 export { Ul33ValuesSchema, Ul33ValuesCheck, Ul33PinsSchema, FLOAT32_MAX } from './schemas.js';
 
-export { layoutFor, encodeInfo, decodeInfo, LayoutError } from './layouts.js';
+export { layoutFor, encodeInfo, decodeInfo, LayoutError, LAYOUT_PROFILES } from './layouts.js';
 export type {
   InfoLayout,
   LayoutProfile,

@@ -16,6 +16,7 @@ import type { PointType, Ul33Point } from './ul33-map.js';
 import type { Ul33PointKey } from './ul33-annotations.js';
 
 export type LayoutProfile = 'ul33' | 'plain';
+export const LAYOUT_PROFILES: readonly LayoutProfile[] = ['ul33', 'plain'];
 
 export interface InfoLayout {
   readonly cid2: number;

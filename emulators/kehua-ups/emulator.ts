@@ -3,7 +3,7 @@
 // and the HTTP control API.
 
 import type { ProfileSwitch, SiteReadings } from '../core/readings.js';
-import { UL33_POINTS, DataFlag, Rtn, Ul33PinsSchema } from '../../contracts/kehua-ups/index.js';
+import { UL33_POINTS, DataFlag, LAYOUT_PROFILES, Rtn, Ul33PinsSchema, UPS_DIALECTS } from '../../contracts/kehua-ups/index.js';
 import type { Ul33PointKey } from '../../contracts/kehua-ups/index.js';
 import type { DeviceEmulator } from '../core/emulator.js';
 import { ControlInputError } from '../core/errors.js';
@@ -213,12 +213,11 @@ export class UpsEmulator implements DeviceEmulator, SlaveDevice {
     };
   }
 
-  /** The INFO layout the unit answers with (its `profile` setting). */
+  /** The vendor's command set (KEHUA's UL33 map or the Emerson/Liebert GXE's), then the KEHUA map's INFO layout. */
   profileSwitches(): ProfileSwitch[] {
-    // The vendor's command set first (KEHUA's UL33 map or the Emerson/Liebert GXE's), then the KEHUA map's layout.
     return [
-      { key: 'dialect', via: 'setting', value: this.currentSettings.dialect, choices: ['kehua', 'gxe'] },
-      { key: 'profile', via: 'setting', value: this.currentSettings.profile, choices: ['ul33', 'plain'] },
+      { key: 'dialect', via: 'setting', value: this.currentSettings.dialect, choices: [...UPS_DIALECTS] },
+      { key: 'profile', via: 'setting', value: this.currentSettings.profile, choices: [...LAYOUT_PROFILES] },
     ];
   }
 

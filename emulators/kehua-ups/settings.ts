@@ -4,7 +4,7 @@
 
 import { Type } from '@sinclair/typebox';
 import { checkInput } from '../core/schema-check.js';
-import { DEFAULT_VER } from '../../contracts/kehua-ups/index.js';
+import { DEFAULT_VER, LAYOUT_PROFILES, UPS_DIALECTS } from '../../contracts/kehua-ups/index.js';
 import type { LayoutProfile, UpsDialect } from '../../contracts/kehua-ups/index.js';
 
 export interface UpsSettings {
@@ -83,14 +83,14 @@ const Ascii = (maxLength: number, description: string) =>
 
 /** Every setting with its type and range; the control API and in-process options are checked with it. */
 export const UpsSettingsSchema = Type.Object({
-  dialect: Type.Union([Type.Literal('kehua'), Type.Literal('gxe')], { description: 'command set: kehua (UL33 map) or gxe (Emerson/Liebert GXE)' }),
+  dialect: Type.Union(UPS_DIALECTS.map((d) => Type.Literal(d)), { description: 'command set: kehua (UL33 map) or gxe (Emerson/Liebert GXE)' }),
   ver: Type.Integer({ minimum: 0, maximum: 0xff, description: 'VER the unit speaks and expects' }),
   // 00H and FFH are reserved addresses.
   adr: Type.Integer({ minimum: 1, maximum: 0xfe, description: 'ADR, 01H-FEH' }),
   replyDelayMs: Type.Number({ minimum: 0, maximum: 60_000, description: 'pause between a request and its reply' }),
   header: Type.Integer({ minimum: 0, maximum: 0xff, description: 'the X byte after DATAFLAG' }),
   echoSelector: Type.Boolean(),
-  profile: Type.Union([Type.Literal('ul33'), Type.Literal('plain')], { description: 'INFO layout' }),
+  profile: Type.Union(LAYOUT_PROFILES.map((p) => Type.Literal(p)), { description: 'INFO layout' }),
   floatByteOrder: Type.Union([Type.Literal('little'), Type.Literal('big')]),
   baudRate: Type.Integer({ minimum: 50, maximum: 4_000_000 }),
   deviceName: Ascii(10, '51H device name'),
