@@ -64,7 +64,10 @@ const DAY_MS = 24 * HOUR_MS;
  * the state of charge within 2 percentage points. Gaps up to `FINE_GAP_MS` give exactly the
  * tick-by-tick values. Known gap: where two-hour steps cover the gap, about 1 case in 1 000 of that
  * property misses the tolerance (by up to a few kWh on a large site, 2.3 SoC points), under a closed
- * sky, real weather or a far-north summer; its test runs seeded until that is fixed.
+ * sky, real weather or a far-north summer; its test runs seeded until that is fixed. Tried: Simpson's
+ * rule on a two-hour step's quarters and the light of each eighth of a sunrise or sunset step (with
+ * the parts taken from those samples) met the tolerance in 40 000 cases, but cost a ten-year jump
+ * about a third more, past the 50 ms it may take.
  */
 export const FINE_GAP_MS = 3 * HOUR_MS;
 export const FINE_TAIL_MS = 10 * MINUTE_MS;
