@@ -41,7 +41,7 @@ async function startCloud(fleet: { devices: number; accounts?: number }, setting
   const vb = await startVoltbench({
     devices: ['growatt'],
     host: '127.0.0.1',
-    ports: { pvs: 0, growatt: 0 },
+    freePorts: true,
     speed: 0,
     start: NOON,
     seed: 11,

@@ -32,7 +32,7 @@ afterEach(async () => {
 });
 
 async function emulate(options: Partial<VoltbenchOptions> & Pick<VoltbenchOptions, 'devices'>): Promise<Voltbench> {
-  const vb = await startVoltbench({ host: '127.0.0.1', seed: 3, speed: 0, start: START, ports: { pvs: 0, senec: 0, senecHttps: 0, growatt: 0, ups: 0, upsControl: 0 }, ...options });
+  const vb = await startVoltbench({ host: '127.0.0.1', seed: 3, speed: 0, start: START, freePorts: true, ...options });
   cleanups.push(() => vb.close());
   return vb;
 }

@@ -37,7 +37,7 @@ async function emulate(options: Partial<VoltbenchOptions> & Pick<VoltbenchOption
     seed: 1,
     speed: 0,
     start: START,
-    ports: { pvs: 0, senec: 0, senecHttps: 0, growatt: 0, ups: 0, upsControl: 0 },
+    freePorts: true,
     ...options,
   });
   cleanups.push(() => vb.close());
