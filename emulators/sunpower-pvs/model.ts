@@ -35,16 +35,25 @@ const DAY_MS = 24 * HOUR_MS;
  *   included), the irradiance averaged over the step;
  * - the `MEDIUM_MS` before (a week): 15-minute steps; before that, two-hour steps; in both the load profile
  *   without its minute noise and the mean irradiance from a fitted sun curve (`IrradianceSampler`,
- *   checked against the world), the temperature at the step's middle.
+ *   checked against the world), the temperature at the step's middle. A 15-minute step's panel output
+ *   comes from Simpson's rule on its edges and middle; a longer one's from Simpson's rule on its
+ *   quarters (the seeded clouds bend at every clock hour, and a low sun's light is far from a parabola
+ *   over two hours), or, where the sun rises or sets within, from the light in each eighth (the
+ *   inverters' start-up irradiance cuts into first and last light: an eighth whose light is about it
+ *   is sampled twice). Those extra samples cost no lookup of the weather: the world's cloud cover runs
+ *   straight within each clock hour, and a two-hour step's edges and middle fall just after clock
+ *   hours, so the cover between them is taken straight from theirs (`IrradianceSampler.between`),
+ *   under the clear sky kept by day of the year and time of day.
  *
  * Where the surplus (PV minus load) of a step or its neighbours crosses a bend of the site's balance,
  * give or take the load's noise (zero: import turns to export, the SunVault from discharging to
  * charging; ± the SunVault's power limit, while it has room or charge), the step is split in parts
- * (eighths of a step of an hour or more, quarters of a shorter one) that follow the neighbouring steps
- * and the sun (sunrise, sunset) and spread the load's noise, so import, export, charge and discharge
- * start and stop about where the ticks have them. A night's whole two-hour steps go as one (no PV, the
- * load's profile mean), where the SunVault's power covers the load at every hour: it then discharges
- * the same energy however the night is cut.
+ * that spread the load's noise, so import, export, charge and discharge start and stop about where
+ * the ticks have them: a 15-minute step in quarters that follow the neighbouring steps and the sun
+ * (sunrise, sunset), a longer one in eighths, its panel output from the samples above (straight
+ * between the quarters, or the eighths' own) and the load's trend between its edges through its mean.
+ * A night's whole two-hour steps go as one (no PV, the load's profile mean), where the SunVault's
+ * power covers the load at every hour: it then discharges the same energy however the night is cut.
  *
  * Every step is split exactly where the grid changes (in tick terms) and where a supervisor restart
  * ends (the meters and inverters run on through a restart, so that changes nothing; a state of
@@ -62,12 +71,9 @@ const DAY_MS = 24 * HOUR_MS;
  * charge and discharge) is within 1 % of its tick-by-tick increase or within 0.5 % of the energy that
  * went through the site (PV generated plus house consumption), whichever is larger, plus 0.1 kWh;
  * the state of charge within 2 percentage points. Gaps up to `FINE_GAP_MS` give exactly the
- * tick-by-tick values. Known gap: where two-hour steps cover the gap, about 1 case in 1 000 of that
- * property misses the tolerance (by up to a few kWh on a large site, 2.3 SoC points), under a closed
- * sky, real weather or a far-north summer; its test runs seeded until that is fixed. Tried: Simpson's
- * rule on a two-hour step's quarters and the light of each eighth of a sunrise or sunset step (with
- * the parts taken from those samples) met the tolerance in 40 000 cases, but cost a ten-year jump
- * about a third more, past the 50 ms it may take.
+ * tick-by-tick values. (Two-hour steps sampled at their edges and middle alone missed the tolerance in
+ * about 1 case in 1 000, under a closed sky, real weather or a far-north summer; with the samples above,
+ * 40 000 cases of the property with two-hour steps on short gaps met it.)
  */
 export const FINE_GAP_MS = 3 * HOUR_MS;
 export const FINE_TAIL_MS = 10 * MINUTE_MS;
@@ -87,6 +93,8 @@ const FAINT_IRRADIANCE = 20;
 const DIM_IRRADIANCE = 60;
 const LOW_SUN_IRRADIANCE = 250;
 const DIM_STEP_MS = 10 * MINUTE_MS;
+/** Below this mean light (W/m²) in an eighth of a long step where the sun rises or sets, the inverters may be starting: sampled more closely. */
+const STARTING_IRRADIANCE = 4 * MIN_IRRADIANCE;
 /** Where the coarse steps change length, before the end of a gap (tests shorten them to try the long steps on short gaps). */
 export interface CoarseZones {
   nearMs: number;
@@ -142,12 +150,16 @@ interface Slot {
   faint: boolean;
   /** A dim sky on a day of a low sun: the step is taken in pieces. */
   dim: boolean;
+  /** `UNIT_PARTS` holds the panel output in each eighth of the step (a step longer than 15 minutes, with light). */
+  eighths: boolean;
 }
 
 /** The site's PV and expected household load at an instant, kW. */
 interface Edge {
   /** The irradiance, and the output of a panel with factor 1 in it. */
   irradiance: number;
+  /** The cloud cover behind `irradiance` (NaN where not looked up: see `IrradianceSampler.sampledCover`). */
+  cover: number;
   unitKw: number;
   pvKw: number;
   loadKw: number;
@@ -155,10 +167,12 @@ interface Edge {
 
 /** Scratch space for a step's parts (`stepAround` runs each to completion before the next). */
 const UNIT_PARTS = new Float64Array(8);
+/** The cloud cover at the start, middle and end of a long step where the sun rises or sets (NaN where not known). */
+const COVERS = new Float64Array(3);
 const LOAD_PARTS = new Float64Array(8);
 
 function newEdge(): Edge {
-  return { irradiance: 0, unitKw: 0, pvKw: 0, loadKw: 0 };
+  return { irradiance: 0, cover: Number.NaN, unitKw: 0, pvKw: 0, loadKw: 0 };
 }
 
 /** One coarse run's samplers and scratch space. */
@@ -175,6 +189,8 @@ interface Coarse {
   /** The UTC day last asked about in `lowSun`, and the answer. */
   lowSunDay: number;
   lowSun: boolean;
+  /** Whether the sun rose or set within the last `meanUnitKw`. */
+  partial: boolean;
 }
 
 /** A panel's output by irradiance (`of`, for the sun sampler) during one coarse step, at its temperature (looked up on first use). */
@@ -434,9 +450,10 @@ export class PvsModel {
       panel: new PanelOutput(this.site.config.panelRatingW / 1000, new TemperatureSampler(this.world)),
       scratch: newBalance(),
       edges: [newEdge(), newEdge()],
-      slot: { unitKw: 0, loadKw: 0, partial: false, faint: false, dim: false },
+      slot: { unitKw: 0, loadKw: 0, partial: false, faint: false, dim: false, eighths: false },
       lowSunDay: Number.NaN,
       lowSun: false,
+      partial: false,
     };
     for (const at of ends) {
       if (at > s.tick && at <= end) this.coarsePiece(at, at > nearFrom ? NEAR_STEP_MS : at > mediumFrom ? MEDIUM_STEP_MS : FAR_STEP_MS, c);
@@ -523,19 +540,27 @@ export class PvsModel {
       }
       return;
     }
-    // A faint sky's light is sampled more closely first.
-    if (cur.faint && to - from > DIM_STEP_MS) cur.unitKw = this.faintUnitKw(from, to, c);
+    // A faint sky's light (first or last light, heavy clouds, a low sun) is sampled more closely first:
+    // the inverters' start-up irradiance cuts into it.
+    if (cur.faint && to - from > DIM_STEP_MS) cur.unitKw = this.meanUnitKw(from, to, 2, c, DIM_STEP_MS);
     if (!this.crossesBend(cur, start, end, c.load.noise)) {
       this.coarseStep(cur.unitKw, cur.loadKw, gridUp, dtH, c);
       return;
     }
-    // Parts (quarters, eighths of a step of an hour or more): the trend between the edges through the
-    // step's mean (or the sun itself where it rises or sets within), and the minute noise of the load
-    // as equally likely values of its spread.
-    const n = to - from >= HOUR_MS ? 8 : 4;
+    // Parts, with the minute noise of the load as equally likely values of its spread (see FINE_GAP_MS).
     const f = this.site.factorSum;
-    const unit = cur.unitKw > 0 && cur.partial ? this.sunParts(from, to, n, cur.unitKw, c, UNIT_PARTS) : parts(n, f > 0 ? start.pvKw / f : 0, cur.unitKw, f > 0 ? end.pvKw / f : 0, UNIT_PARTS);
-    const load = parts(n, start.loadKw, cur.loadKw, end.loadKw, LOAD_PARTS);
+    let n: number;
+    let unit: Float64Array;
+    let load: Float64Array;
+    if (to - from > MEDIUM_STEP_MS) {
+      n = 8;
+      unit = cur.eighths ? scaleToMean(UNIT_PARTS, n, cur.unitKw) : parts(n, f > 0 ? start.pvKw / f : 0, cur.unitKw, f > 0 ? end.pvKw / f : 0, UNIT_PARTS);
+      load = parts(n, start.loadKw, cur.loadKw, end.loadKw, LOAD_PARTS);
+    } else {
+      n = 4;
+      unit = cur.unitKw > 0 && cur.partial ? this.sunParts(from, to, n, cur.unitKw, c, UNIT_PARTS) : parts(n, f > 0 ? start.pvKw / f : 0, cur.unitKw, f > 0 ? end.pvKw / f : 0, UNIT_PARTS);
+      load = parts(n, start.loadKw, cur.loadKw, end.loadKw, LOAD_PARTS);
+    }
     const spread = n === 8 ? NOISE_EIGHTHS : NOISE_QUARTERS;
     const noise = c.load.noise;
     for (let i = 0; i < n; i++) this.coarseStep(unit[i]!, load[i]! * (1 + noise * spread[i]!), gridUp, dtH / n, c);
@@ -570,6 +595,7 @@ export class PvsModel {
     const irradiance = c.sun.at(at);
     const unitKw = irradiance > 0 ? panel.of(irradiance) : 0;
     out.irradiance = irradiance;
+    out.cover = c.sun.sampledCover;
     out.unitKw = unitKw;
     out.pvKw = unitKw * this.site.factorSum;
     out.loadKw = c.load.meanAt(at) / 1000;
@@ -592,28 +618,86 @@ export class PvsModel {
     let unitKw: number;
     let brightest: number;
     let partial = false;
+    let eighths = false;
     if (c.sun.fast && !c.sun.risesOrSets(a, b)) {
       if (start.irradiance <= 0 && end.irradiance <= 0) {
         // Down at both edges and neither rising nor setting: a night.
         unitKw = 0;
         brightest = 0;
       } else {
-        // Up throughout: Simpson's rule on the edges (sampled anyway) and the middle.
+        // Up throughout: Simpson's rule on the edges (sampled anyway) and the middle; on a step longer
+        // than 15 minutes, on its quarters, as the clouds bend at every clock hour and a low sun's light,
+        // cut by the inverters' start-up irradiance, is far from a parabola over two hours.
         const panel = c.panel;
         panel.at = (a + b) / 2;
         panel.ambientC = Number.NaN;
-        const middle = c.sun.at(panel.at);
-        unitKw = (start.unitKw + 4 * panel.of(middle) + end.unitKw) / 6;
-        brightest = Math.max(start.irradiance, middle, end.irradiance);
+        const m = panel.at;
+        const middle = c.sun.at(m);
+        const coverInMiddle = c.sun.sampledCover;
+        const om = panel.of(middle);
+        if (b - a > MEDIUM_STEP_MS) {
+          // On the quarters: the clear sky there under the clouds taken straight from the edges to the
+          // middle and on (the world's clouds run straight within each clock hour and bend at it).
+          const q1 = c.sun.between((a + m) / 2, a, start.cover, m, coverInMiddle);
+          const q3 = c.sun.between((m + b) / 2, m, coverInMiddle, b, end.cover);
+          const o1 = panel.of(q1);
+          const o3 = panel.of(q3);
+          unitKw = (start.unitKw + 4 * o1 + 2 * om + 4 * o3 + end.unitKw) / 12;
+          // The eighths, should the step be taken in parts: straight between the quarters.
+          quartersToEighths(start.unitKw, o1, om, o3, end.unitKw, UNIT_PARTS);
+          eighths = true;
+          brightest = Math.max(start.irradiance, q1, middle, q3, end.irradiance);
+        } else {
+          unitKw = (start.unitKw + 4 * om + end.unitKw) / 6;
+          brightest = Math.max(start.irradiance, middle, end.irradiance);
+        }
       }
+    } else if (to - from > MEDIUM_STEP_MS) {
+      // Sunrise or sunset in a long step: the light of a low sun, cut by the inverters' start-up
+      // irradiance, is far from what two samples make of it, so from the step's eighths.
+      const panel = c.panel;
+      panel.at = (a + b) / 2;
+      panel.ambientC = Number.NaN;
+      panel.brightest = 0;
+      const m = (a + b) / 2;
+      const sun = c.sun;
+      COVERS[0] = start.cover;
+      COVERS[1] = Number.NaN;
+      COVERS[2] = end.cover;
+      sun.partMeans(a, b, 8, COVERS, UNIT_PARTS);
+      let sum = 0;
+      const width = (b - a) / 8;
+      for (let i = 0; i < 8; i++) {
+        const light = UNIT_PARTS[i]!;
+        let unit: number;
+        if (light > MIN_IRRADIANCE / 2 && light < STARTING_IRRADIANCE) {
+          // About the inverters' start-up irradiance: a part's mean light says little, so from two samples.
+          const h = i < 4 ? 0 : 1;
+          const t0 = h === 0 ? a : m;
+          const t1 = h === 0 ? m : b;
+          const early = sun.between(a + (i + 0.25) * width, t0, COVERS[h]!, t1, COVERS[h + 1]!);
+          const late = sun.between(a + (i + 0.75) * width, t0, COVERS[h]!, t1, COVERS[h + 1]!);
+          unit = (panel.of(early) + panel.of(late)) / 2;
+        } else {
+          unit = panel.of(light);
+        }
+        UNIT_PARTS[i] = unit;
+        sum += unit;
+      }
+      unitKw = sum / 8;
+      eighths = true;
+      brightest = panel.brightest;
+      // The sun rises or sets within (or the sampler is not in use): the branch above took the rest.
+      partial = true;
     } else {
       unitKw = this.meanUnitKw(from, to, 2, c);
       brightest = c.panel.brightest;
-      partial = c.sun.daylight === 'partial';
+      partial = c.partial;
     }
-    const slot = out ?? { unitKw: 0, loadKw: 0, partial: false, faint: false, dim: false };
+    const slot = out ?? { unitKw: 0, loadKw: 0, partial: false, faint: false, dim: false, eighths: false };
     slot.unitKw = unitKw;
     slot.partial = partial;
+    slot.eighths = eighths;
     slot.loadKw = c.load.profileMean(from + METER_TICK_MS, to + METER_TICK_MS, METER_TICK_MS) / 1000;
     slot.faint = brightest > 0 && brightest < FAINT_IRRADIANCE;
     slot.dim = brightest > 0 && brightest < DIM_IRRADIANCE && this.lowSun((a + b) / 2, c);
@@ -623,39 +707,36 @@ export class PvsModel {
   /** As `sampleSlot`, with the world's load averaged exactly (its minute noise included). */
   private sampleExactSlot(from: number, to: number, c: Coarse): Slot {
     const unitKw = this.meanUnitKw(from, to, 1, c);
-    return { unitKw, partial: false, loadKw: c.load.exactMean(from + METER_TICK_MS, to + METER_TICK_MS, METER_TICK_MS) / 1000, faint: false, dim: false };
+    return { unitKw, partial: false, loadKw: c.load.exactMean(from + METER_TICK_MS, to + METER_TICK_MS, METER_TICK_MS) / 1000, faint: false, dim: false, eighths: false };
   }
 
   /**
    * The mean output of a panel with factor 1 over the ticks (`from`, `to`]: the panel's output (below
-   * the inverters' start-up irradiance, none) at `nodes` samples of the sun where it is up, at the
-   * temperature in the middle of the step.
+   * the inverters' start-up irradiance, none) at `nodes` samples of the sun where it is up in each
+   * piece of up to `pieceMs`, at the temperature in the middle of the step. Sets `c.partial` when the
+   * sun rises or sets within.
    */
-  private meanUnitKw(from: number, to: number, nodes: 1 | 2, c: Coarse): number {
+  private meanUnitKw(from: number, to: number, nodes: 1 | 2, c: Coarse, pieceMs = Infinity): number {
     const panel = c.panel;
     panel.at = (from + to) / 2 + HALF_TICK_MS;
     panel.ambientC = Number.NaN;
     panel.brightest = 0;
-    return c.sun.mean(from + HALF_TICK_MS, to + HALF_TICK_MS, nodes, panel.of);
-  }
-
-  /**
-   * `meanUnitKw` under a dim sky (first or last light, heavy clouds, a low sun): the inverters'
-   * start-up irradiance cuts into it, so from `DIM_STEP_MS` pieces with two samples each (those in the
-   * dark cost nothing).
-   */
-  private faintUnitKw(from: number, to: number, c: Coarse): number {
-    const panel = c.panel;
-    panel.at = (from + to) / 2 + HALF_TICK_MS;
-    panel.ambientC = Number.NaN;
     const a = from + HALF_TICK_MS;
     const b = to + HALF_TICK_MS;
     let sum = 0;
+    let lit = false;
+    let dark = false;
+    let partial = false;
     for (let x = a; x < b; ) {
-      const y = Math.min(b, x + DIM_STEP_MS);
-      sum += c.sun.mean(x, y, 2, panel.of) * (y - x);
+      const y = Math.min(b, x + pieceMs);
+      sum += c.sun.mean(x, y, nodes, panel.of) * (y - x);
+      const daylight = c.sun.daylight;
+      if (daylight === 'partial') partial = true;
+      else if (daylight === 'lit') lit = true;
+      else dark = true;
       x = y;
     }
+    c.partial = partial || (lit && dark);
     return sum / (b - a);
   }
 
@@ -663,10 +744,13 @@ export class PvsModel {
   private lowSun(t: number, c: Coarse): boolean {
     const day = Math.floor(t / DAY_MS);
     if (day !== c.lowSunDay) {
-      const { latitude, longitude } = this.world.config;
-      const noon = day * DAY_MS + (12 - longitude / 15) * HOUR_MS;
+      let peak = c.sun.peakClearSky(day);
+      if (Number.isNaN(peak)) {
+        const { latitude, longitude } = this.world.config;
+        peak = clearSkyIrradiance(sunPosition(day * DAY_MS + (12 - longitude / 15) * HOUR_MS, latitude, longitude).sinElevation);
+      }
       c.lowSunDay = day;
-      c.lowSun = clearSkyIrradiance(sunPosition(noon, latitude, longitude).sinElevation) < LOW_SUN_IRRADIANCE;
+      c.lowSun = peak < LOW_SUN_IRRADIANCE;
     }
     return c.lowSun;
   }
@@ -674,10 +758,7 @@ export class PvsModel {
   /** The panel output of a step's `n` parts as the clear sky falls into them, scaled to the step's own mean `unitKw`. */
   private sunParts(from: number, to: number, n: number, unitKw: number, c: Coarse, out: Float64Array): Float64Array {
     c.sun.clearParts(from + HALF_TICK_MS, to + HALF_TICK_MS, n, out);
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += out[i]!;
-    for (let i = 0; i < n; i++) out[i] = sum > 0 ? (out[i]! * n * unitKw) / sum : unitKw;
-    return out;
+    return scaleToMean(out, n, unitKw);
   }
 
 
@@ -821,6 +902,26 @@ export class PvsModel {
 /** The centres of the quarters (eighths) of a uniform spread over [-1, 1], in an order unrelated to a trend. */
 const NOISE_QUARTERS = [-0.25, 0.75, -0.75, 0.25] as const;
 const NOISE_EIGHTHS = [-0.125, 0.625, -0.625, 0.125, 0.375, -0.875, 0.875, -0.375] as const;
+
+/** The means of the eighths of a step from its values at its edges and quarters, straight between them. */
+function quartersToEighths(v0: number, v1: number, v2: number, v3: number, v4: number, out: Float64Array): void {
+  out[0] = 0.75 * v0 + 0.25 * v1;
+  out[1] = 0.25 * v0 + 0.75 * v1;
+  out[2] = 0.75 * v1 + 0.25 * v2;
+  out[3] = 0.25 * v1 + 0.75 * v2;
+  out[4] = 0.75 * v2 + 0.25 * v3;
+  out[5] = 0.25 * v2 + 0.75 * v3;
+  out[6] = 0.75 * v3 + 0.25 * v4;
+  out[7] = 0.25 * v3 + 0.75 * v4;
+}
+
+/** Scales the first `n` values so that their mean is `mean` (all `mean` where they sum to nothing). */
+function scaleToMean(out: Float64Array, n: number, mean: number): Float64Array {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += out[i]!;
+  for (let i = 0; i < n; i++) out[i] = sum > 0 ? (out[i]! * n * mean) / sum : mean;
+  return out;
+}
 
 /**
  * A step's value in `n` equal parts, from its values at the start and end and its mean: the parabola

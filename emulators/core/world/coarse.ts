@@ -21,6 +21,8 @@ const CHECK_EVERY_DAYS = 97;
 const LOAD_NOISE = 0.08;
 /** Below this sine of the elevation the world's clear-sky model gives no irradiance. */
 const DAYLIGHT_SIN = 0.01;
+/** A model's ticks sample up to this long after a clock hour, where the world's clouds bend (see `IrradianceSampler.between`). */
+const STRAIGHT_SLACK_MS = 60_000;
 /** Two-point Gauss–Legendre nodes sit this fraction of the interval either side of its centre. */
 const GAUSS = 0.5 / Math.sqrt(3);
 
@@ -99,9 +101,12 @@ export class GridChanges {
  */
 export class IrradianceSampler {
   private day = Number.NaN;
-  private curve: Float64Array = new Float64Array(5);
-  private readonly byDayOfYear = new Map<number, Float64Array>();
-  private days = 0;
+  private curve: Float64Array = new Float64Array(6);
+  /** The fitted curve by day of the year (1..366). */
+  private readonly byDayOfYear: (Float64Array | undefined)[] = new Array(367);
+  /** Days from `checkedFrom` up to `nextCheckDay` are covered by a check against the world. */
+  private checkedFrom = Number.NaN;
+  private nextCheckDay = Number.NaN;
   private trusted = true;
   private lastCover = Number.NaN;
   private lastTransmission = 0;
@@ -110,7 +115,21 @@ export class IrradianceSampler {
   /** The day of the year of the day entered (1 January = 1). */
   private dayOfYear = 0;
 
-  constructor(private readonly world: World) {}
+  constructor(private readonly world: World) {
+    this.straightClouds = world.cloudsStraightWithinHours;
+  }
+
+  /**
+   * The clear sky's irradiance with the sun at its highest on UTC day `day` (days since the epoch), from
+   * the fitted curve (kept by day of the year); NaN when the sampler is not in use.
+   */
+  peakClearSky(day: number): number {
+    if (this.trusted && day !== this.day) this.enter(day);
+    if (!this.trusted) return Number.NaN;
+    const c = this.curve;
+    if (Number.isNaN(c[5]!)) c[5] = clearSkyIrradiance(c[0]! + Math.hypot(c[1]!, c[2]!));
+    return c[5]!;
+  }
 
   /** Whether the fast path is in use (false once a check against the world failed). */
   get fast(): boolean {
@@ -123,7 +142,49 @@ export class IrradianceSampler {
       if (day !== this.day) this.enter(day);
       if (this.trusted) return this.fastAt(t);
     }
+    this.sampledCover = Number.NaN;
     return this.world.irradiance(t);
+  }
+
+  /**
+   * The cloud cover behind the last `at`, so that a caller can take the clouds straight between
+   * samples (`between`, `partMeans`); NaN where it was not looked up (no light, or the sampler
+   * not in use).
+   */
+  sampledCover = Number.NaN;
+
+  /**
+   * The irradiance at `t`, between `t0` with cloud cover `c0` and `t1` with `c1`: where the world's
+   * cover runs straight from one to the other (`straightBetween`), the clear sky at `t` (kept year
+   * after year) under the cover taken straight between them, with no lookup of the weather; otherwise,
+   * or where a cover is not known (NaN), the sun's own (`at`).
+   */
+  between(t: number, t0: number, c0: number, t1: number, c1: number): number {
+    if (!(this.trusted && c0 >= 0 && c1 >= 0 && this.straightBetween(t0, t1))) return this.at(t);
+    const clear = this.clearSkyAt(t);
+    return clear === 0 ? 0 : clear * tabledTransmission(c0 + ((c1 - c0) * (t - t0)) / (t1 - t0));
+  }
+
+  /**
+   * Whether the world's cloud cover runs straight from `t0` to `t1`: both within one clock hour, give
+   * or take the seconds by which a model's ticks sample after it (`STRAIGHT_SLACK_MS`).
+   */
+  private straightBetween(t0: number, t1: number): boolean {
+    return this.straightClouds && Math.floor(t0 / HOUR_MS) === Math.floor((t1 - STRAIGHT_SLACK_MS) / HOUR_MS);
+  }
+
+  /** The world's clouds run straight within each clock hour (see `World.cloudsStraightWithinHours`). */
+  private readonly straightClouds: boolean;
+
+  /** The clear sky's irradiance at `t` (no clouds), kept as `at` keeps it. */
+  clearSkyAt(t: number): number {
+    if (this.trusted) {
+      const day = Math.floor(t / DAY_MS);
+      if (day !== this.day) this.enter(day);
+      if (this.trusted) return this.clearAt(t - day * DAY_MS);
+    }
+    const { latitude, longitude } = this.world.config;
+    return clearSkyIrradiance(sunPosition(t, latitude, longitude).sinElevation);
   }
 
   /**
@@ -205,6 +266,41 @@ export class IrradianceSampler {
       this.partsOffset[slot] = offset;
       this.partsShape[slot] = shape;
       for (let i = 0; i < n; i++) this.partsValue[slot * 8 + i] = out[i]!;
+    }
+    return out;
+  }
+
+  /**
+   * The mean irradiance over each of `n` (even, up to 8) equal parts of [`from`, `to`), written into
+   * `out`: the clear sky's (`clearParts`, kept year after year) times the cloud transmission in the
+   * middle of each part (close to the part's own mean for parts of up to a quarter hour; over longer
+   * ones a sharp change of the cover shows, as the transmission bends with it). `covers` holds the cloud cover at the start, middle and end (NaN where not
+   * known: looked up where needed, and written back); in a half over which the world's cover runs
+   * straight (`straightBetween`), each part's cover is taken straight from those, with no lookup of
+   * the weather per part.
+   */
+  partMeans(from: number, to: number, n: number, covers: Float64Array, out: Float64Array): Float64Array {
+    this.clearParts(from, to, n, out);
+    const middle = (from + to) / 2;
+    const width = (to - from) / n;
+    const half = n / 2;
+    const straightFirst = this.trusted && this.straightBetween(from, middle);
+    const straightSecond = this.trusted && this.straightBetween(middle, to);
+    for (let i = 0; i < n; i++) {
+      if (!(out[i]! > 0)) continue;
+      const first = i < half;
+      const t = from + (i + 0.5) * width;
+      if (!(first ? straightFirst : straightSecond)) {
+        out[i] = out[i]! * this.transmissionAt(t);
+        continue;
+      }
+      // Only the covers the lit parts need are looked up.
+      if (first && !(covers[0]! >= 0)) covers[0] = this.world.cloudCover(from);
+      if (!(covers[1]! >= 0)) covers[1] = this.world.cloudCover(middle);
+      if (!first && !(covers[2]! >= 0)) covers[2] = this.world.cloudCover(to);
+      const cm = covers[1]!;
+      const cover = first ? covers[0]! + ((cm - covers[0]!) * (t - from)) / (middle - from) : cm + ((covers[2]! - cm) * (t - middle)) / (to - middle);
+      out[i] = out[i]! * tabledTransmission(cover);
     }
     return out;
   }
@@ -349,6 +445,7 @@ export class IrradianceSampler {
   /** The world's cloud transmission at `t` (the last one kept: a fixed or scripted cover repeats). */
   private transmissionAt(t: number): number {
     const cover = this.world.cloudCover(t);
+    this.sampledCover = cover;
     if (cover !== this.lastCover) {
       this.lastCover = cover;
       this.lastTransmission = tabledTransmission(cover);
@@ -357,8 +454,24 @@ export class IrradianceSampler {
   }
 
   private fastAt(t: number): number {
-    const offset = t - this.day * DAY_MS;
-    // Coarse steps sample the same times of day day after day: their cosine and sine are kept by minute.
+    const clear = this.clearAt(t - this.day * DAY_MS);
+    // No light, no clouds to look up (at night, say).
+    if (clear === 0 || !this.clouds) {
+      this.sampledCover = Number.NaN;
+      return clear;
+    }
+    return clear * this.transmissionAt(t);
+  }
+
+  /**
+   * The clear sky's irradiance `offset` into the day entered. Coarse steps sample the same times of
+   * day year after year: kept by day of the year and half hour of the day (the exact offset with it),
+   * and the cosine and sine of the time of day by minute.
+   */
+  private clearAt(offset: number): number {
+    const kept = offset >= 0 && offset < DAY_MS;
+    const at = this.dayOfYear * 48 + Math.floor(offset / 1_800_000);
+    if (kept && this.instantOffset[at] === offset) return this.instantClear[at]!;
     const slot = Math.floor(offset / 60_000);
     let cos: number;
     let sin: number;
@@ -369,19 +482,24 @@ export class IrradianceSampler {
       const theta = offset * OMEGA;
       cos = Math.cos(theta);
       sin = Math.sin(theta);
-      if (slot >= 0 && slot < 1440) {
+      if (kept) {
         this.trigOffset[slot] = offset;
         this.trigCos[slot] = cos;
         this.trigSin[slot] = sin;
       }
     }
     const c = this.curve;
-    const s = c[0]! + c[1]! * cos + c[2]! * sin;
-    // clearSkyIrradiance is 0 there too: skip the cloud cover at night.
-    if (s <= DAYLIGHT_SIN) return 0;
-    if (!this.clouds) return clearSkyIrradiance(s);
-    return clearSkyIrradiance(s) * this.transmissionAt(t);
+    const sinElevation = c[0]! + c[1]! * cos + c[2]! * sin;
+    const clear = sinElevation <= DAYLIGHT_SIN ? 0 : clearSkyIrradiance(sinElevation);
+    if (kept) {
+      this.instantOffset[at] = offset;
+      this.instantClear[at] = clear;
+    }
+    return clear;
   }
+
+  private readonly instantOffset = new Float64Array(367 * 48).fill(-1);
+  private readonly instantClear = new Float64Array(367 * 48);
 
   private enter(day: number): void {
     const start = day * DAY_MS;
@@ -392,7 +510,7 @@ export class IrradianceSampler {
     }
     const n = day - this.yearStartDay + 1;
     this.dayOfYear = n;
-    let curve = this.byDayOfYear.get(n);
+    let curve = this.byDayOfYear[n];
     if (curve === undefined) {
       const { latitude, longitude } = this.world.config;
       const s0 = sunPosition(start, latitude, longitude).sinElevation;
@@ -405,12 +523,17 @@ export class IrradianceSampler {
       const r = Math.hypot(p, q);
       const k = r === 0 ? (a > DAYLIGHT_SIN ? -Infinity : Infinity) : (DAYLIGHT_SIN - a) / r;
       const halfWidth = k >= 1 ? 0 : k <= -1 ? Math.PI : Math.acos(k);
-      curve = Float64Array.of(a, p, q, Math.atan2(q, p), halfWidth);
-      this.byDayOfYear.set(n, curve);
+      curve = Float64Array.of(a, p, q, Math.atan2(q, p), halfWidth, Number.NaN);
+      this.byDayOfYear[n] = curve;
     }
     this.day = day;
     this.curve = curve;
-    if (this.days++ % CHECK_EVERY_DAYS === 0) this.check(start);
+    // Samples go back and forth across midnight: a day already covered is not checked again.
+    if (!(day >= this.checkedFrom && day < this.nextCheckDay)) {
+      if (!(day >= this.checkedFrom)) this.checkedFrom = day;
+      if (!(day < this.nextCheckDay)) this.nextCheckDay = day + CHECK_EVERY_DAYS;
+      this.check(start);
+    }
   }
 
   /** Compares with the world at a few times of the day entered (day and night). */

@@ -37,6 +37,8 @@ export const DEFAULT_WORLD: WorldConfig = {
 
 const HOUR_MS = 3_600_000;
 const CLOUD_KEY = hashString('world.cloud');
+/** How many hourly cloud nodes `cloudCover` keeps (a power of two). */
+const CLOUD_NODES_KEPT = 8;
 const LOAD_KEY = hashString('world.load');
 const TEMP_KEY = hashString('world.temperature');
 
@@ -82,6 +84,15 @@ export class World {
     return clearSkyIrradiance(sun.sinElevation) * cloudTransmission(this.cloudCover(t));
   }
 
+  /**
+   * Whether the cloud cover runs straight within each UTC clock hour, bending only at whole hours:
+   * fixed or seeded weather, or scripted hours in a time zone a whole number of hours from UTC.
+   * Coarse samplers then take it straight between samples within an hour.
+   */
+  get cloudsStraightWithinHours(): boolean {
+    return this.cfg.cloudCoverByHour === null || this.cfg.utcOffsetMinutes % 60 === 0;
+  }
+
   /** Cloud cover 0..1: fixed, or seeded per hour and interpolated so power changes smoothly. */
   cloudCover(t: number): number {
     const byHour = this.cfg.cloudCoverByHour;
@@ -93,20 +104,25 @@ export class World {
     }
     if (this.cfg.cloudCover !== null) return this.cfg.cloudCover;
     const hour = Math.floor(t / HOUR_MS);
-    const frac = (t - hour * HOUR_MS) / HOUR_MS;
-    // The hour's two nodes are kept: long jumps sample hour after hour, and each hash costs.
-    if (hour !== this.cloudHour) {
-      this.cloudFrom = hour === this.cloudHour + 1 ? this.cloudTo : this.rng.noise(CLOUD_KEY, hour);
-      this.cloudTo = this.rng.noise(CLOUD_KEY, hour + 1);
-      this.cloudHour = hour;
-    }
-    const a = this.cloudFrom;
-    return (a + (this.cloudTo - a) * frac) * this.cfg.maxCloudCover;
+    const a = this.cloudNode(hour);
+    return (a + (this.cloudNode(hour + 1) - a) * ((t - hour * HOUR_MS) / HOUR_MS)) * this.cfg.maxCloudCover;
   }
 
-  private cloudHour = Number.NaN;
-  private cloudFrom = 0;
-  private cloudTo = 0;
+  /**
+   * The seeded weather's cloud node at the start of `hour`. The last few are kept: long jumps sample
+   * hour after hour, back and forth within a step, and each hash costs.
+   */
+  private cloudNode(hour: number): number {
+    const i = hour & (CLOUD_NODES_KEPT - 1);
+    if (this.cloudNodeHour[i] === hour) return this.cloudNodeValue[i]!;
+    const value = this.rng.noise(CLOUD_KEY, hour);
+    this.cloudNodeHour[i] = hour;
+    this.cloudNodeValue[i] = value;
+    return value;
+  }
+
+  private readonly cloudNodeHour = new Float64Array(CLOUD_NODES_KEPT).fill(Number.NaN);
+  private readonly cloudNodeValue = new Float64Array(CLOUD_NODES_KEPT);
 
   /** Household consumption in W: the profile plus a few percent of minute-scale noise. */
   householdLoadW(t: number): number {
@@ -193,7 +209,7 @@ export class World {
     this.change(() => {
       this.cfg = next;
       this.rng = new Rng(this.cfg.seed, 'world');
-      this.cloudHour = Number.NaN;
+      this.cloudNodeHour.fill(Number.NaN);
     });
   }
 
