@@ -548,19 +548,17 @@ export class PvsModel {
       return;
     }
     // Parts, with the minute noise of the load as equally likely values of its spread (see FINE_GAP_MS).
+    // A long step in eighths, its panel output from its own samples (see `sampleSlot`); a 15-minute one in
+    // quarters that follow the sun where it rises or sets within, otherwise the trend between the edges.
     const f = this.site.factorSum;
-    let n: number;
-    let unit: Float64Array;
-    let load: Float64Array;
-    if (to - from > MEDIUM_STEP_MS) {
-      n = 8;
-      unit = cur.eighths ? scaleToMean(UNIT_PARTS, n, cur.unitKw) : parts(n, f > 0 ? start.pvKw / f : 0, cur.unitKw, f > 0 ? end.pvKw / f : 0, UNIT_PARTS);
-      load = parts(n, start.loadKw, cur.loadKw, end.loadKw, LOAD_PARTS);
-    } else {
-      n = 4;
-      unit = cur.unitKw > 0 && cur.partial ? this.sunParts(from, to, n, cur.unitKw, c, UNIT_PARTS) : parts(n, f > 0 ? start.pvKw / f : 0, cur.unitKw, f > 0 ? end.pvKw / f : 0, UNIT_PARTS);
-      load = parts(n, start.loadKw, cur.loadKw, end.loadKw, LOAD_PARTS);
-    }
+    const long = to - from > MEDIUM_STEP_MS;
+    const n = long ? 8 : 4;
+    const unit = long && cur.eighths
+      ? scaleToMean(UNIT_PARTS, n, cur.unitKw)
+      : !long && cur.unitKw > 0 && cur.partial
+        ? this.sunParts(from, to, n, cur.unitKw, c, UNIT_PARTS)
+        : parts(n, f > 0 ? start.pvKw / f : 0, cur.unitKw, f > 0 ? end.pvKw / f : 0, UNIT_PARTS);
+    const load = parts(n, start.loadKw, cur.loadKw, end.loadKw, LOAD_PARTS);
     const spread = n === 8 ? NOISE_EIGHTHS : NOISE_QUARTERS;
     const noise = c.load.noise;
     for (let i = 0; i < n; i++) this.coarseStep(unit[i]!, load[i]! * (1 + noise * spread[i]!), gridUp, dtH / n, c);
@@ -653,41 +651,10 @@ export class PvsModel {
         }
       }
     } else if (to - from > MEDIUM_STEP_MS) {
-      // Sunrise or sunset in a long step: the light of a low sun, cut by the inverters' start-up
-      // irradiance, is far from what two samples make of it, so from the step's eighths.
-      const panel = c.panel;
-      panel.at = (a + b) / 2;
-      panel.ambientC = Number.NaN;
-      panel.brightest = 0;
-      const m = (a + b) / 2;
-      const sun = c.sun;
-      COVERS[0] = start.cover;
-      COVERS[1] = Number.NaN;
-      COVERS[2] = end.cover;
-      sun.partMeans(a, b, 8, COVERS, UNIT_PARTS);
-      let sum = 0;
-      const width = (b - a) / 8;
-      for (let i = 0; i < 8; i++) {
-        const light = UNIT_PARTS[i]!;
-        let unit: number;
-        if (light > MIN_IRRADIANCE / 2 && light < STARTING_IRRADIANCE) {
-          // About the inverters' start-up irradiance: a part's mean light says little, so from two samples.
-          const h = i < 4 ? 0 : 1;
-          const t0 = h === 0 ? a : m;
-          const t1 = h === 0 ? m : b;
-          const early = sun.between(a + (i + 0.25) * width, t0, COVERS[h]!, t1, COVERS[h + 1]!);
-          const late = sun.between(a + (i + 0.75) * width, t0, COVERS[h]!, t1, COVERS[h + 1]!);
-          unit = (panel.of(early) + panel.of(late)) / 2;
-        } else {
-          unit = panel.of(light);
-        }
-        UNIT_PARTS[i] = unit;
-        sum += unit;
-      }
-      unitKw = sum / 8;
-      eighths = true;
-      brightest = panel.brightest;
       // The sun rises or sets within (or the sampler is not in use): the branch above took the rest.
+      unitKw = this.eighthsUnitKw(a, b, start, end, c);
+      eighths = true;
+      brightest = c.panel.brightest;
       partial = true;
     } else {
       unitKw = this.meanUnitKw(from, to, 2, c);
@@ -702,6 +669,45 @@ export class PvsModel {
     slot.faint = brightest > 0 && brightest < FAINT_IRRADIANCE;
     slot.dim = brightest > 0 && brightest < DIM_IRRADIANCE && this.lowSun((a + b) / 2, c);
     return slot;
+  }
+
+  /**
+   * The mean output of a panel with factor 1 over [`a`, `b`), a long step in which the sun rises or sets,
+   * and that of each eighth into `UNIT_PARTS`: the light of a low sun, cut by the inverters' start-up
+   * irradiance, is far from what two samples make of it. Each eighth's light from the clear sky under
+   * the clouds taken straight from the step's edges and middle; an eighth whose light is about the
+   * start-up irradiance says little by its mean, so from two samples.
+   */
+  private eighthsUnitKw(a: number, b: number, start: Edge, end: Edge, c: Coarse): number {
+    const panel = c.panel;
+    const sun = c.sun;
+    const m = (a + b) / 2;
+    panel.at = m;
+    panel.ambientC = Number.NaN;
+    panel.brightest = 0;
+    COVERS[0] = start.cover;
+    COVERS[1] = Number.NaN;
+    COVERS[2] = end.cover;
+    sun.partMeans(a, b, 8, COVERS, UNIT_PARTS);
+    const width = (b - a) / 8;
+    let sum = 0;
+    for (let i = 0; i < 8; i++) {
+      const light = UNIT_PARTS[i]!;
+      let unit: number;
+      if (light > MIN_IRRADIANCE / 2 && light < STARTING_IRRADIANCE) {
+        const h = i < 4 ? 0 : 1;
+        const t0 = h === 0 ? a : m;
+        const t1 = h === 0 ? m : b;
+        const early = sun.between(a + (i + 0.25) * width, t0, COVERS[h]!, t1, COVERS[h + 1]!);
+        const late = sun.between(a + (i + 0.75) * width, t0, COVERS[h]!, t1, COVERS[h + 1]!);
+        unit = (panel.of(early) + panel.of(late)) / 2;
+      } else {
+        unit = panel.of(light);
+      }
+      UNIT_PARTS[i] = unit;
+      sum += unit;
+    }
+    return sum / 8;
   }
 
   /** As `sampleSlot`, with the world's load averaged exactly (its minute noise included). */

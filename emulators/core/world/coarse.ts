@@ -41,6 +41,11 @@ function tabledTransmission(cover: number): number {
 
 const DAYLIGHT = ['lit', 'dark', 'partial'] as const;
 
+/** The value at `t` on the straight line through (`t0`, `v0`) and (`t1`, `v1`). */
+function straight(t: number, t0: number, v0: number, t1: number, v1: number): number {
+  return v0 + ((v1 - v0) * (t - t0)) / (t1 - t0);
+}
+
 /** The first multiple of `step` at or after `t`. */
 export function alignUp(t: number, step: number): number {
   return Math.ceil(t / step) * step;
@@ -162,7 +167,7 @@ export class IrradianceSampler {
   between(t: number, t0: number, c0: number, t1: number, c1: number): number {
     if (!(this.trusted && c0 >= 0 && c1 >= 0 && this.straightBetween(t0, t1))) return this.at(t);
     const clear = this.clearSkyAt(t);
-    return clear === 0 ? 0 : clear * tabledTransmission(c0 + ((c1 - c0) * (t - t0)) / (t1 - t0));
+    return clear === 0 ? 0 : clear * tabledTransmission(straight(t, t0, c0, t1, c1));
   }
 
   /**
@@ -298,8 +303,7 @@ export class IrradianceSampler {
       if (first && !(covers[0]! >= 0)) covers[0] = this.world.cloudCover(from);
       if (!(covers[1]! >= 0)) covers[1] = this.world.cloudCover(middle);
       if (!first && !(covers[2]! >= 0)) covers[2] = this.world.cloudCover(to);
-      const cm = covers[1]!;
-      const cover = first ? covers[0]! + ((cm - covers[0]!) * (t - from)) / (middle - from) : cm + ((covers[2]! - cm) * (t - middle)) / (to - middle);
+      const cover = first ? straight(t, from, covers[0]!, middle, covers[1]!) : straight(t, middle, covers[1]!, to, covers[2]!);
       out[i] = out[i]! * tabledTransmission(cover);
     }
     return out;
