@@ -206,12 +206,15 @@ class PanelOutput {
     private readonly temperature: TemperatureSampler,
   ) {}
 
-  readonly of = (irradiance: number): number => {
+  output(irradiance: number): number {
     if (irradiance > this.brightest) this.brightest = irradiance;
     if (irradiance < MIN_IRRADIANCE) return 0;
     if (Number.isNaN(this.ambientC)) this.ambientC = this.temperature.meanAt(this.at);
     return unitKwAt(this.ratingKw, irradiance, this.ambientC);
-  };
+  }
+
+  /** `output` as a function of its own, for the sampler's means (direct calls take the method: one shape for every instance). */
+  readonly of = (irradiance: number): number => this.output(irradiance);
 }
 
 /** AC output of a panel with factor 1 and this rating at this irradiance and outdoor temperature, kW. */
@@ -591,7 +594,7 @@ export class PvsModel {
     panel.at = at;
     panel.ambientC = Number.NaN;
     const irradiance = c.sun.at(at);
-    const unitKw = irradiance > 0 ? panel.of(irradiance) : 0;
+    const unitKw = irradiance > 0 ? panel.output(irradiance) : 0;
     out.irradiance = irradiance;
     out.cover = c.sun.sampledCover;
     out.unitKw = unitKw;
@@ -632,14 +635,14 @@ export class PvsModel {
         const m = panel.at;
         const middle = c.sun.at(m);
         const coverInMiddle = c.sun.sampledCover;
-        const om = panel.of(middle);
+        const om = panel.output(middle);
         if (b - a > MEDIUM_STEP_MS) {
           // On the quarters: the clear sky there under the clouds taken straight from the edges to the
           // middle and on (the world's clouds run straight within each clock hour and bend at it).
           const q1 = c.sun.between((a + m) / 2, a, start.cover, m, coverInMiddle);
           const q3 = c.sun.between((m + b) / 2, m, coverInMiddle, b, end.cover);
-          const o1 = panel.of(q1);
-          const o3 = panel.of(q3);
+          const o1 = panel.output(q1);
+          const o3 = panel.output(q3);
           unitKw = (start.unitKw + 4 * o1 + 2 * om + 4 * o3 + end.unitKw) / 12;
           // The eighths, should the step be taken in parts: straight between the quarters.
           quartersToEighths(start.unitKw, o1, om, o3, end.unitKw, UNIT_PARTS);
@@ -700,9 +703,9 @@ export class PvsModel {
         const t1 = h === 0 ? m : b;
         const early = sun.between(a + (i + 0.25) * width, t0, COVERS[h]!, t1, COVERS[h + 1]!);
         const late = sun.between(a + (i + 0.75) * width, t0, COVERS[h]!, t1, COVERS[h + 1]!);
-        unit = (panel.of(early) + panel.of(late)) / 2;
+        unit = (panel.output(early) + panel.output(late)) / 2;
       } else {
-        unit = panel.of(light);
+        unit = panel.output(light);
       }
       UNIT_PARTS[i] = unit;
       sum += unit;

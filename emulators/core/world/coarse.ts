@@ -473,9 +473,13 @@ export class IrradianceSampler {
    * and the cosine and sine of the time of day by minute.
    */
   private clearAt(offset: number): number {
-    const kept = offset >= 0 && offset < DAY_MS;
     const at = this.dayOfYear * 48 + Math.floor(offset / 1_800_000);
-    if (kept && this.instantOffset[at] === offset) return this.instantClear[at]!;
+    // The lookup apart from the computation: small enough, it is compiled into its callers.
+    return offset >= 0 && offset < DAY_MS && this.instantOffset[at] === offset ? this.instantClear[at]! : this.computeClearAt(offset, at);
+  }
+
+  private computeClearAt(offset: number, at: number): number {
+    const kept = offset >= 0 && offset < DAY_MS;
     const slot = Math.floor(offset / 60_000);
     let cos: number;
     let sin: number;
@@ -588,11 +592,15 @@ export class LoadSampler {
 
   /** Expected load in W at `t`. */
   meanAt(t: number): number {
-    if (this.trusted === undefined) this.trusted = this.check(t);
-    if (!this.trusted) return this.world.householdLoadW(t);
     const timeOfDay = t - Math.floor(t / DAY_MS) * DAY_MS;
     const slot = Math.floor(timeOfDay / 60_000);
-    if (this.slotTime[slot] === timeOfDay) return this.slotValue[slot]!;
+    // The lookup apart from the rest: small enough, it is compiled into its callers.
+    return this.trusted === true && this.slotTime[slot] === timeOfDay ? this.slotValue[slot]! : this.newMeanAt(t, timeOfDay, slot);
+  }
+
+  private newMeanAt(t: number, timeOfDay: number, slot: number): number {
+    if (this.trusted === undefined) this.trusted = this.check(t);
+    if (!this.trusted) return this.world.householdLoadW(t);
     const value = householdLoadW(this.world.localHour(t), this.world.config.householdKwhPerDay);
     this.slotTime[slot] = timeOfDay;
     this.slotValue[slot] = value;
@@ -611,7 +619,10 @@ export class LoadSampler {
     const offset = from - Math.floor(from / DAY_MS) * DAY_MS;
     const slot = Math.floor(offset / 60_000);
     const shape = (to - from) * 65_536 + tickMs;
-    if (this.trusted === true && this.stepOffset[slot] === offset && this.stepShape[slot] === shape) return this.stepValue[slot]!;
+    return this.trusted === true && this.stepOffset[slot] === offset && this.stepShape[slot] === shape ? this.stepValue[slot]! : this.newProfileMean(from, to, tickMs, offset, slot, shape);
+  }
+
+  private newProfileMean(from: number, to: number, tickMs: number, offset: number, slot: number, shape: number): number {
     let sum = 0;
     for (let a = from; a < to; ) {
       const b = Math.min(to, Math.floor(a / HOUR_MS) * HOUR_MS + HOUR_MS);

@@ -95,17 +95,23 @@ export class World {
 
   /** Cloud cover 0..1: fixed, or seeded per hour and interpolated so power changes smoothly. */
   cloudCover(t: number): number {
-    const byHour = this.cfg.cloudCoverByHour;
-    if (byHour !== null) {
-      const h = this.localHour(t);
-      const i = Math.floor(h);
-      const a = byHour[i]!;
-      return a + (byHour[(i + 1) % 24]! - a) * (h - i);
-    }
-    if (this.cfg.cloudCover !== null) return this.cfg.cloudCover;
+    const cfg = this.cfg;
+    if (cfg.cloudCoverByHour !== null) return this.scriptedCloudCover(t, cfg.cloudCoverByHour);
+    if (cfg.cloudCover !== null) return cfg.cloudCover;
     const hour = Math.floor(t / HOUR_MS);
     const a = this.cloudNode(hour);
-    return (a + (this.cloudNode(hour + 1) - a) * ((t - hour * HOUR_MS) / HOUR_MS)) * this.cfg.maxCloudCover;
+    return (a + (this.cloudNode(hour + 1) - a) * ((t - hour * HOUR_MS) / HOUR_MS)) * cfg.maxCloudCover;
+  }
+
+  /**
+   * The scripted hours' cover. Kept apart from `cloudCover`, as is a new cloud node from `cloudNode`: long
+   * jumps call those hour after hour, and small enough they are compiled into their callers.
+   */
+  private scriptedCloudCover(t: number, byHour: readonly number[]): number {
+    const h = this.localHour(t);
+    const i = Math.floor(h);
+    const a = byHour[i]!;
+    return a + (byHour[(i + 1) % 24]! - a) * (h - i);
   }
 
   /**
@@ -114,7 +120,10 @@ export class World {
    */
   private cloudNode(hour: number): number {
     const i = hour & (CLOUD_NODES_KEPT - 1);
-    if (this.cloudNodeHour[i] === hour) return this.cloudNodeValue[i]!;
+    return this.cloudNodeHour[i] === hour ? this.cloudNodeValue[i]! : this.newCloudNode(hour, i);
+  }
+
+  private newCloudNode(hour: number, i: number): number {
     const value = this.rng.noise(CLOUD_KEY, hour);
     this.cloudNodeHour[i] = hour;
     this.cloudNodeValue[i] = value;
