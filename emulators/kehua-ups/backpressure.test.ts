@@ -49,15 +49,29 @@ async function client(port: number): Promise<Socket> {
   return socket;
 }
 
+/** Requests in one POLL. */
+const REQUESTS_PER_POLL = 10;
+
 /**
- * Writes `polls` whole polls, never reading. `paced`: one poll per event-loop turn, so the server
- * (in this process) reads them one by one and answers each while its backlog has room, and the
- * replies pile up against the client that does not read; otherwise as fast as the socket takes them.
+ * Writes `polls` whole polls, never reading. With `read` (the server's count of requests read), in
+ * lock step: each poll once the server has read the one before, so that each arrives on its own and
+ * is answered while the backlog has room, and the replies pile up against the client that does not
+ * read. (Paced by event-loop turns alone, a loaded machine delivered the polls in a few large reads;
+ * all but a backlog's worth of each then overran, too few replies to back the socket up.) Otherwise
+ * as fast as the socket takes them.
  */
-async function flood(socket: Socket, polls: number, paced = false): Promise<void> {
+async function flood(socket: Socket, polls: number, read?: () => number): Promise<void> {
+  const first = read?.() ?? 0;
   for (let i = 0; i < polls; i++) {
     if (!socket.write(POLL)) await once(socket, 'drain');
-    else if (paced) await new Promise((resolve) => setImmediate(resolve));
+    if (read) {
+      const expected = first + (i + 1) * REQUESTS_PER_POLL;
+      const deadline = Date.now() + 25_000;
+      while (read() < expected) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for poll ${i + 1} to be read`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
   }
 }
 
@@ -91,7 +105,7 @@ describe('a TCP line whose peer writes and never reads', () => {
       }
     }, 1);
     // 100 000 requests (1.8 MB); the server answers those that find room in its backlog.
-    await flood(socket, 10_000, true);
+    await flood(socket, 10_000, () => ups.requests.total);
     const [{ socket: serverSide, link }] = lines as [{ socket: Socket; link: UpsLink }];
     await until(() => ups.requests.total >= 100_000, 'every request to be read');
     clearInterval(watch);
