@@ -1,6 +1,5 @@
 import { hashString, type Rng } from '../core/rng.js';
 import { alignUp, gridBreaks, IrradianceSampler, LoadSampler, TemperatureSampler } from '../core/world/coarse.js';
-import { clearSkyIrradiance, sunPosition } from '../core/world/sun.js';
 import type { World } from '../core/world/world.js';
 import type { Site } from './site.js';
 
@@ -716,7 +715,8 @@ export class PvsModel {
   /** As `sampleSlot`, with the world's load averaged exactly (its minute noise included). */
   private sampleExactSlot(from: number, to: number, c: Coarse): Slot {
     const unitKw = this.meanUnitKw(from, to, 1, c);
-    return { unitKw, partial: false, loadKw: c.load.exactMean(from + METER_TICK_MS, to + METER_TICK_MS, METER_TICK_MS) / 1000, faint: false, dim: false, eighths: false };
+    const loadKw = c.load.exactMean(from + METER_TICK_MS, to + METER_TICK_MS, METER_TICK_MS) / 1000;
+    return { unitKw, loadKw, partial: false, faint: false, dim: false, eighths: false };
   }
 
   /**
@@ -753,13 +753,8 @@ export class PvsModel {
   private lowSun(t: number, c: Coarse): boolean {
     const day = Math.floor(t / DAY_MS);
     if (day !== c.lowSunDay) {
-      let peak = c.sun.peakClearSky(day);
-      if (Number.isNaN(peak)) {
-        const { latitude, longitude } = this.world.config;
-        peak = clearSkyIrradiance(sunPosition(day * DAY_MS + (12 - longitude / 15) * HOUR_MS, latitude, longitude).sinElevation);
-      }
       c.lowSunDay = day;
-      c.lowSun = peak < LOW_SUN_IRRADIANCE;
+      c.lowSun = c.sun.peakClearSky(day) < LOW_SUN_IRRADIANCE;
     }
     return c.lowSun;
   }

@@ -126,11 +126,15 @@ export class IrradianceSampler {
 
   /**
    * The clear sky's irradiance with the sun at its highest on UTC day `day` (days since the epoch), from
-   * the fitted curve (kept by day of the year); NaN when the sampler is not in use.
+   * the fitted curve (kept by day of the year); with the sampler not in use, the world's sun at the
+   * day's mean local noon.
    */
   peakClearSky(day: number): number {
     if (this.trusted && day !== this.day) this.enter(day);
-    if (!this.trusted) return Number.NaN;
+    if (!this.trusted) {
+      const { latitude, longitude } = this.world.config;
+      return clearSkyIrradiance(sunPosition(day * DAY_MS + (12 - longitude / 15) * HOUR_MS, latitude, longitude).sinElevation);
+    }
     const c = this.curve;
     if (Number.isNaN(c[5]!)) c[5] = clearSkyIrradiance(c[0]! + Math.hypot(c[1]!, c[2]!));
     return c[5]!;
@@ -279,10 +283,10 @@ export class IrradianceSampler {
    * The mean irradiance over each of `n` (even, up to 8) equal parts of [`from`, `to`), written into
    * `out`: the clear sky's (`clearParts`, kept year after year) times the cloud transmission in the
    * middle of each part (close to the part's own mean for parts of up to a quarter hour; over longer
-   * ones a sharp change of the cover shows, as the transmission bends with it). `covers` holds the cloud cover at the start, middle and end (NaN where not
-   * known: looked up where needed, and written back); in a half over which the world's cover runs
-   * straight (`straightBetween`), each part's cover is taken straight from those, with no lookup of
-   * the weather per part.
+   * ones a sharp change of the cover shows, as the transmission bends with it). `covers` holds the
+   * cloud cover at the start, middle and end (NaN where not known: looked up where needed, and written
+   * back); in a half over which the world's cover runs straight (`straightBetween`), each part's cover
+   * is taken straight from those, with no lookup of the weather per part.
    */
   partMeans(from: number, to: number, n: number, covers: Float64Array, out: Float64Array): Float64Array {
     this.clearParts(from, to, n, out);
@@ -396,11 +400,9 @@ export class IrradianceSampler {
     if (this.trusted && day !== this.day) this.enter(day);
     if (!this.trusted) {
       if (!this.clouds) {
-        const { latitude, longitude } = this.world.config;
-        const at = (t: number) => clearSkyIrradiance(sunPosition(t, latitude, longitude).sinElevation);
         const half = (b - a) * GAUSS;
         this.daylight = 'partial';
-        return ((at((a + b) / 2 - half) + at((a + b) / 2 + half)) / 2) * (b - a);
+        return ((this.clearSkyAt((a + b) / 2 - half) + this.clearSkyAt((a + b) / 2 + half)) / 2) * (b - a);
       }
       const mid = (a + b) / 2;
       const half = (b - a) * GAUSS;

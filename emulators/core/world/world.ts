@@ -104,8 +104,8 @@ export class World {
   }
 
   /**
-   * The scripted hours' cover. Kept apart from `cloudCover`, as is a new cloud node from `cloudNode`: long
-   * jumps call those hour after hour, and small enough they are compiled into their callers.
+   * The scripted hours' cover, apart from `cloudCover` (as `newCloudNode` is from `cloudNode`): long
+   * jumps call those two hour after hour, and kept small they are compiled into their callers.
    */
   private scriptedCloudCover(t: number, byHour: readonly number[]): number {
     const h = this.localHour(t);
