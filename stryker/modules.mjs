@@ -42,7 +42,7 @@ export const MODULES = [
   {
     name: 'slave',
     mutate: 'emulators/kehua-ups/slave.ts',
-    tests: ['emulators/kehua-ups/slave.test.ts', 'emulators/kehua-ups/emulator.test.ts', 'property-tests/kehua-ups.model.test.ts'],
+    tests: ['emulators/kehua-ups/slave.test.ts', 'emulators/kehua-ups/gxe.test.ts', 'emulators/kehua-ups/emulator.test.ts', 'property-tests/kehua-ups.model.test.ts'],
     threshold: 90,
     baseline: 75,
   },

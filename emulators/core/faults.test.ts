@@ -5,6 +5,7 @@ import { ControlInputError } from './errors.js';
 import {
   FaultInjector,
   HTTP_FAULT_KINDS,
+  MAX_ACTIVE_FAULTS,
   SERIAL_FAULT_KINDS,
   corruptBytes,
   escapeQuotes,
@@ -303,6 +304,23 @@ describe('FaultInjector validation', () => {
     expect(Math.min(...samples)).toBeLessThan(105);
     expect(Math.max(...samples)).toBeGreaterThan(145);
     expect(faults.latencyOf(faults.add({ kind: 'latency', ms: 70 }))).toBe(70);
+  });
+
+  it('holds at most MAX_ACTIVE_FAULTS: one more is refused saying what to do, and clearing makes room again', () => {
+    const { faults } = setup();
+    for (let i = 0; i < MAX_ACTIVE_FAULTS; i++) faults.add({ kind: 'latency', ms: 1, match: { path: `/p${i}` } });
+    expect(() => faults.add({ kind: 'latency', ms: 1 })).toThrow(ControlInputError);
+    expect(() => faults.add({ kind: 'latency', ms: 1 })).toThrow(/at most 1000 faults at once; remove some first/);
+    expect(faults.list()).toHaveLength(MAX_ACTIVE_FAULTS);
+    faults.clear();
+    expect(faults.add({ kind: 'latency', ms: 1 }).id).toMatch(/^f/);
+  });
+
+  it('names the kinds its transport applies, and refuses the others', () => {
+    const serial = new FaultInjector(SERIAL_FAULT_KINDS, new Rng(1, 'faults'), () => START);
+    expect(serial.kinds).toEqual(SERIAL_FAULT_KINDS);
+    expect(setup().faults.kinds).toEqual(HTTP_FAULT_KINDS);
+    expect(() => serial.add({ kind: 'latency', ms: 1 })).toThrow('fault kind "latency" is not supported here; use one of: drop, delay, garbage, flip, split');
   });
 });
 

@@ -176,8 +176,8 @@ export class FaultInjector {
     }
     if (kind === 'status' && spec.status === undefined) throw new ControlInputError('a "status" fault needs a "status" code, e.g. {"kind":"status","status":503}');
     const now = this.now();
-    const from = spec.from === undefined ? null : instantMs(spec.from)!;
-    let to = spec.to === undefined ? null : instantMs(spec.to)!;
+    const from = instantMs(spec.from);
+    let to = instantMs(spec.to);
     if (spec.for !== undefined) {
       if (to !== null) throw new ControlInputError('give a fault either "to" or "for", not both');
       to = (from ?? now) + durationMs(spec.for)!;

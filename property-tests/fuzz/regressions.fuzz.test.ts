@@ -1,13 +1,10 @@
 /**
  * What the fuzz suite and the soak found (issue 16), kept as plain regressions beside it: the Growatt
- * rate limiter's pruning on a manual clock, and an unbounded list of faults. The PVS
- * reboot bounds are among the fixed examples of control.fuzz.test.ts, the UPS line's bounds in
- * emulators/kehua-ups/backpressure.test.ts.
+ * rate limiter's pruning on a manual clock. The bound on a device's faults is tested in
+ * emulators/core/faults.test.ts, the PVS reboot bounds are among the fixed examples of
+ * control.fuzz.test.ts, the UPS line's bounds in emulators/kehua-ups/backpressure.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { ControlInputError } from '../../emulators/core/errors.js';
-import { FaultInjector, HTTP_FAULT_KINDS, MAX_ACTIVE_FAULTS } from '../../emulators/core/faults.js';
-import { Rng } from '../../emulators/core/rng.js';
 import { RateLimiter } from '../../emulators/growatt/rate-limiter.js';
 
 describe('Growatt rate limiter on a manual clock', () => {
@@ -22,17 +19,5 @@ describe('Growatt rate limiter on a manual clock', () => {
     // The windows are still all open: every one of them still refuses its identical call.
     expect(limiter.admit('tok', 'mixLastData', { mix_sn: 'A', page: '7' }, now + 1)).toMatchObject({ ok: false, reason: 'window' });
     expect(limiter.admit('tok', 'mixLastData', { mix_sn: 'A', page: '69999' }, now + 1)).toMatchObject({ ok: false, reason: 'window' });
-  });
-});
-
-describe('faults per emulator', () => {
-  it('are bounded: past MAX_ACTIVE_FAULTS a new one is refused with a 400 saying what to do, and clearing makes room again', () => {
-    const faults = new FaultInjector(HTTP_FAULT_KINDS, new Rng(1, 'test'), () => Date.parse('2026-06-21T10:00:00Z'));
-    for (let i = 0; i < MAX_ACTIVE_FAULTS; i++) faults.add({ kind: 'latency', ms: 1, match: { path: `/p${i}` } });
-    expect(() => faults.add({ kind: 'latency', ms: 1 })).toThrow(ControlInputError);
-    expect(() => faults.add({ kind: 'latency', ms: 1 })).toThrow(/at most 1000 faults at once; remove some first/);
-    expect(faults.list()).toHaveLength(MAX_ACTIVE_FAULTS);
-    faults.clear();
-    expect(faults.add({ kind: 'latency', ms: 1 }).id).toMatch(/^f/);
   });
 });
