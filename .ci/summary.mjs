@@ -4,14 +4,17 @@
 // counted a failure, so a run that silently executed nothing never looks green; with
 // --require-containers (CI provisioned an engine) also when any container test was skipped, or the
 // report has none; with --require-browser (CI provisioned Chromium) likewise for the dashboard's
-// browser tests (test/dashboard-browser*.test.ts).
-//   node .ci/summary.mjs <report.json> [label] [--require-containers] [--require-browser]
+// browser tests (test/dashboard-browser*.test.ts); with --require-docs (CI provisioned the programs the
+// docs' commands call) when any test of test/docs.test.ts was skipped.
+//   node .ci/summary.mjs <report.json> [label] [--require-containers] [--require-browser] [--require-docs]
 import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 
-const args = process.argv.slice(2).filter((a) => a !== '--require-containers' && a !== '--require-browser');
+const FLAGS = ['--require-containers', '--require-browser', '--require-docs'];
+const args = process.argv.slice(2).filter((a) => !FLAGS.includes(a));
 const requireContainers = process.argv.includes('--require-containers');
 const requireBrowser = process.argv.includes('--require-browser');
+const requireDocs = process.argv.includes('--require-docs');
 const file = args[0] ?? 'reports/vitest.json';
 const label = args[1] ?? 'tests';
 let report;
@@ -78,10 +81,23 @@ if (requireBrowser) {
     browserOk = false;
   }
 }
+// The docs test skips a page whose commands call a program that is missing; once CI provisioned them, a skip is a failure.
+let docsOk = true;
+if (requireDocs) {
+  const docsFiles = (report.testResults ?? []).filter((r) => relative(process.cwd(), r.name).split(sep).join('/') === 'test/docs.test.ts');
+  const skipped = docsFiles.flatMap((r) => r.assertionResults).filter((a) => a.status !== 'passed' && a.status !== 'failed');
+  if (docsFiles.length === 0) {
+    console.log('  !! no docs test in the report: this run FAILS');
+    docsOk = false;
+  } else if (skipped.length > 0) {
+    console.log(`  !! ${skipped.length} docs test(s) did not run although CI provisioned the programs they call: this run FAILS`);
+    docsOk = false;
+  }
+}
 // Any other test that did not run, by name (a test needing Docker elsewhere, an it.skip left behind).
 for (const r of (report.testResults ?? []).filter((r) => !containerFiles.includes(r))) {
   for (const a of r.assertionResults.filter((a) => a.status !== 'passed' && a.status !== 'failed')) {
     console.log(`  SKIPPED ${relative(process.cwd(), r.name)} > ${a.fullName}${a.meta?.skipReason ? `: ${a.meta.skipReason}` : ''}`);
   }
 }
-process.exit(passed > 0 && failed === 0 && containersOk && browserOk ? 0 : 1);
+process.exit(passed > 0 && failed === 0 && containersOk && browserOk && docsOk ? 0 : 1);
