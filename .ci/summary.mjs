@@ -68,32 +68,21 @@ if (containerFiles.length > 0) {
   console.log('  !! no container test in the report although CI provisioned a container engine: this run FAILS');
   containersOk = false;
 }
-// The browser tests skip themselves without Chromium; once CI provisioned it, a skip is a failure.
-let browserOk = true;
-if (requireBrowser) {
-  const browserFiles = (report.testResults ?? []).filter((r) => relative(process.cwd(), r.name).split(sep).join('/').startsWith('test/dashboard-browser'));
-  const skipped = browserFiles.flatMap((r) => r.assertionResults).filter((a) => a.status !== 'passed' && a.status !== 'failed');
-  if (browserFiles.length === 0) {
-    console.log('  !! no browser test in the report although CI provisioned Chromium: this run FAILS');
-    browserOk = false;
-  } else if (skipped.length > 0) {
-    console.log(`  !! ${skipped.length} browser test(s) did not run although CI provisioned Chromium: this run FAILS`);
-    browserOk = false;
-  }
+/**
+ * Whether every test of the files whose repository path passes `inFile` ran (passed or failed), once CI
+ * provisioned what they need (`what`); says why not.
+ */
+function allRan(inFile, tests, what) {
+  const files = (report.testResults ?? []).filter((r) => inFile(relative(process.cwd(), r.name).split(sep).join('/')));
+  const skipped = files.flatMap((r) => r.assertionResults).filter((a) => a.status !== 'passed' && a.status !== 'failed');
+  if (files.length === 0) console.log(`  !! no ${tests} test in the report although CI provisioned ${what}: this run FAILS`);
+  else if (skipped.length > 0) console.log(`  !! ${skipped.length} ${tests} test(s) did not run although CI provisioned ${what}: this run FAILS`);
+  return files.length > 0 && skipped.length === 0;
 }
-// The docs test skips a page whose commands call a program that is missing; once CI provisioned them, a skip is a failure.
-let docsOk = true;
-if (requireDocs) {
-  const docsFiles = (report.testResults ?? []).filter((r) => relative(process.cwd(), r.name).split(sep).join('/') === 'test/docs.test.ts');
-  const skipped = docsFiles.flatMap((r) => r.assertionResults).filter((a) => a.status !== 'passed' && a.status !== 'failed');
-  if (docsFiles.length === 0) {
-    console.log('  !! no docs test in the report: this run FAILS');
-    docsOk = false;
-  } else if (skipped.length > 0) {
-    console.log(`  !! ${skipped.length} docs test(s) did not run although CI provisioned the programs they call: this run FAILS`);
-    docsOk = false;
-  }
-}
+// The browser tests skip themselves without Chromium, the docs test a page whose commands call a
+// missing program; once CI provisioned them, a skip is a failure.
+const browserOk = !requireBrowser || allRan((path) => path.startsWith('test/dashboard-browser'), 'browser', 'Chromium');
+const docsOk = !requireDocs || allRan((path) => path === 'test/docs.test.ts', 'docs', 'the programs they call');
 // Any other test that did not run, by name (a test needing Docker elsewhere, an it.skip left behind).
 for (const r of (report.testResults ?? []).filter((r) => !containerFiles.includes(r))) {
   for (const a of r.assertionResults.filter((a) => a.status !== 'passed' && a.status !== 'failed')) {

@@ -78,14 +78,15 @@ const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 const PORT_WAIT_MS = 90_000;
 
-const PYTHON = spawnSync('python3', ['--version']).status === 0;
+const onPath = (program: string): boolean => spawnSync('sh', ['-c', `command -v ${program}`]).status === 0;
+const PYTHON = onPath('python3');
 
 /**
  * Programs besides Node that the docs' commands call (docs/ups.md pipes frames through socat). A page
  * whose sh blocks call one that is missing is skipped whole, saying which: its blocks build on each other.
  */
 const PAGE_TOOLS = ['socat'];
-const MISSING_TOOLS = new Set(PAGE_TOOLS.filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0));
+const MISSING_TOOLS = new Set(PAGE_TOOLS.filter((tool) => !onPath(tool)));
 
 /** The tools of PAGE_TOOLS missing here that a command of these sh blocks calls. */
 function missingToolsOf(blocks: CodeBlock[]): string[] {
